@@ -1,0 +1,184 @@
+package naming
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+)
+
+// MaxEnvironmentLength bounds environment names so that stack names, state keys and
+// readable resource names stay short. Longer physical names are still shortened by Fit.
+const MaxEnvironmentLength = 32
+
+// MaxProjectLength bounds the project prefix ("lms").
+const MaxProjectLength = 12
+
+// DefaultProject is the project prefix used when Options.Project is empty.
+const DefaultProject = "lms"
+
+var (
+	envPattern     = regexp.MustCompile(`^[a-z][a-z0-9-]*$`)
+	projectPattern = regexp.MustCompile(`^[a-z][a-z0-9]*$`)
+	prPattern      = regexp.MustCompile(`^pr[0-9]+$`)
+	stampPattern   = regexp.MustCompile(`^[0-9]{6}$`)
+)
+
+// IsPullRequest reports whether name is a pull-request environment: "pr" followed by one
+// or more digits and nothing else. "prod", "pr", "pr12a", "PR12" and "preview" are not.
+func IsPullRequest(name string) bool { return prPattern.MatchString(name) }
+
+// ValidateEnvironmentName checks an environment name against the environment rules.
+func ValidateEnvironmentName(name string) error {
+	switch {
+	case name == "":
+		return errors.New("environment name is empty")
+	case len(name) > MaxEnvironmentLength:
+		return fmt.Errorf("environment name %q is %d characters, over the limit of %d", name, len(name), MaxEnvironmentLength)
+	case !envPattern.MatchString(name):
+		return fmt.Errorf("environment name %q must match ^[a-z][a-z0-9-]*$ (a lowercase letter, then lowercase letters, digits and '-')", name)
+	case name[len(name)-1] == '-':
+		return fmt.Errorf("environment name %q must not end with '-'", name)
+	case strings.Contains(name, "--"):
+		return fmt.Errorf("environment name %q must not contain '--' (cache names forbid it)", name)
+	}
+	return nil
+}
+
+// ValidateTimestamp checks a pinned PR timestamp suffix: exactly six digits.
+func ValidateTimestamp(stamp string) error {
+	if !stampPattern.MatchString(stamp) {
+		return fmt.Errorf("PR timestamp suffix %q must be exactly 6 digits", stamp)
+	}
+	return nil
+}
+
+// TimestampAt returns the PR timestamp suffix for t: unix seconds modulo 10^6, as six
+// zero-padded digits.
+func TimestampAt(t time.Time) string { return fmt.Sprintf("%06d", t.Unix()%1_000_000) }
+
+// Options tunes NewEnvironment. The zero value is ready to use.
+type Options struct {
+	// Project is the prefix of every resource name. Default: "lms". Lowercase letters and
+	// digits, starting with a letter, at most MaxProjectLength characters.
+	Project string
+	// Timestamp pins the 6-digit suffix of a PR environment. Default: derived from Clock.
+	// Ignored (and not validated) for non-PR environments. A malformed value is an error,
+	// never replaced.
+	Timestamp string
+	// Clock supplies the time used when Timestamp is empty. Default: time.Now.
+	Clock func() time.Time
+}
+
+// Environment is a validated deployment identity: project, environment name and, for PR
+// environments, the timestamp suffix. The zero value is not valid; build one with
+// NewEnvironment.
+type Environment struct {
+	project, name, stamp string
+}
+
+// NewEnvironment validates name and returns its Environment. Every problem is returned,
+// joined, naming the field and the value.
+func NewEnvironment(name string, opts Options) (Environment, error) {
+	project := opts.Project
+	if project == "" {
+		project = DefaultProject
+	}
+	var errs []error
+	if err := ValidateEnvironmentName(name); err != nil {
+		errs = append(errs, err)
+	}
+	if len(project) > MaxProjectLength || !projectPattern.MatchString(project) {
+		errs = append(errs, fmt.Errorf("project %q must match ^[a-z][a-z0-9]*$ and be at most %d characters", project, MaxProjectLength))
+	}
+	stamp := ""
+	if IsPullRequest(name) {
+		stamp = opts.Timestamp
+		if stamp == "" {
+			clock := opts.Clock
+			if clock == nil {
+				clock = time.Now
+			}
+			stamp = TimestampAt(clock())
+		} else if err := ValidateTimestamp(stamp); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return Environment{}, err
+	}
+	return Environment{project: project, name: name, stamp: stamp}, nil
+}
+
+// MustEnvironment is NewEnvironment that panics on error, for tests and examples.
+func MustEnvironment(name string, opts Options) Environment {
+	e, err := NewEnvironment(name, opts)
+	if err != nil {
+		panic(err)
+	}
+	return e
+}
+
+// IsZero reports whether e is the zero Environment (not built by NewEnvironment).
+func (e Environment) IsZero() bool { return e.name == "" }
+
+// Project returns the project prefix ("lms").
+func (e Environment) Project() string { return e.project }
+
+// Name returns the environment name as given ("pr4892").
+func (e Environment) Name() string { return e.name }
+
+// IsPullRequest reports whether e is a PR environment.
+func (e Environment) IsPullRequest() bool { return e.stamp != "" }
+
+// IsProduction reports whether e is "prod" or "production".
+func (e Environment) IsProduction() bool { return e.name == "prod" || e.name == "production" }
+
+// Timestamp returns the PR timestamp suffix, or "" for a non-PR environment.
+func (e Environment) Timestamp() string { return e.stamp }
+
+// ID returns the environment part of resource names: the name, plus "-" and the
+// timestamp for a PR environment ("pr4892-123456").
+func (e Environment) ID() string {
+	if e.stamp == "" {
+		return e.name
+	}
+	return e.name + "-" + e.stamp
+}
+
+// Prefix returns "<project>-<ID>" ("lms-pr4892-123456"), the stem of names that have no
+// component word, such as the log group "/ecs/lms-stage".
+func (e Environment) Prefix() string { return e.project + "-" + e.ID() }
+
+// Resource returns the name "<project>-<component>-<ID>" fitted to kind
+// ("lms-alb-stage").
+func (e Environment) Resource(k Kind, component string) (string, error) {
+	return Fit(k, e.project+"-"+component+"-"+e.ID())
+}
+
+// Path returns the path-style name "<project>/<ID>/<component>" fitted to kind
+// ("lms/pr4892-123456/db-credentials"). Secrets use it: a name that ends in the
+// component word cannot look like the "-" plus 6 characters that Secrets Manager
+// appends to ARNs, even for PR environments.
+func (e Environment) Path(k Kind, component string) (string, error) {
+	return Fit(k, e.project+"/"+e.ID()+"/"+component)
+}
+
+// StackName returns base followed by the environment name ("TapStackstage"). It never
+// carries the PR timestamp, so the stack is the same across re-synths.
+func (e Environment) StackName(base string) string { return base + e.name }
+
+// StateKey returns the remote state key "<name>/<stack>.tfstate" for the stack
+// StackName(base). It never carries the PR timestamp.
+func (e Environment) StateKey(base string) string {
+	return e.name + "/" + e.StackName(base) + ".tfstate"
+}
+
+// Tags returns the standard tags: Project, Environment and ManagedBy.
+func (e Environment) Tags() map[string]string {
+	return map[string]string{"Project": e.project, "Environment": e.name, "ManagedBy": "cdktf"}
+}
+
+// String returns ID.
+func (e Environment) String() string { return e.ID() }

@@ -1,0 +1,165 @@
+package naming
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"regexp"
+	"strings"
+)
+
+// Kind is a kind of AWS physical name with its own length and character rules.
+type Kind int
+
+// The kinds of physical name this library creates.
+const (
+	LoadBalancer    Kind = iota + 1 // Application Load Balancer (aws_lb)
+	TargetGroup                     // ALB target group (aws_lb_target_group)
+	ServerlessCache                 // ElastiCache Serverless cache
+	IAMRole                         // IAM role
+	Secret                          // Secrets Manager secret
+	LogGroup                        // CloudWatch Logs log group
+	ECSCluster                      // ECS cluster
+	ECSService                      // ECS service
+	TaskFamily                      // ECS task definition family
+	SecurityGroup                   // VPC security group
+)
+
+// Kinds lists every Kind, in declaration order.
+var Kinds = []Kind{LoadBalancer, TargetGroup, ServerlessCache, IAMRole, Secret, LogGroup,
+	ECSCluster, ECSService, TaskFamily, SecurityGroup}
+
+// Rule is what AWS accepts for one Kind of name.
+type Rule struct {
+	Kind Kind
+	// MaxLength is the longest name AWS accepts.
+	MaxLength int
+	// Charset describes the allowed characters, for messages.
+	Charset string
+	// Pattern matches every allowed character sequence (length is checked separately).
+	Pattern *regexp.Regexp
+	// FirstLetter requires the name to start with an ASCII letter.
+	FirstLetter bool
+	// NoEdgeHyphen rejects a leading or trailing "-".
+	NoEdgeHyphen bool
+	// NoDoubleHyphen rejects "--" anywhere.
+	NoDoubleHyphen bool
+	// ForbiddenPrefixes lists prefixes AWS rejects (case-insensitive).
+	ForbiddenPrefixes []string
+	// NoRandomSuffixLookalike rejects names ending in "-" plus six characters, the shape
+	// that Secrets Manager appends to secret ARNs.
+	NoRandomSuffixLookalike bool
+}
+
+var rules = map[Kind]Rule{
+	LoadBalancer: {Kind: LoadBalancer, MaxLength: 32, Charset: "A-Z a-z 0-9 -",
+		Pattern: regexp.MustCompile(`^[A-Za-z0-9-]+$`), NoEdgeHyphen: true, ForbiddenPrefixes: []string{"internal-"}},
+	TargetGroup: {Kind: TargetGroup, MaxLength: 32, Charset: "A-Z a-z 0-9 -",
+		Pattern: regexp.MustCompile(`^[A-Za-z0-9-]+$`), NoEdgeHyphen: true},
+	ServerlessCache: {Kind: ServerlessCache, MaxLength: 40, Charset: "a-z 0-9 -",
+		Pattern: regexp.MustCompile(`^[a-z0-9-]+$`), FirstLetter: true, NoEdgeHyphen: true, NoDoubleHyphen: true},
+	IAMRole: {Kind: IAMRole, MaxLength: 64, Charset: "A-Z a-z 0-9 _ + = , . @ -",
+		Pattern: regexp.MustCompile(`^[A-Za-z0-9_+=,.@-]+$`)},
+	Secret: {Kind: Secret, MaxLength: 512, Charset: "A-Z a-z 0-9 / _ + = . @ -",
+		Pattern: regexp.MustCompile(`^[A-Za-z0-9/_+=.@-]+$`), NoRandomSuffixLookalike: true},
+	LogGroup: {Kind: LogGroup, MaxLength: 512, Charset: "A-Z a-z 0-9 _ - / . #",
+		Pattern: regexp.MustCompile(`^[A-Za-z0-9_/.#-]+$`)},
+	ECSCluster: {Kind: ECSCluster, MaxLength: 255, Charset: "A-Z a-z 0-9 _ -",
+		Pattern: regexp.MustCompile(`^[A-Za-z0-9_-]+$`)},
+	ECSService: {Kind: ECSService, MaxLength: 255, Charset: "A-Z a-z 0-9 _ -",
+		Pattern: regexp.MustCompile(`^[A-Za-z0-9_-]+$`)},
+	TaskFamily: {Kind: TaskFamily, MaxLength: 255, Charset: "A-Z a-z 0-9 _ -",
+		Pattern: regexp.MustCompile(`^[A-Za-z0-9_-]+$`)},
+	SecurityGroup: {Kind: SecurityGroup, MaxLength: 255, Charset: "A-Z a-z 0-9 space . _ - : / ( ) # , @ [ ] + = & ; { } ! $ *",
+		Pattern: regexp.MustCompile(`^[A-Za-z0-9 ._\-:/()#,@\[\]+=&;{}!$*]+$`), ForbiddenPrefixes: []string{"sg-"}},
+}
+
+var kindNames = map[Kind]string{
+	LoadBalancer: "load balancer", TargetGroup: "target group", ServerlessCache: "serverless cache",
+	IAMRole: "IAM role", Secret: "secret", LogGroup: "log group", ECSCluster: "ECS cluster",
+	ECSService: "ECS service", TaskFamily: "task family", SecurityGroup: "security group",
+}
+
+// String names the kind for messages ("load balancer").
+func (k Kind) String() string {
+	if s, ok := kindNames[k]; ok {
+		return s
+	}
+	return fmt.Sprintf("Kind(%d)", int(k))
+}
+
+// Rule returns the name rule of k. It panics for a Kind that is not one of Kinds.
+func (k Kind) Rule() Rule {
+	r, ok := rules[k]
+	if !ok {
+		panic(fmt.Sprintf("naming: unknown kind %d", int(k)))
+	}
+	return r
+}
+
+var randomSuffixLookalike = regexp.MustCompile(`-[A-Za-z0-9]{6}$`)
+
+// Check reports whether name is a valid name of kind k, and if not, which rule it breaks.
+func Check(k Kind, name string) error {
+	r := k.Rule()
+	if name == "" {
+		return fmt.Errorf("%s name is empty", k)
+	}
+	if len(name) > r.MaxLength {
+		return fmt.Errorf("%s name %q is %d characters, over the limit of %d", k, name, len(name), r.MaxLength)
+	}
+	return checkShape(r, name)
+}
+
+// checkShape checks every rule but the length.
+func checkShape(r Rule, name string) error {
+	k := r.Kind
+	switch {
+	case !r.Pattern.MatchString(name):
+		return fmt.Errorf("%s name %q has characters outside [%s]", k, name, r.Charset)
+	case r.FirstLetter && !isLetter(name[0]):
+		return fmt.Errorf("%s name %q must start with a letter", k, name)
+	case r.NoEdgeHyphen && (strings.HasPrefix(name, "-") || strings.HasSuffix(name, "-")):
+		return fmt.Errorf("%s name %q must not start or end with '-'", k, name)
+	case r.NoDoubleHyphen && strings.Contains(name, "--"):
+		return fmt.Errorf("%s name %q must not contain '--'", k, name)
+	case r.NoRandomSuffixLookalike && randomSuffixLookalike.MatchString(name):
+		return fmt.Errorf("%s name %q must not end in '-' plus 6 characters (Secrets Manager appends that shape to ARNs)", k, name)
+	}
+	for _, p := range r.ForbiddenPrefixes {
+		if strings.HasPrefix(strings.ToLower(name), p) {
+			return fmt.Errorf("%s name %q must not start with %q", k, name, p)
+		}
+	}
+	return nil
+}
+
+func isLetter(c byte) bool { return ('a' <= c && c <= 'z') || ('A' <= c && c <= 'Z') }
+
+// HashLength is the number of hex digits Fit appends when it shortens a name.
+const HashLength = 5
+
+// Fit returns name as a valid name of kind k. A name within the length limit is returned
+// unchanged; a longer one is cut to a readable prefix followed by "-" and the first
+// HashLength hex digits of the SHA-256 of the whole name, so the same input always gives
+// the same result and two long names that share a prefix stay distinct. Fit returns an
+// error, and never an invalid name, when name breaks a rule other than the length.
+func Fit(k Kind, name string) (string, error) {
+	r := k.Rule()
+	if name == "" {
+		return "", fmt.Errorf("%s name is empty", k)
+	}
+	if err := checkShape(r, name); err != nil {
+		return "", err
+	}
+	if len(name) <= r.MaxLength {
+		return name, nil
+	}
+	sum := sha256.Sum256([]byte(name))
+	prefix := strings.TrimRight(name[:r.MaxLength-HashLength-1], "-/_.+=,@ :")
+	short := prefix + "-" + hex.EncodeToString(sum[:])[:HashLength]
+	if err := checkShape(r, short); err != nil {
+		return "", fmt.Errorf("%s name %q cannot be shortened to %d characters: %w", k, name, r.MaxLength, err)
+	}
+	return short, nil
+}

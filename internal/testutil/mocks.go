@@ -1,0 +1,143 @@
+package testutil
+
+// MockDefaults is the body of every mock_provider "aws" block the harness writes.
+// Mocked providers invent random strings for computed attributes, but the real provider
+// validates ARNs and JSON at apply, so every computed value that feeds another resource
+// gets a well-formed default here; computed lists read by index (the cache endpoint, the
+// AZ names) get one element so that the references are proven to resolve.
+const MockDefaults = `
+  mock_data "aws_availability_zones" {
+    defaults = {
+      names    = ["ca-central-1a", "ca-central-1b", "ca-central-1d"]
+      zone_ids = ["cac1-az1", "cac1-az2", "cac1-az4"]
+    }
+  }
+  mock_data "aws_region" {
+    defaults = {
+      name = "ca-central-1"
+    }
+  }
+  mock_data "aws_caller_identity" {
+    defaults = {
+      account_id = "123456789012"
+    }
+  }
+  mock_data "aws_partition" {
+    defaults = {
+      partition = "aws"
+    }
+  }
+  mock_data "aws_iam_policy_document" {
+    defaults = {
+      json = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"sts:AssumeRole\",\"Principal\":{\"Service\":\"ecs-tasks.amazonaws.com\"}}]}"
+    }
+  }
+  mock_data "aws_secretsmanager_random_password" {
+    defaults = {
+      random_password = "mock-password-0123456789abcdefghij"
+    }
+  }
+  mock_resource "aws_iam_role" {
+    defaults = {
+      arn = "arn:aws:iam::123456789012:role/mock-role"
+    }
+  }
+  mock_resource "aws_iam_policy" {
+    defaults = {
+      arn = "arn:aws:iam::123456789012:policy/mock-policy"
+    }
+  }
+  mock_resource "aws_lb" {
+    defaults = {
+      arn        = "arn:aws:elasticloadbalancing:ca-central-1:123456789012:loadbalancer/app/mock/0123456789abcdef"
+      arn_suffix = "app/mock/0123456789abcdef"
+      dns_name   = "mock-123456789.ca-central-1.elb.amazonaws.com"
+      zone_id    = "ZQSVJUPU6J1EY"
+    }
+  }
+  mock_resource "aws_lb_target_group" {
+    defaults = {
+      arn        = "arn:aws:elasticloadbalancing:ca-central-1:123456789012:targetgroup/mock/0123456789abcdef"
+      arn_suffix = "targetgroup/mock/0123456789abcdef"
+    }
+  }
+  mock_resource "aws_lb_listener" {
+    defaults = {
+      arn = "arn:aws:elasticloadbalancing:ca-central-1:123456789012:listener/app/mock/0123456789abcdef/0123456789abcdef"
+    }
+  }
+  mock_resource "aws_secretsmanager_secret" {
+    defaults = {
+      arn = "arn:aws:secretsmanager:ca-central-1:123456789012:secret:mock-AbCdEf"
+      id  = "arn:aws:secretsmanager:ca-central-1:123456789012:secret:mock-AbCdEf"
+    }
+  }
+  mock_resource "aws_secretsmanager_secret_version" {
+    defaults = {
+      arn = "arn:aws:secretsmanager:ca-central-1:123456789012:secret:mock-AbCdEf"
+      id  = "arn:aws:secretsmanager:ca-central-1:123456789012:secret:mock-AbCdEf|version"
+    }
+  }
+  mock_resource "aws_ecs_cluster" {
+    defaults = {
+      arn = "arn:aws:ecs:ca-central-1:123456789012:cluster/mock"
+      id  = "arn:aws:ecs:ca-central-1:123456789012:cluster/mock"
+    }
+  }
+  mock_resource "aws_ecs_task_definition" {
+    defaults = {
+      arn                  = "arn:aws:ecs:ca-central-1:123456789012:task-definition/mock:1"
+      arn_without_revision = "arn:aws:ecs:ca-central-1:123456789012:task-definition/mock"
+    }
+  }
+  mock_resource "aws_ecs_service" {
+    defaults = {
+      id = "arn:aws:ecs:ca-central-1:123456789012:service/mock/mock"
+    }
+  }
+  mock_resource "aws_cloudwatch_log_group" {
+    defaults = {
+      arn = "arn:aws:logs:ca-central-1:123456789012:log-group:mock"
+    }
+  }
+  mock_resource "aws_kms_key" {
+    defaults = {
+      arn = "arn:aws:kms:ca-central-1:123456789012:key/00000000-0000-0000-0000-000000000000"
+    }
+  }
+  mock_resource "aws_elasticache_serverless_cache" {
+    defaults = {
+      arn = "arn:aws:elasticache:ca-central-1:123456789012:serverlesscache:mock"
+      endpoint = [{
+        address = "mock.serverless.cac1.cache.amazonaws.com"
+        port    = 6379
+      }]
+      reader_endpoint = [{
+        address = "mock-ro.serverless.cac1.cache.amazonaws.com"
+        port    = 6380
+      }]
+    }
+  }
+  mock_resource "aws_vpc" {
+    defaults = {
+      id  = "vpc-0123456789abcdef0"
+      arn = "arn:aws:ec2:ca-central-1:123456789012:vpc/vpc-0123456789abcdef0"
+    }
+  }
+  mock_resource "aws_security_group" {
+    defaults = {
+      id  = "sg-0123456789abcdef0"
+      arn = "arn:aws:ec2:ca-central-1:123456789012:security-group/sg-0123456789abcdef0"
+    }
+  }
+  mock_resource "aws_appautoscaling_target" {
+    defaults = {
+      arn = "arn:aws:application-autoscaling:ca-central-1:123456789012:scalable-target/mock"
+    }
+  }
+  mock_resource "aws_flow_log" {
+    defaults = {
+      arn = "arn:aws:ec2:ca-central-1:123456789012:vpc-flow-log/fl-0123456789abcdef0"
+    }
+  }
+`

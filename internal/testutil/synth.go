@@ -1,0 +1,178 @@
+package testutil
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"sort"
+	"testing"
+
+	"github.com/aws/jsii-runtime-go"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/provider"
+	"github.com/hashicorp/terraform-cdk-go/cdktf"
+)
+
+// Region is the provider region of stacks built by NewStack.
+const Region = "ca-central-1"
+
+// Main runs the tests of a package that synthesizes, then stops the jsii kernel. Use it
+// from TestMain: func TestMain(m *testing.M) { testutil.Main(m) }.
+func Main(m *testing.M) {
+	code := m.Run()
+	jsii.Close()
+	os.Exit(code)
+}
+
+// NewApp returns an app for tests: no stack traces in metadata, nothing written to disk.
+func NewApp() cdktf.App {
+	return cdktf.NewApp(&cdktf.AppConfig{StackTraces: jsii.Bool(false), Outdir: jsii.String(os.TempDir())})
+}
+
+// NewStack returns a stack in a new app with the AWS provider configured for Region.
+func NewStack(id string) cdktf.TerraformStack {
+	stack := cdktf.NewTerraformStack(NewApp(), jsii.String(id))
+	provider.NewAwsProvider(stack, jsii.String("aws"), &provider.AwsProviderConfig{Region: jsii.String(Region)})
+	return stack
+}
+
+// Synthesized is the parsed Terraform JSON of one stack.
+type Synthesized struct {
+	// Raw is the JSON text as cdktf produced it.
+	Raw []byte
+	// JSON is Raw parsed.
+	JSON map[string]any
+}
+
+// Synth synthesizes stack, running the construct tree's validations, and parses the
+// result.
+func Synth(t testing.TB, stack cdktf.TerraformStack) *Synthesized {
+	t.Helper()
+	raw := []byte(*cdktf.Testing_Synth(stack, jsii.Bool(true)))
+	var doc map[string]any
+	if err := json.Unmarshal(raw, &doc); err != nil {
+		t.Fatalf("synthesized JSON does not parse: %v", err)
+	}
+	return &Synthesized{Raw: raw, JSON: doc}
+}
+
+func section(doc map[string]any, key, typ string) map[string]map[string]any {
+	out := map[string]map[string]any{}
+	byType, _ := doc[key].(map[string]any)
+	items, _ := byType[typ].(map[string]any)
+	for name, v := range items {
+		if m, ok := v.(map[string]any); ok {
+			out[name] = m
+		}
+	}
+	return out
+}
+
+// Resources returns the resources of type typ by logical name; empty when there are none.
+func (s *Synthesized) Resources(typ string) map[string]map[string]any {
+	return section(s.JSON, "resource", typ)
+}
+
+// DataSources returns the data sources of type typ by logical name.
+func (s *Synthesized) DataSources(typ string) map[string]map[string]any {
+	return section(s.JSON, "data", typ)
+}
+
+// Count returns the number of resources of type typ.
+func (s *Synthesized) Count(typ string) int { return len(s.Resources(typ)) }
+
+// Only returns the single resource of type typ, failing the test when there is not
+// exactly one.
+func (s *Synthesized) Only(t testing.TB, typ string) map[string]any {
+	t.Helper()
+	rs := s.Resources(typ)
+	if len(rs) != 1 {
+		t.Fatalf("want exactly one %s, got %d: %v", typ, len(rs), keys(rs))
+	}
+	for _, r := range rs {
+		return r
+	}
+	return nil
+}
+
+// Resource returns the resource typ.name, failing the test when it is absent.
+func (s *Synthesized) Resource(t testing.TB, typ, name string) map[string]any {
+	t.Helper()
+	r, ok := s.Resources(typ)[name]
+	if !ok {
+		t.Fatalf("no resource %s.%s; have %v", typ, name, keys(s.Resources(typ)))
+	}
+	return r
+}
+
+// ResourceTypes returns the sorted resource types present.
+func (s *Synthesized) ResourceTypes() []string {
+	m, _ := s.JSON["resource"].(map[string]any)
+	return sortedKeys(m)
+}
+
+// Outputs returns the outputs by name.
+func (s *Synthesized) Outputs() map[string]map[string]any {
+	out := map[string]map[string]any{}
+	m, _ := s.JSON["output"].(map[string]any)
+	for k, v := range m {
+		if o, ok := v.(map[string]any); ok {
+			out[k] = o
+		}
+	}
+	return out
+}
+
+// Absent fails the test for each listed resource type that is present.
+func (s *Synthesized) Absent(t testing.TB, types ...string) {
+	t.Helper()
+	for _, typ := range types {
+		if n := s.Count(typ); n != 0 {
+			t.Errorf("want no %s, got %d: %v", typ, n, keys(s.Resources(typ)))
+		}
+	}
+}
+
+// Counts returns how many resources of each listed type are present, for cmp.Diff
+// against a map of expected counts.
+func (s *Synthesized) Counts(types ...string) map[string]int {
+	out := map[string]int{}
+	for _, typ := range types {
+		out[typ] = s.Count(typ)
+	}
+	return out
+}
+
+func keys(m map[string]map[string]any) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func sortedKeys(m map[string]any) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Ref returns the Terraform reference "${typ.name.attr}" as cdktf writes it.
+func Ref(typ, name, attr string) string { return fmt.Sprintf("${%s.%s.%s}", typ, name, attr) }
+
+// MustPanic runs f and returns the panic message, failing the test if f does not panic.
+func MustPanic(t testing.TB, f func()) (msg string) {
+	t.Helper()
+	defer func() {
+		r := recover()
+		if r == nil {
+			t.Fatal("did not panic")
+		}
+		msg = fmt.Sprint(r)
+	}()
+	f()
+	return ""
+}

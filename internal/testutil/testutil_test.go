@@ -1,0 +1,129 @@
+package testutil_test
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/aws/jsii-runtime-go"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/subnet"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpc"
+	"github.com/google/go-cmp/cmp"
+	"github.com/hashicorp/terraform-cdk-go/cdktf"
+
+	"github.com/tapstack/infra/internal/testutil"
+)
+
+func TestMain(m *testing.M) { testutil.Main(m) }
+
+// vpcStack defines a VPC with the given CIDR, one subnet and an output.
+func vpcStack(cidr string) cdktf.TerraformStack {
+	stack := testutil.NewStack("Harness")
+	v := vpc.NewVpc(stack, jsii.String("Vpc"), &vpc.VpcConfig{CidrBlock: jsii.String(cidr)})
+	subnet.NewSubnet(stack, jsii.String("Subnet"), &subnet.SubnetConfig{VpcId: v.Id(), CidrBlock: jsii.String("10.0.1.0/24")})
+	cdktf.NewTerraformOutput(stack, jsii.String("vpc_id"), &cdktf.TerraformOutputConfig{Value: v.Id()})
+	return stack
+}
+
+var variants = testutil.NewVariants()
+
+func init() {
+	variants.Add("good", func() cdktf.TerraformStack { return vpcStack("10.0.0.0/16") },
+		`module.good.vpc_id == "vpc-0123456789abcdef0"`)
+}
+
+func TestSelectors(t *testing.T) {
+	s := variants.Synth(t, "good")
+	if diff := cmp.Diff(map[string]int{"aws_vpc": 1, "aws_subnet": 1, "aws_nat_gateway": 0}, s.Counts("aws_vpc", "aws_subnet", "aws_nat_gateway")); diff != "" {
+		t.Errorf("counts (-want +got):\n%s", diff)
+	}
+	if got := s.Only(t, "aws_vpc")["cidr_block"]; got != "10.0.0.0/16" {
+		t.Errorf("cidr_block = %v", got)
+	}
+	if got := s.Resource(t, "aws_subnet", "Subnet")["vpc_id"]; got != testutil.Ref("aws_vpc", "Vpc", "id") {
+		t.Errorf("subnet vpc_id = %v", got)
+	}
+	if diff := cmp.Diff([]string{"aws_subnet", "aws_vpc"}, s.ResourceTypes()); diff != "" {
+		t.Errorf("types (-want +got):\n%s", diff)
+	}
+	if _, ok := s.Outputs()["vpc_id"]; !ok {
+		t.Error("no vpc_id output")
+	}
+	s.Absent(t, "aws_eip", "aws_nat_gateway")
+	if len(s.DataSources("aws_availability_zones")) != 0 {
+		t.Error("unexpected data source")
+	}
+	if msg := testutil.MustPanic(t, func() { panic("boom") }); msg != "boom" {
+		t.Errorf("MustPanic = %q", msg)
+	}
+	if again := variants.Synth(t, "good"); again != s {
+		t.Error("Synth did not reuse the synthesized variant")
+	}
+}
+
+func TestGolden(t *testing.T) {
+	testutil.Golden(t, "harness", variants.Synth(t, "good"))
+}
+
+// TestHarnessCatchesBadConfig proves the harness is not a rubber stamp: terraform
+// validate rejects a bad CIDR that synthesizes without complaint, and names the case.
+func TestHarnessCatchesBadConfig(t *testing.T) {
+	requireTerraform(t)
+	bad := testutil.Synth(t, vpcStack("10.0.0.0/33"))
+	err := testutil.Check(t.TempDir(), testutil.Case{Name: "bad_cidr", Stack: bad})
+	if err == nil {
+		t.Fatal("terraform validate accepted cidr_block 10.0.0.0/33")
+	}
+	for _, want := range []string{"bad_cidr/cdk.tf.json", "10.0.0.0/33"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error does not mention %q:\n%v", want, err)
+		}
+	}
+}
+
+// TestHarnessMockApplyAsserts proves the mock apply runs and its assertions can fail.
+func TestHarnessMockApplyAsserts(t *testing.T) {
+	requireTerraform(t)
+	err := testutil.Check(t.TempDir(), testutil.Case{Name: "wrong", Stack: variants.Synth(t, "good"), Asserts: []string{`module.wrong.vpc_id == "vpc-other"`}})
+	if err == nil || !strings.Contains(err.Error(), `case wrong: module.wrong.vpc_id == "vpc-other"`) {
+		t.Fatalf("want a failed assertion, got %v", err)
+	}
+}
+
+func TestTerraform(t *testing.T) { variants.CheckTerraform(t) }
+
+func TestCaseNames(t *testing.T) {
+	requireTerraform(t)
+	s := variants.Synth(t, "good")
+	for _, name := range []string{"Bad", "x y", ""} {
+		if err := testutil.Check(t.TempDir(), testutil.Case{Name: name, Stack: s}); err == nil {
+			t.Errorf("case name %q accepted", name)
+		}
+	}
+	if err := testutil.Check(t.TempDir()); err == nil {
+		t.Error("no cases accepted")
+	}
+}
+
+func TestFindPluginDirOverride(t *testing.T) {
+	t.Setenv("TF_PLUGIN_DIR", t.TempDir())
+	if _, err := testutil.FindPluginDir(); err == nil || !strings.Contains(err.Error(), "TF_PLUGIN_DIR=") {
+		t.Errorf("want an error naming TF_PLUGIN_DIR, got %v", err)
+	}
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "registry.terraform.io/hashicorp/aws/5.1.0", runtimePlatform()), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("TF_PLUGIN_DIR", dir)
+	if got, err := testutil.FindPluginDir(); err != nil || got != dir {
+		t.Errorf("FindPluginDir = %q, %v", got, err)
+	}
+}
+
+func requireTerraform(t *testing.T) {
+	t.Helper()
+	if _, err := testutil.FindPluginDir(); err != nil && os.Getenv(testutil.RequireEnv) != "1" {
+		t.Skip(err)
+	}
+}
