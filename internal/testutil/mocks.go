@@ -12,6 +12,12 @@ const MockDefaults = `
       zone_ids = ["cac1-az1", "cac1-az2", "cac1-az4"]
     }
   }
+  mock_data "aws_vpc" {
+    defaults = {
+      cidr_block = "10.0.0.0/16"
+      arn        = "arn:aws:ec2:ca-central-1:123456789012:vpc/vpc-0a1b2c3d"
+    }
+  }
   mock_data "aws_region" {
     defaults = {
       name = "ca-central-1"

@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"os"
 	"sort"
+	"strings"
 	"testing"
 
+	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/provider"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
@@ -175,4 +177,61 @@ func MustPanic(t testing.TB, f func()) (msg string) {
 	}()
 	f()
 	return ""
+}
+
+// Find returns the logical name and body of the resource of type typ defined at the
+// construct path (for example "Network/VPC": cdktf names it Network_VPC_<hash>), failing
+// the test when there is none.
+func (s *Synthesized) Find(t testing.TB, typ, path string) (string, map[string]any) {
+	t.Helper()
+	return find(t, s.Resources(typ), typ, path)
+}
+
+// FindData is Find for data sources.
+func (s *Synthesized) FindData(t testing.TB, typ, path string) (string, map[string]any) {
+	t.Helper()
+	return find(t, s.DataSources(typ), typ, path)
+}
+
+func find(t testing.TB, items map[string]map[string]any, typ, path string) (string, map[string]any) {
+	t.Helper()
+	prefix := strings.ReplaceAll(path, "/", "_") + "_"
+	for name, body := range items {
+		if strings.HasPrefix(name, prefix) && !strings.Contains(name[len(prefix):], "_") {
+			return name, body
+		}
+	}
+	t.Fatalf("no %s at construct path %s; have %v", typ, path, keys(items))
+	return "", nil
+}
+
+// RefTo returns the reference "${typ.<logical name>.attr}" to the resource of type typ
+// at the construct path.
+func (s *Synthesized) RefTo(t testing.TB, typ, path, attr string) string {
+	t.Helper()
+	name, _ := s.Find(t, typ, path)
+	return Ref(typ, name, attr)
+}
+
+// Resolve resolves tokens in v (a token string, a list, a map) as they would appear in
+// the synthesized JSON of scope's stack, such as "${aws_vpc.Network_VPC_1234ABCD.id}".
+func Resolve(scope constructs.IConstruct, v any) any {
+	return cdktf.Tokenization_Resolve(v, &cdktf.ResolveOptions{
+		Resolver: cdktf.NewDefaultTokenResolver(cdktf.NewStringConcat()),
+		Scope:    scope,
+	})
+}
+
+// ResolveString resolves a token string.
+func ResolveString(scope constructs.IConstruct, s *string) string {
+	return fmt.Sprint(Resolve(scope, s))
+}
+
+// ResolveStrings resolves a token list.
+func ResolveStrings(scope constructs.IConstruct, xs *[]*string) []string {
+	var out []string
+	for _, x := range *xs {
+		out = append(out, ResolveString(scope, x))
+	}
+	return out
 }

@@ -24,6 +24,10 @@ import (
 // failure instead of a skip. make test sets it, so CI never skips silently.
 const RequireEnv = "TAPSTACK_REQUIRE_TERRAFORM"
 
+// KeepEnv names the variable that, set to 1, keeps the Terraform working directory of
+// each check (and logs where it is), to reproduce a failure by hand.
+const KeepEnv = "TAPSTACK_KEEP_TERRAFORM_DIR"
+
 // ProviderConstraint replaces the exact provider pin of the synthesized JSON, so that the
 // mirror's newer 5.x provider can check it. The pin itself is asserted first.
 const ProviderConstraint = ">= 5.84.0, < 6.0.0"
@@ -136,28 +140,49 @@ func requireTools(t testing.TB) tool {
 func Terraform(t testing.TB, cases ...Case) {
 	t.Helper()
 	requireTools(t)
-	if err := Check(t.TempDir(), cases...); err != nil {
+	dir := t.TempDir()
+	if os.Getenv(KeepEnv) == "1" {
+		var err error
+		if dir, err = os.MkdirTemp("", "tapstack-terraform-"); err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("%s=1: keeping the Terraform working directory %s", KeepEnv, dir)
+	}
+	if err := Check(dir, cases...); err != nil {
 		t.Fatal(err)
 	}
 }
 
-// Check checks every case in the empty directory dir: each case becomes a child module
-// (its provider block moved to the root under the case's alias, its backend dropped),
-// then one terraform init, one terraform validate against the real AWS provider schema,
-// and one terraform test that plans and applies all cases against a mocked AWS provider
-// and checks that every output is non-empty, plus the cases' Asserts.
+// Check checks every case in the empty directory dir with one terraform init, one
+// terraform validate and one terraform test:
+//
+//   - each case becomes a child module (its backend dropped, its provider pin checked
+//     and widened to ProviderConstraint);
+//   - validate runs with each case's own provider block in the root under the case's
+//     alias, so provider arguments are checked against the real AWS provider schema too;
+//   - test then plans and applies every case against one mocked AWS provider (one mock
+//     per alias would load the provider schema once per case) and asserts that every
+//     output is non-empty, plus the cases' Asserts.
 func Check(dir string, cases ...Case) error {
 	tl := findTools()
 	if tl.missing != "" {
 		return errors.New(tl.missing)
 	}
-	if err := writeRoot(dir, cases); err != nil {
+	validateRoot, testRoot, err := writeRoot(dir, cases)
+	if err != nil {
+		return err
+	}
+	main := filepath.Join(dir, "main.tf.json")
+	if err := writeJSON(main, validateRoot); err != nil {
 		return err
 	}
 	if out, err := terraform(tl, dir, "init", "-no-color", "-input=false", "-backend=false", "-plugin-dir="+tl.plugins); err != nil {
 		return fmt.Errorf("terraform init: %v\n%s", err, out)
 	}
 	if err := validate(tl, dir); err != nil {
+		return err
+	}
+	if err := writeJSON(main, testRoot); err != nil {
 		return err
 	}
 	if out, err := terraform(tl, dir, "test", "-no-color"); err != nil {
@@ -226,49 +251,45 @@ func validate(tl tool, dir string) error {
 	return errors.New(b.String())
 }
 
-// writeRoot lays out the working directory: .terraformrc (empty), main.tf.json with one
-// module per case, <case>/cdk.tf.json, and mock.tftest.hcl.
-func writeRoot(dir string, cases []Case) error {
+// writeRoot writes .terraformrc (empty), <case>/cdk.tf.json and mock.tftest.hcl into
+// dir, and returns the two root modules: one that hands each case its own provider
+// configuration (for validate), and one with a single default provider (for test).
+func writeRoot(dir string, cases []Case) (validateRoot, testRoot map[string]any, err error) {
 	if len(cases) == 0 {
-		return errors.New("testutil.Terraform: no cases")
+		return nil, nil, errors.New("testutil.Terraform: no cases")
 	}
 	if err := os.WriteFile(filepath.Join(dir, ".terraformrc"), nil, 0o644); err != nil {
-		return err
+		return nil, nil, err
 	}
 	var providers []any
-	modules := map[string]any{}
-	var test strings.Builder
+	aliased, plain := map[string]any{}, map[string]any{}
 	for _, c := range cases {
-		if !caseName.MatchString(c.Name) || modules[c.Name] != nil {
-			return fmt.Errorf("testutil.Terraform: case name %q must match %s and be unique", c.Name, caseName)
+		if !caseName.MatchString(c.Name) || aliased[c.Name] != nil {
+			return nil, nil, fmt.Errorf("testutil.Terraform: case name %q must match %s and be unique", c.Name, caseName)
 		}
 		doc, provider, err := childModule(c.Stack.JSON)
 		if err != nil {
-			return fmt.Errorf("case %s: %w", c.Name, err)
+			return nil, nil, fmt.Errorf("case %s: %w", c.Name, err)
 		}
 		provider["alias"] = c.Name
 		providers = append(providers, provider)
-		modules[c.Name] = map[string]any{"source": "./" + c.Name, "providers": map[string]any{"aws": "aws." + c.Name}}
+		aliased[c.Name] = map[string]any{"source": "./" + c.Name, "providers": map[string]any{"aws": "aws." + c.Name}}
+		plain[c.Name] = map[string]any{"source": "./" + c.Name}
 		if err := os.MkdirAll(filepath.Join(dir, c.Name), 0o755); err != nil {
-			return err
+			return nil, nil, err
 		}
 		if err := writeJSON(filepath.Join(dir, c.Name, "cdk.tf.json"), doc); err != nil {
-			return err
+			return nil, nil, err
 		}
-		fmt.Fprintf(&test, "mock_provider \"aws\" {\n  alias = %q\n%s}\n\n", c.Name, MockDefaults)
 	}
-	root := map[string]any{
-		"terraform": map[string]any{"required_providers": map[string]any{"aws": map[string]any{"source": "hashicorp/aws", "version": ProviderConstraint}}},
-		"provider":  map[string]any{"aws": providers},
-		"module":    modules,
-	}
-	if err := writeJSON(filepath.Join(dir, "main.tf.json"), root); err != nil {
-		return err
-	}
-	test.WriteString("run \"mock_apply\" {\n  command = apply\n")
+	required := map[string]any{"required_providers": map[string]any{"aws": map[string]any{"source": "hashicorp/aws", "version": ProviderConstraint}}}
+	validateRoot = map[string]any{"terraform": required, "provider": map[string]any{"aws": providers}, "module": aliased}
+	testRoot = map[string]any{"terraform": required, "provider": map[string]any{"aws": []any{map[string]any{"region": Region}}}, "module": plain}
+
+	var test strings.Builder
+	fmt.Fprintf(&test, "mock_provider \"aws\" {%s}\n\nrun \"mock_apply\" {\n  command = apply\n", MockDefaults)
 	for _, c := range cases {
-		outputs := sortedKeys(mapOf(c.Stack.JSON["output"]))
-		for _, o := range outputs {
+		for _, o := range sortedKeys(mapOf(c.Stack.JSON["output"])) {
 			ref := fmt.Sprintf("module.%s.%s", c.Name, o)
 			fmt.Fprintf(&test, "  assert {\n    condition     = %s != null && %s != \"\"\n    error_message = \"case %s: output %s is empty after apply\"\n  }\n", ref, ref, c.Name, o)
 		}
@@ -277,7 +298,7 @@ func writeRoot(dir string, cases []Case) error {
 		}
 	}
 	test.WriteString("}\n")
-	return os.WriteFile(filepath.Join(dir, "mock.tftest.hcl"), []byte(test.String()), 0o644)
+	return validateRoot, testRoot, os.WriteFile(filepath.Join(dir, "mock.tftest.hcl"), []byte(test.String()), 0o644)
 }
 
 // childModule turns a synthesized stack into a child module: it checks the provider
