@@ -151,10 +151,16 @@ func (e Environment) ID() string {
 // component word, such as the log group "/ecs/lms-stage".
 func (e Environment) Prefix() string { return e.project + "-" + e.ID() }
 
+// Label returns "<project>-<component>-<ID>" unchecked, for Name tags and descriptions
+// (tag values allow 256 characters of any kind).
+func (e Environment) Label(component string) string {
+	return e.project + "-" + component + "-" + e.ID()
+}
+
 // Resource returns the name "<project>-<component>-<ID>" fitted to kind
 // ("lms-alb-stage").
 func (e Environment) Resource(k Kind, component string) (string, error) {
-	return Fit(k, e.project+"-"+component+"-"+e.ID())
+	return Fit(k, e.Label(component))
 }
 
 // Path returns the path-style name "<project>/<ID>/<component>" fitted to kind

@@ -190,6 +190,13 @@ func TestResourceNames(t *testing.T) {
 	}
 }
 
+func TestLabel(t *testing.T) {
+	pr := naming.MustEnvironment("pr4892", naming.Options{Timestamp: "123456"})
+	if got := pr.Label("vpc"); got != "lms-vpc-pr4892-123456" {
+		t.Errorf("Label = %q", got)
+	}
+}
+
 func TestPathNames(t *testing.T) {
 	pr := naming.MustEnvironment("pr4892", naming.Options{Timestamp: "123456"})
 	got, err := pr.Path(naming.Secret, "db-credentials")

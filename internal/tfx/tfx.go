@@ -1,0 +1,74 @@
+// Package tfx holds the small pieces of glue that every construct needs between plain Go
+// values and the jsii bindings: tags, IAM policy documents, string lists. Keeping them here
+// keeps cdktf details out of the constructs' public API.
+package tfx
+
+import (
+	"bytes"
+	"encoding/json"
+	"sort"
+
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/tapstack/infra/constructs/naming"
+)
+
+// Tags returns the environment's standard tags plus Name.
+func Tags(env naming.Environment, name string) *map[string]*string {
+	out := map[string]*string{"Name": jsii.String(name)}
+	for k, v := range env.Tags() {
+		out[k] = jsii.String(v)
+	}
+	return &out
+}
+
+// Strings converts a Go slice (which may hold tokens) to a jsii string list.
+func Strings(xs []string) *[]*string {
+	out := make([]*string, len(xs))
+	for i, x := range xs {
+		out[i] = jsii.String(x)
+	}
+	return &out
+}
+
+// Values dereferences a jsii string list.
+func Values(xs *[]*string) []string {
+	if xs == nil {
+		return nil
+	}
+	out := make([]string, len(*xs))
+	for i, x := range *xs {
+		out[i] = *x
+	}
+	return out
+}
+
+// Statement is one IAM policy statement. Resource values may be tokens: cdktf resolves
+// them inside the JSON string to Terraform references.
+type Statement struct {
+	Sid       string                       `json:"Sid,omitempty"`
+	Effect    string                       `json:"Effect"`
+	Principal map[string]string            `json:"Principal,omitempty"`
+	Action    []string                     `json:"Action"`
+	Resource  []string                     `json:"Resource,omitempty"`
+	Condition map[string]map[string]string `json:"Condition,omitempty"`
+}
+
+// Policy renders an IAM policy document.
+func Policy(statements ...Statement) *string {
+	for i := range statements {
+		sort.Strings(statements[i].Action)
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(map[string]any{"Version": "2012-10-17", "Statement": statements}); err != nil {
+		panic(err) // plain strings and maps always encode
+	}
+	return jsii.String(string(bytes.TrimSpace(buf.Bytes())))
+}
+
+// AssumeRole returns a trust policy that lets the AWS service principal assume a role.
+func AssumeRole(service string) *string {
+	return Policy(Statement{Effect: "Allow", Principal: map[string]string{"Service": service}, Action: []string{"sts:AssumeRole"}})
+}
