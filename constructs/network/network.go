@@ -1,7 +1,6 @@
 package network
 
 import (
-	"fmt"
 	"strconv"
 
 	"github.com/aws/constructs-go/constructs/v10"
@@ -76,9 +75,7 @@ type Network struct {
 // "FlowLogGroup", "FlowLogRole", "FlowLogRolePolicy" and "FlowLog". An existing VPC
 // defines "ExistingVPC" (a data source for its CIDR) and the endpoint children.
 func New(scope constructs.Construct, id string, cfg Config) *Network {
-	if err := cfg.Validate(); err != nil {
-		panic(fmt.Sprintf("network.New(%q): invalid Config:\n%v", id, err))
-	}
+	tfx.MustBeValid("network", id, cfg.Validate())
 	n := &Network{cfg: cfg.withDefaults()}
 	n.names, _ = n.cfg.names() // checked by Validate
 	constructs.NewConstruct_Override(n, scope, jsii.String(id))

@@ -195,9 +195,19 @@ func (s *Synthesized) FindData(t testing.TB, typ, path string) (string, map[stri
 
 func find(t testing.TB, items map[string]map[string]any, typ, path string) (string, map[string]any) {
 	t.Helper()
-	prefix := strings.ReplaceAll(path, "/", "_") + "_"
+	// cdktf's logical IDs: path components joined by "_", consecutive duplicates and
+	// "Default" dropped, then "_" and an 8-digit hash, except for a single component.
+	var parts []string
+	for _, p := range strings.Split(path, "/") {
+		if p != "Default" && (len(parts) == 0 || parts[len(parts)-1] != p) {
+			parts = append(parts, p)
+		}
+	}
+	prefix := strings.Join(parts, "_") + "_"
 	for name, body := range items {
-		if strings.HasPrefix(name, prefix) && !strings.Contains(name[len(prefix):], "_") {
+		single := len(parts) == 1 && name == parts[0]
+		hashed := strings.HasPrefix(name, prefix) && len(name) == len(prefix)+8 && !strings.Contains(name[len(prefix):], "_")
+		if single || hashed {
 			return name, body
 		}
 	}

@@ -6,6 +6,7 @@ package tfx
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"sort"
 
 	"github.com/aws/jsii-runtime-go"
@@ -71,4 +72,13 @@ func Policy(statements ...Statement) *string {
 // AssumeRole returns a trust policy that lets the AWS service principal assume a role.
 func AssumeRole(service string) *string {
 	return Policy(Statement{Effect: "Allow", Principal: map[string]string{"Service": service}, Action: []string{"sts:AssumeRole"}})
+}
+
+// MustBeValid panics with "<pkg>.New(<id>): invalid Config:" and every problem when err
+// is not nil. Constructs call it before defining any child, so that a rejected Config
+// leaves nothing half built.
+func MustBeValid(pkg, id string, err error) {
+	if err != nil {
+		panic(fmt.Sprintf("%s.New(%q): invalid Config:\n%v", pkg, id, err))
+	}
 }

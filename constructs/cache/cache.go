@@ -1,0 +1,207 @@
+package cache
+
+import (
+	"fmt"
+	"strconv"
+
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/elasticacheserverlesscache"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/secretsmanagersecret"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/secretsmanagersecretversion"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/securitygroup"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpcsecuritygroupingressrule"
+	"github.com/hashicorp/terraform-cdk-go/cdktf"
+
+	"github.com/tapstack/infra/internal/tfx"
+)
+
+// Cache is an ElastiCache Serverless cache with its security group and, optionally, a
+// connection secret.
+type Cache struct {
+	constructs.Construct
+
+	cfg     Config
+	names   names
+	cache   elasticacheserverlesscache.ElasticacheServerlessCache
+	sg      securitygroup.SecurityGroup
+	secret  secretsmanagersecret.SecretsmanagerSecret
+	version secretsmanagersecretversion.SecretsmanagerSecretVersion
+	ingress int
+}
+
+// New defines a Cache in scope. It validates cfg first and panics with every problem
+// (the text Config.Validate returns) before defining any child.
+//
+// Child IDs: "SecurityGroup", "ServerlessCache", with ConnectionSecret "ConnectionSecret" and
+// "ConnectionSecretVersion", and "AllowFrom<n>" for the n-th AllowFrom call.
+func New(scope constructs.Construct, id string, cfg Config) *Cache {
+	tfx.MustBeValid("cache", id, cfg.Validate())
+	c := &Cache{cfg: cfg.withDefaults()}
+	c.names, _ = c.cfg.names() // checked by Validate
+	constructs.NewConstruct_Override(c, scope, jsii.String(id))
+	env := c.cfg.Environment
+	tags := tfx.Tags(env, c.cfg.Name)
+
+	sgName := c.names.securityGroup
+	c.sg = securitygroup.NewSecurityGroup(c, jsii.String("SecurityGroup"), &securitygroup.SecurityGroupConfig{
+		Name:        jsii.String(sgName),
+		Description: jsii.String("ElastiCache Serverless " + c.cfg.Name + ": ingress only from allowed groups"),
+		VpcId:       c.cfg.Network.VPCID(),
+		Tags:        tfx.Tags(env, sgName),
+	})
+
+	subnets := c.cfg.Network.PrivateSubnetIDs()
+	if c.cfg.SubnetIDs != nil {
+		subnets = tfx.Strings(c.cfg.SubnetIDs)
+	}
+	props := &elasticacheserverlesscache.ElasticacheServerlessCacheConfig{
+		Name:               jsii.String(c.cfg.Name),
+		Engine:             jsii.String(string(c.cfg.Engine)),
+		MajorEngineVersion: jsii.String(c.cfg.MajorEngineVersion),
+		Description:        jsii.String(c.cfg.Description),
+		SubnetIds:          subnets,
+		SecurityGroupIds:   &[]*string{c.sg.Id()},
+		Tags:               tags,
+	}
+	if c.cfg.KMSKeyARN != "" {
+		props.KmsKeyId = jsii.String(c.cfg.KMSKeyARN)
+	}
+	if c.cfg.DailySnapshotTime != "" {
+		props.DailySnapshotTime = jsii.String(c.cfg.DailySnapshotTime)
+	}
+	if c.cfg.SnapshotRetentionDays > 0 {
+		props.SnapshotRetentionLimit = jsii.Number(float64(c.cfg.SnapshotRetentionDays))
+	}
+	if c.cfg.EnableUsageLimits {
+		props.CacheUsageLimits = c.usageLimits()
+	} else {
+		// aws 5.x cannot remove usage limits in place (terraform-provider-aws#36374,
+		// #41777): with limits off, leave whatever AWS has instead of failing the apply.
+		props.Lifecycle = &cdktf.TerraformResourceLifecycle{IgnoreChanges: &[]*string{jsii.String("cache_usage_limits")}}
+	}
+	c.cache = elasticacheserverlesscache.NewElasticacheServerlessCache(c, jsii.String("ServerlessCache"), props)
+
+	if c.cfg.ConnectionSecret {
+		c.defineSecret()
+	}
+	return c
+}
+
+func (c *Cache) usageLimits() *[]*elasticacheserverlesscache.ElasticacheServerlessCacheCacheUsageLimits {
+	storage := &elasticacheserverlesscache.ElasticacheServerlessCacheCacheUsageLimitsDataStorage{
+		Maximum: jsii.Number(float64(c.cfg.DataStorageMaxGB)),
+		Unit:    jsii.String("GB"),
+	}
+	if c.cfg.DataStorageMinGB > 0 {
+		storage.Minimum = jsii.Number(float64(c.cfg.DataStorageMinGB))
+	}
+	ecpu := &elasticacheserverlesscache.ElasticacheServerlessCacheCacheUsageLimitsEcpuPerSecond{
+		Maximum: jsii.Number(float64(c.cfg.ECPUPerSecondMax)),
+	}
+	if c.cfg.ECPUPerSecondMin > 0 {
+		ecpu.Minimum = jsii.Number(float64(c.cfg.ECPUPerSecondMin))
+	}
+	return &[]*elasticacheserverlesscache.ElasticacheServerlessCacheCacheUsageLimits{{
+		DataStorage:   &[]*elasticacheserverlesscache.ElasticacheServerlessCacheCacheUsageLimitsDataStorage{storage},
+		EcpuPerSecond: &[]*elasticacheserverlesscache.ElasticacheServerlessCacheCacheUsageLimitsEcpuPerSecond{ecpu},
+	}}
+}
+
+func (c *Cache) defineSecret() {
+	env := c.cfg.Environment
+	name := c.names.secret
+	props := &secretsmanagersecret.SecretsmanagerSecretConfig{
+		Name:                 jsii.String(name),
+		Description:          jsii.String("Connection data of the " + c.cfg.Name + " cache"),
+		RecoveryWindowInDays: jsii.Number(float64(env.Profile().SecretRecoveryDays)),
+		Tags:                 tfx.Tags(env, name),
+	}
+	if c.cfg.KMSKeyARN != "" {
+		props.KmsKeyId = jsii.String(c.cfg.KMSKeyARN)
+	}
+	c.secret = secretsmanagersecret.NewSecretsmanagerSecret(c, jsii.String("ConnectionSecret"), props)
+	c.version = secretsmanagersecretversion.NewSecretsmanagerSecretVersion(c, jsii.String("ConnectionSecretVersion"),
+		&secretsmanagersecretversion.SecretsmanagerSecretVersionConfig{
+			SecretId:     c.secret.Id(),
+			SecretString: jsii.String(c.connectionJSON()),
+		})
+}
+
+// connectionJSON is the secret value: JSON text whose values are Terraform references,
+// filled in by Terraform at apply time.
+func (c *Cache) connectionJSON() string {
+	return fmt.Sprintf(`{"engine":%q,"host":"%s","port":%s,"tls":true,"url":"%s"}`,
+		c.cfg.Engine, *c.Address(), *cdktf.Token_AsString(c.Port(), nil), *c.ConnectionURL())
+}
+
+// AllowFrom admits TCP 6379 from the security group sourceSecurityGroupID (a token),
+// and from nothing else. Each call adds one ingress rule, "AllowFrom<n>".
+func (c *Cache) AllowFrom(sourceSecurityGroupID *string) {
+	id := "AllowFrom" + strconv.Itoa(c.ingress)
+	c.ingress++
+	vpcsecuritygroupingressrule.NewVpcSecurityGroupIngressRule(c, jsii.String(id), &vpcsecuritygroupingressrule.VpcSecurityGroupIngressRuleConfig{
+		SecurityGroupId:           c.sg.Id(),
+		ReferencedSecurityGroupId: sourceSecurityGroupID,
+		IpProtocol:                jsii.String("tcp"),
+		FromPort:                  jsii.Number(Port),
+		ToPort:                    jsii.Number(Port),
+		Description:               jsii.String("Redis from an allowed security group"),
+	})
+}
+
+// Config returns the configuration with defaults applied.
+func (c *Cache) Config() Config { return c.cfg }
+
+// Name returns the cache name (a plain string, known at synth time).
+func (c *Cache) Name() *string { return jsii.String(c.cfg.Name) }
+
+// NameRef returns the cache name as a Terraform reference to the resource, for outputs
+// that should wait for the cache to exist.
+func (c *Cache) NameRef() *string { return c.cache.Name() }
+
+// ARN returns the cache ARN (token).
+func (c *Cache) ARN() *string { return c.cache.Arn() }
+
+// Address returns the primary endpoint address: a reference to endpoint[0].address.
+func (c *Cache) Address() *string { return c.cache.Endpoint().Get(jsii.Number(0)).Address() }
+
+// Port returns the primary endpoint port: a reference to endpoint[0].port.
+func (c *Cache) Port() *float64 { return c.cache.Endpoint().Get(jsii.Number(0)).Port() }
+
+// ReaderAddress returns the reader endpoint address: reader_endpoint[0].address.
+func (c *Cache) ReaderAddress() *string {
+	return c.cache.ReaderEndpoint().Get(jsii.Number(0)).Address()
+}
+
+// ConnectionURL returns "rediss://<address>:<port>" (serverless caches are TLS only).
+func (c *Cache) ConnectionURL() *string {
+	return jsii.String("rediss://" + *c.Address() + ":" + *cdktf.Token_AsString(c.Port(), nil))
+}
+
+// SecurityGroupID returns the cache's security group ID (token).
+func (c *Cache) SecurityGroupID() *string { return c.sg.Id() }
+
+// ConnectionSecretARN returns the connection secret's ARN, or nil without
+// ConnectionSecret.
+func (c *Cache) ConnectionSecretARN() *string {
+	if c.secret == nil {
+		return nil
+	}
+	return c.secret.Arn()
+}
+
+// Resource returns the underlying aws_elasticache_serverless_cache.
+func (c *Cache) Resource() elasticacheserverlesscache.ElasticacheServerlessCache { return c.cache }
+
+// SecurityGroup returns the cache's aws_security_group.
+func (c *Cache) SecurityGroup() securitygroup.SecurityGroup { return c.sg }
+
+// ConnectionSecret returns the connection secret, or nil without ConnectionSecret.
+func (c *Cache) ConnectionSecret() secretsmanagersecret.SecretsmanagerSecret { return c.secret }
+
+// ConnectionSecretVersion returns the connection secret's version (its secret_string is
+// the connection JSON), or nil without ConnectionSecret.
+func (c *Cache) ConnectionSecretVersion() secretsmanagersecretversion.SecretsmanagerSecretVersion {
+	return c.version
+}

@@ -1,0 +1,216 @@
+package cache
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+
+	"github.com/tapstack/infra/constructs/naming"
+	"github.com/tapstack/infra/constructs/network"
+)
+
+// Engine is the cache engine.
+type Engine string
+
+// Engines ElastiCache Serverless offers.
+const (
+	EngineRedis  Engine = "redis"
+	EngineValkey Engine = "valkey"
+)
+
+// Usage limit ranges, as ElastiCache Serverless accepts them.
+const (
+	MinDataStorageGB   = 1
+	MaxDataStorageGB   = 5000
+	MinECPUPerSecond   = 1000
+	MaxECPUPerSecond   = 15000000
+	DefaultDataStorage = 10   // GB, when EnableUsageLimits and DataStorageMaxGB is 0
+	DefaultECPU        = 5000 // ECPU/s, when EnableUsageLimits and ECPUPerSecondMax is 0
+)
+
+// Port is the port of the primary endpoint. Serverless caches serve reads on Port+1.
+const Port = 6379
+
+var majorVersions = map[Engine][]string{EngineRedis: {"7"}, EngineValkey: {"7", "8"}}
+
+// Config configures a Cache.
+type Config struct {
+	// Environment names and tags every resource. Required.
+	Environment naming.Environment
+	// Network places the cache: its VPC gets the cache's security group and, unless
+	// SubnetIDs is set, its private subnets hold the cache. Required.
+	Network *network.Network
+	// SubnetIDs overrides the subnets (tokens allowed). Default: the Network's private
+	// subnets. When set, it must not be empty.
+	SubnetIDs []string
+
+	// Name of the cache: lowercase letters, digits and single hyphens, starting with a
+	// letter, at most 40 characters. Default: "lms-redis-<env>" (shortened with a stable
+	// hash when longer than 40).
+	Name string
+	// Engine: EngineRedis or EngineValkey. Default: EngineRedis.
+	Engine Engine
+	// MajorEngineVersion: "7" for redis; "7" or "8" for valkey. Default: "7".
+	MajorEngineVersion string
+	// Description of the cache. Default: "<engine> cache for <env>".
+	Description string
+	// KMSKeyARN encrypts the cache (and the connection secret) with a customer managed
+	// key. Default: "" (AWS managed keys). Must be a full key ARN, not a key ID: the
+	// provider reports a key ID as a perpetual diff.
+	KMSKeyARN string
+	// DailySnapshotTime is the UTC time ("HH:MM") of the daily snapshot. Default: "",
+	// chosen by AWS.
+	DailySnapshotTime string
+	// SnapshotRetentionDays keeps daily snapshots this many days, 0 to 35. Default: 0
+	// (no automatic snapshots).
+	SnapshotRetentionDays int
+
+	// EnableUsageLimits adds the cache_usage_limits block. Default: false, and then no
+	// limit field may be set. Read docs/cache.md before turning it off on an existing
+	// cache.
+	EnableUsageLimits bool
+	// DataStorageMaxGB is the data storage maximum in GB, 1 to 5000. Default with limits:
+	// 10.
+	DataStorageMaxGB int
+	// DataStorageMinGB is the data storage minimum in GB, 1 to DataStorageMaxGB. Default:
+	// none.
+	DataStorageMinGB int
+	// ECPUPerSecondMax is the ECPU per second maximum, 1000 to 15000000. Default with
+	// limits: 5000.
+	ECPUPerSecondMax int
+	// ECPUPerSecondMin is the ECPU per second minimum, 1000 to ECPUPerSecondMax. Default:
+	// none.
+	ECPUPerSecondMin int
+
+	// ConnectionSecret adds a Secrets Manager secret "lms/<env>/redis-connection" whose
+	// value is JSON with host, port, tls and url, all Terraform references to the cache
+	// endpoint. Its recovery window follows the environment profile (0 days for PR
+	// environments). Default: false.
+	ConnectionSecret bool
+}
+
+func (c Config) withDefaults() Config {
+	if c.Engine == "" {
+		c.Engine = EngineRedis
+	}
+	if c.MajorEngineVersion == "" {
+		c.MajorEngineVersion = "7"
+	}
+	if c.Name == "" && !c.Environment.IsZero() {
+		c.Name, _ = c.Environment.Resource(naming.ServerlessCache, "redis") // checked in Validate
+	}
+	if c.Description == "" && !c.Environment.IsZero() {
+		c.Description = fmt.Sprintf("%s cache for %s", c.Engine, c.Environment.ID())
+	}
+	if c.EnableUsageLimits {
+		if c.DataStorageMaxGB == 0 {
+			c.DataStorageMaxGB = DefaultDataStorage
+		}
+		if c.ECPUPerSecondMax == 0 {
+			c.ECPUPerSecondMax = DefaultECPU
+		}
+	}
+	return c
+}
+
+var (
+	kmsARN       = regexp.MustCompile(`^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[A-Za-z0-9-]+$`)
+	snapshotTime = regexp.MustCompile(`^([01][0-9]|2[0-3]):[0-5][0-9]$`)
+)
+
+// Validate returns every problem of c at once, each naming the field and the bad value.
+func (c Config) Validate() error {
+	raw := c
+	c = c.withDefaults()
+	var errs []error
+	add := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
+	if c.Environment.IsZero() {
+		add("Environment is required (build one with naming.NewEnvironment)")
+	} else if _, err := raw.names(); err != nil {
+		add("Environment %q: %v", c.Environment, err)
+	}
+	if c.Network == nil {
+		add("Network is required (the cache needs a VPC and subnets)")
+	}
+	if c.SubnetIDs != nil && len(c.SubnetIDs) == 0 {
+		add("SubnetIDs is empty; leave it nil to use the Network's private subnets")
+	}
+	if raw.Name != "" {
+		if err := naming.Check(naming.ServerlessCache, raw.Name); err != nil {
+			add("Name: %v", err)
+		}
+	}
+	versions, ok := majorVersions[c.Engine]
+	if !ok {
+		add("Engine %q is not supported (want %q or %q)", c.Engine, EngineRedis, EngineValkey)
+	} else if !contains(versions, c.MajorEngineVersion) {
+		add("MajorEngineVersion %q is not available for engine %q (want one of %q)", c.MajorEngineVersion, c.Engine, versions)
+	}
+	if c.KMSKeyARN != "" && !kmsARN.MatchString(c.KMSKeyARN) {
+		add("KMSKeyARN %q is not a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)", c.KMSKeyARN)
+	}
+	if c.DailySnapshotTime != "" && !snapshotTime.MatchString(c.DailySnapshotTime) {
+		add("DailySnapshotTime %q is not a UTC time like \"03:30\"", c.DailySnapshotTime)
+	}
+	if c.SnapshotRetentionDays < 0 || c.SnapshotRetentionDays > 35 {
+		add("SnapshotRetentionDays %d must be between 0 and 35", c.SnapshotRetentionDays)
+	}
+	c.validateLimits(add)
+	return errors.Join(errs...)
+}
+
+func (c Config) validateLimits(add func(string, ...any)) {
+	limits := []struct {
+		field    string
+		value    int
+		min, max int
+	}{
+		{"DataStorageMaxGB", c.DataStorageMaxGB, MinDataStorageGB, MaxDataStorageGB},
+		{"DataStorageMinGB", c.DataStorageMinGB, MinDataStorageGB, MaxDataStorageGB},
+		{"ECPUPerSecondMax", c.ECPUPerSecondMax, MinECPUPerSecond, MaxECPUPerSecond},
+		{"ECPUPerSecondMin", c.ECPUPerSecondMin, MinECPUPerSecond, MaxECPUPerSecond},
+	}
+	for _, l := range limits {
+		switch {
+		case l.value == 0:
+		case !c.EnableUsageLimits:
+			add("%s is %d but EnableUsageLimits is false: set EnableUsageLimits to true to apply usage limits", l.field, l.value)
+		case l.value < l.min || l.value > l.max:
+			add("%s %d is out of range %d-%d", l.field, l.value, l.min, l.max)
+		}
+	}
+	if c.DataStorageMinGB != 0 && c.DataStorageMinGB > c.DataStorageMaxGB && c.EnableUsageLimits {
+		add("DataStorageMinGB %d is greater than DataStorageMaxGB %d", c.DataStorageMinGB, c.DataStorageMaxGB)
+	}
+	if c.ECPUPerSecondMin != 0 && c.ECPUPerSecondMin > c.ECPUPerSecondMax && c.EnableUsageLimits {
+		add("ECPUPerSecondMin %d is greater than ECPUPerSecondMax %d", c.ECPUPerSecondMin, c.ECPUPerSecondMax)
+	}
+}
+
+// names are the physical names a Cache creates.
+type names struct {
+	cache, securityGroup, secret string
+}
+
+// names derives the physical names; an explicit Name is checked separately.
+func (c Config) names() (names, error) {
+	env := c.Environment
+	var n names
+	var errs [3]error
+	n.cache = c.Name
+	if n.cache == "" {
+		n.cache, errs[0] = env.Resource(naming.ServerlessCache, "redis")
+	}
+	n.securityGroup, errs[1] = env.Resource(naming.SecurityGroup, "cache")
+	n.secret, errs[2] = env.Path(naming.Secret, "redis-connection")
+	return n, errors.Join(errs[:]...)
+}
+
+func contains(xs []string, x string) bool {
+	for _, y := range xs {
+		if x == y {
+			return true
+		}
+	}
+	return false
+}
