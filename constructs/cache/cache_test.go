@@ -287,17 +287,7 @@ func TestValidate(t *testing.T) {
 			[]string{`Environment "stage": security group name "sg-cache-stage" must not start with "sg-"`}},
 	}
 	for _, tt := range tests {
-		t.Run(tt.desc, func(t *testing.T) {
-			err := tt.cfg.Validate()
-			if err == nil {
-				t.Fatalf("Validate() = nil, want %q", tt.want)
-			}
-			for _, w := range tt.want {
-				if !strings.Contains(err.Error(), w) {
-					t.Errorf("Validate() = %q\nwant it to contain %q", err, w)
-				}
-			}
-		})
+		t.Run(tt.desc, func(t *testing.T) { testutil.ErrorContains(t, tt.cfg.Validate(), tt.want...) })
 	}
 	if err := base(cache.Config{EnableUsageLimits: true, DataStorageMinGB: 20, DataStorageMaxGB: 20}).Validate(); err != nil {
 		t.Errorf("min == max rejected: %v", err)

@@ -452,17 +452,7 @@ func TestValidate(t *testing.T) {
 		{"names that break a rule", network.Config{Environment: naming.MustEnvironment("stage", naming.Options{Project: "sg"}), Endpoints: true}, []string{`Environment "stage": security group name "sg-endpoints-stage" must not start with "sg-"`}},
 	}
 	for _, tt := range tests {
-		t.Run(tt.desc, func(t *testing.T) {
-			err := tt.cfg.Validate()
-			if err == nil {
-				t.Fatalf("Validate() = nil, want errors %q", tt.want)
-			}
-			for _, w := range tt.want {
-				if !strings.Contains(err.Error(), w) {
-					t.Errorf("Validate() = %q\nwant it to contain %q", err, w)
-				}
-			}
-		})
+		t.Run(tt.desc, func(t *testing.T) { testutil.ErrorContains(t, tt.cfg.Validate(), tt.want...) })
 	}
 	for _, name := range []string{"nat-single", "existing", "existing-endpoints", "flow-logs"} {
 		variants.Synth(t, name)

@@ -245,3 +245,17 @@ func ResolveStrings(scope constructs.IConstruct, xs *[]*string) []string {
 	}
 	return out
 }
+
+// ErrorContains fails the test unless err is not nil and its message contains every
+// one of wants.
+func ErrorContains(t testing.TB, err error, wants ...string) {
+	t.Helper()
+	if err == nil {
+		t.Fatalf("error = nil, want one containing %q", wants)
+	}
+	for _, w := range wants {
+		if !strings.Contains(err.Error(), w) {
+			t.Errorf("error %q\nwant it to contain %q", err, w)
+		}
+	}
+}

@@ -1,0 +1,511 @@
+package lmsservice
+
+import (
+	"bytes"
+	"encoding/json"
+	"sort"
+	"strconv"
+
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/appautoscalingpolicy"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/appautoscalingtarget"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/cloudwatchloggroup"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/dataawspartition"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/dataawsregion"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/dataawssecretsmanagerrandompassword"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/ecscluster"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/ecsservice"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/ecstaskdefinition"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/iamrole"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/iamrolepolicy"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/iamrolepolicyattachment"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/lb"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/lblistener"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/lbtargetgroup"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/secretsmanagersecret"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/secretsmanagersecretversion"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/securitygroup"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpcsecuritygroupegressrule"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpcsecuritygroupingressrule"
+	"github.com/hashicorp/terraform-cdk-go/cdktf"
+
+	"github.com/tapstack/infra/internal/tfx"
+)
+
+// Service is the LMS Fargate service with its load balancer and supporting resources.
+type Service struct {
+	constructs.Construct
+
+	cfg   Config
+	names names
+
+	clusterName *string
+	clusterARN  *string
+	cluster     ecscluster.EcsCluster
+	logGroup    cloudwatchloggroup.CloudwatchLogGroup
+	execRole    iamrole.IamRole
+	taskRole    iamrole.IamRole
+	albSG       securitygroup.SecurityGroup
+	taskSG      securitygroup.SecurityGroup
+	alb         lb.Lb
+	targetGroup lbtargetgroup.LbTargetGroup
+	listeners   []lblistener.LbListener
+	taskDef     ecstaskdefinition.EcsTaskDefinition
+	service     ecsservice.EcsService
+	dbSecret    secretsmanagersecret.SecretsmanagerSecret
+	secretARNs  []string
+	// injectedSecrets are the container's secrets: variable name and valueFrom.
+	injectedSecrets [][2]string
+}
+
+// New defines a Service in scope. It validates cfg first (including the egress check)
+// and panics with every problem, the text Config.Validate returns, before defining any
+// child.
+//
+// Child IDs: "Cluster" (unless ExistingClusterARN), "Region", "Partition", "LogGroup",
+// "DBPassword", "DBSecret", "DBSecretVersion", "ExecutionRole",
+// "ExecutionRoleManagedPolicy", "ExecutionRoleSecrets", "TaskRole",
+// "LoadBalancerSecurityGroup", "LoadBalancerIngressHTTP", "LoadBalancerIngressHTTPS"
+// (with a certificate), "LoadBalancerEgress", "TaskSecurityGroup", "TaskIngress",
+// "TaskEgressHTTPS", "TaskEgressCache" (with a Cache), "LoadBalancer", "TargetGroup",
+// "HTTPListener", "HTTPSListener" (with a certificate), "TaskDefinition", "Service", and
+// with autoscaling "ScalingTarget" and "ScalingPolicy". With a Cache, the cache gets an
+// "AllowFrom<n>" rule for the task security group.
+func New(scope constructs.Construct, id string, cfg Config) *Service {
+	tfx.MustBeValid("lmsservice", id, cfg.Validate())
+	s := &Service{cfg: cfg.withDefaults()}
+	s.names, _ = s.cfg.names() // checked by Validate
+	constructs.NewConstruct_Override(s, scope, jsii.String(id))
+
+	s.defineCluster()
+	region := dataawsregion.NewDataAwsRegion(s, jsii.String("Region"), &dataawsregion.DataAwsRegionConfig{})
+	partition := dataawspartition.NewDataAwsPartition(s, jsii.String("Partition"), &dataawspartition.DataAwsPartitionConfig{})
+	s.logGroup = cloudwatchloggroup.NewCloudwatchLogGroup(s, jsii.String("LogGroup"), &cloudwatchloggroup.CloudwatchLogGroupConfig{
+		Name:            jsii.String(s.names.logGroup),
+		RetentionInDays: jsii.Number(float64(s.cfg.LogRetentionDays)),
+		Tags:            s.tags(s.names.logGroup),
+	})
+	s.defineDBSecret()
+	s.defineRoles(*partition.Partition(), *region.Name())
+	s.defineSecurityGroups()
+	s.defineLoadBalancer()
+	s.defineTask(*region.Name())
+	s.defineService()
+	if s.cfg.AutoscalingMaxCount > 0 {
+		s.defineAutoscaling()
+	}
+	return s
+}
+
+func (s *Service) tags(name string) *map[string]*string { return tfx.Tags(s.cfg.Environment, name) }
+
+func (s *Service) defineCluster() {
+	if arn := s.cfg.ExistingClusterARN; arn != "" {
+		s.clusterARN = jsii.String(arn)
+		s.clusterName = jsii.String(clusterARN.FindStringSubmatch(arn)[1])
+		return
+	}
+	s.cluster = ecscluster.NewEcsCluster(s, jsii.String("Cluster"), &ecscluster.EcsClusterConfig{
+		Name:    jsii.String(s.names.cluster),
+		Setting: &[]*ecscluster.EcsClusterSetting{{Name: jsii.String("containerInsights"), Value: jsii.String("enabled")}},
+		Tags:    s.tags(s.names.cluster),
+	})
+	s.clusterARN, s.clusterName = s.cluster.Arn(), s.cluster.Name()
+}
+
+// defineDBSecret stores DB credentials whose password AWS generates at apply time: the
+// synthesized JSON holds only a reference to it.
+func (s *Service) defineDBSecret() {
+	env := s.cfg.Environment
+	password := dataawssecretsmanagerrandompassword.NewDataAwsSecretsmanagerRandomPassword(s, jsii.String("DBPassword"),
+		&dataawssecretsmanagerrandompassword.DataAwsSecretsmanagerRandomPasswordConfig{
+			PasswordLength:          jsii.Number(32),
+			ExcludeCharacters:       jsii.String(`"'@/\ `),
+			RequireEachIncludedType: jsii.Bool(true),
+		})
+	props := &secretsmanagersecret.SecretsmanagerSecretConfig{
+		Name:                 jsii.String(s.names.dbSecret),
+		Description:          jsii.String("Database credentials of " + env.Label("service")),
+		RecoveryWindowInDays: jsii.Number(float64(env.Profile().SecretRecoveryDays)),
+		Tags:                 s.tags(s.names.dbSecret),
+	}
+	if s.cfg.KMSKeyARN != "" {
+		props.KmsKeyId = jsii.String(s.cfg.KMSKeyARN)
+	}
+	s.dbSecret = secretsmanagersecret.NewSecretsmanagerSecret(s, jsii.String("DBSecret"), props)
+	secretsmanagersecretversion.NewSecretsmanagerSecretVersion(s, jsii.String("DBSecretVersion"), &secretsmanagersecretversion.SecretsmanagerSecretVersionConfig{
+		SecretId: s.dbSecret.Id(),
+		SecretString: cdktf.Fn_Jsonencode(map[string]any{
+			"username": s.cfg.DBUsername,
+			"password": password.RandomPassword(),
+		}),
+		// The data source draws a new password on every plan: keep the first one.
+		Lifecycle: &cdktf.TerraformResourceLifecycle{IgnoreChanges: &[]*string{jsii.String("secret_string")}},
+	})
+}
+
+// injected returns the container's secrets (name to valueFrom), sorted by name, and
+// records the secret ARNs the execution role may read.
+func (s *Service) injected() [][2]string {
+	var out [][2]string
+	seen := map[string]bool{}
+	inject := func(name, arn, key string) {
+		from := arn
+		if key != "" {
+			from = arn + ":" + key + "::"
+		}
+		out = append(out, [2]string{name, from})
+		if !seen[arn] {
+			seen[arn] = true
+			s.secretARNs = append(s.secretARNs, arn)
+		}
+	}
+	db := *s.dbSecret.Arn()
+	inject("DB_USERNAME", db, "username")
+	inject("DB_PASSWORD", db, "password")
+	if s.cfg.Cache != nil && s.cfg.Cache.ConnectionSecretARN() != nil {
+		inject("REDIS_URL", *s.cfg.Cache.ConnectionSecretARN(), "url")
+	}
+	for _, name := range sortedKeys(s.cfg.Secrets) {
+		ref := s.cfg.Secrets[name]
+		inject(name, ref.ARN, ref.JSONKey)
+	}
+	return out
+}
+
+func (s *Service) defineRoles(partition, region string) {
+	s.injectedSecrets = s.injected()
+	s.execRole = iamrole.NewIamRole(s, jsii.String("ExecutionRole"), &iamrole.IamRoleConfig{
+		Name:             jsii.String(s.names.executionRole),
+		Description:      jsii.String("Pulls the image, writes logs and reads the injected secrets of " + s.names.service),
+		AssumeRolePolicy: tfx.AssumeRole("ecs-tasks.amazonaws.com"),
+		Tags:             s.tags(s.names.executionRole),
+	})
+	iamrolepolicyattachment.NewIamRolePolicyAttachment(s, jsii.String("ExecutionRoleManagedPolicy"), &iamrolepolicyattachment.IamRolePolicyAttachmentConfig{
+		Role:      s.execRole.Name(),
+		PolicyArn: jsii.String("arn:" + partition + ":iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"),
+	})
+	statements := []tfx.Statement{{
+		Sid: "ReadInjectedSecrets", Effect: "Allow",
+		Action:   []string{"secretsmanager:GetSecretValue"},
+		Resource: append([]string(nil), s.secretARNs...),
+	}}
+	if s.cfg.KMSKeyARN != "" {
+		statements = append(statements, tfx.Statement{
+			Sid: "DecryptInjectedSecrets", Effect: "Allow",
+			Action:    []string{"kms:Decrypt"},
+			Resource:  []string{s.cfg.KMSKeyARN},
+			Condition: map[string]map[string]string{"StringEquals": {"kms:ViaService": "secretsmanager." + region + ".amazonaws.com"}},
+		})
+	}
+	iamrolepolicy.NewIamRolePolicy(s, jsii.String("ExecutionRoleSecrets"), &iamrolepolicy.IamRolePolicyConfig{
+		Name:   jsii.String("read-injected-secrets"),
+		Role:   s.execRole.Id(),
+		Policy: tfx.Policy(statements...),
+	})
+	s.taskRole = iamrole.NewIamRole(s, jsii.String("TaskRole"), &iamrole.IamRoleConfig{
+		Name:             jsii.String(s.names.taskRole),
+		Description:      jsii.String("Application role of " + s.names.service + " (no permissions by default)"),
+		AssumeRolePolicy: tfx.AssumeRole("ecs-tasks.amazonaws.com"),
+		Tags:             s.tags(s.names.taskRole),
+	})
+}
+
+func (s *Service) defineSecurityGroups() {
+	vpcID := s.cfg.Network.VPCID()
+	port := float64(s.cfg.ContainerPort)
+	s.albSG = securitygroup.NewSecurityGroup(s, jsii.String("LoadBalancerSecurityGroup"), &securitygroup.SecurityGroupConfig{
+		Name:        jsii.String(s.names.albSG),
+		Description: jsii.String("Internet to the load balancer of " + s.names.service),
+		VpcId:       vpcID,
+		Tags:        s.tags(s.names.albSG),
+	})
+	s.taskSG = securitygroup.NewSecurityGroup(s, jsii.String("TaskSecurityGroup"), &securitygroup.SecurityGroupConfig{
+		Name:        jsii.String(s.names.taskSG),
+		Description: jsii.String("Load balancer to the tasks of " + s.names.service),
+		VpcId:       vpcID,
+		Tags:        s.tags(s.names.taskSG),
+	})
+	world := func(id string, p float64, what string) {
+		vpcsecuritygroupingressrule.NewVpcSecurityGroupIngressRule(s, jsii.String(id), &vpcsecuritygroupingressrule.VpcSecurityGroupIngressRuleConfig{
+			SecurityGroupId: s.albSG.Id(), IpProtocol: jsii.String("tcp"), FromPort: jsii.Number(p), ToPort: jsii.Number(p),
+			CidrIpv4: jsii.String("0.0.0.0/0"), Description: jsii.String(what + " from the internet"),
+		})
+	}
+	world("LoadBalancerIngressHTTP", 80, "HTTP")
+	if s.cfg.CertificateARN != "" {
+		world("LoadBalancerIngressHTTPS", 443, "HTTPS")
+	}
+	vpcsecuritygroupegressrule.NewVpcSecurityGroupEgressRule(s, jsii.String("LoadBalancerEgress"), &vpcsecuritygroupegressrule.VpcSecurityGroupEgressRuleConfig{
+		SecurityGroupId: s.albSG.Id(), IpProtocol: jsii.String("tcp"), FromPort: jsii.Number(port), ToPort: jsii.Number(port),
+		ReferencedSecurityGroupId: s.taskSG.Id(), Description: jsii.String("To the tasks on the container port"),
+	})
+	vpcsecuritygroupingressrule.NewVpcSecurityGroupIngressRule(s, jsii.String("TaskIngress"), &vpcsecuritygroupingressrule.VpcSecurityGroupIngressRuleConfig{
+		SecurityGroupId: s.taskSG.Id(), IpProtocol: jsii.String("tcp"), FromPort: jsii.Number(port), ToPort: jsii.Number(port),
+		ReferencedSecurityGroupId: s.albSG.Id(), Description: jsii.String("From the load balancer only"),
+	})
+	vpcsecuritygroupegressrule.NewVpcSecurityGroupEgressRule(s, jsii.String("TaskEgressHTTPS"), &vpcsecuritygroupegressrule.VpcSecurityGroupEgressRuleConfig{
+		SecurityGroupId: s.taskSG.Id(), IpProtocol: jsii.String("tcp"), FromPort: jsii.Number(443), ToPort: jsii.Number(443),
+		CidrIpv4: jsii.String("0.0.0.0/0"), Description: jsii.String("HTTPS to ECR, CloudWatch Logs, Secrets Manager and other AWS APIs"),
+	})
+	if c := s.cfg.Cache; c != nil {
+		vpcsecuritygroupegressrule.NewVpcSecurityGroupEgressRule(s, jsii.String("TaskEgressCache"), &vpcsecuritygroupegressrule.VpcSecurityGroupEgressRuleConfig{
+			SecurityGroupId: s.taskSG.Id(), IpProtocol: jsii.String("tcp"), FromPort: jsii.Number(6379), ToPort: jsii.Number(6379),
+			ReferencedSecurityGroupId: c.SecurityGroupID(), Description: jsii.String("To the cache"),
+		})
+		c.AllowFrom(s.taskSG.Id())
+	}
+}
+
+func (s *Service) defineLoadBalancer() {
+	prof := s.cfg.Environment.Profile()
+	s.alb = lb.NewLb(s, jsii.String("LoadBalancer"), &lb.LbConfig{
+		Name:                     jsii.String(s.names.alb),
+		Internal:                 jsii.Bool(false),
+		LoadBalancerType:         jsii.String("application"),
+		SecurityGroups:           &[]*string{s.albSG.Id()},
+		Subnets:                  s.cfg.Network.PublicSubnetIDs(),
+		DropInvalidHeaderFields:  jsii.Bool(true),
+		EnableDeletionProtection: jsii.Bool(prof.DeletionProtection),
+		Tags:                     s.tags(s.names.alb),
+	})
+	s.targetGroup = lbtargetgroup.NewLbTargetGroup(s, jsii.String("TargetGroup"), &lbtargetgroup.LbTargetGroupConfig{
+		Name:                jsii.String(s.names.targetGroup),
+		Port:                jsii.Number(float64(s.cfg.ContainerPort)),
+		Protocol:            jsii.String("HTTP"),
+		TargetType:          jsii.String("ip"),
+		VpcId:               s.cfg.Network.VPCID(),
+		DeregistrationDelay: jsii.String(strconv.Itoa(s.cfg.DeregistrationDelaySeconds)),
+		HealthCheck: &lbtargetgroup.LbTargetGroupHealthCheck{
+			Enabled: jsii.Bool(true), Path: jsii.String(s.cfg.HealthCheckPath), Protocol: jsii.String("HTTP"),
+			Matcher: jsii.String("200-399"), Interval: jsii.Number(30), Timeout: jsii.Number(5),
+			HealthyThreshold: jsii.Number(2), UnhealthyThreshold: jsii.Number(3),
+		},
+		Tags: s.tags(s.names.targetGroup),
+	})
+	forward := &[]*lblistener.LbListenerDefaultAction{{Type: jsii.String("forward"), TargetGroupArn: s.targetGroup.Arn()}}
+	http := &lblistener.LbListenerConfig{
+		LoadBalancerArn: s.alb.Arn(), Port: jsii.Number(80), Protocol: jsii.String("HTTP"), DefaultAction: forward,
+		Tags: s.tags(s.names.alb + "-http"),
+	}
+	if s.cfg.CertificateARN != "" {
+		http.DefaultAction = &[]*lblistener.LbListenerDefaultAction{{
+			Type: jsii.String("redirect"),
+			Redirect: &lblistener.LbListenerDefaultActionRedirect{
+				Protocol: jsii.String("HTTPS"), Port: jsii.String("443"), StatusCode: jsii.String("HTTP_301"),
+			},
+		}}
+		s.listeners = append(s.listeners, lblistener.NewLbListener(s, jsii.String("HTTPSListener"), &lblistener.LbListenerConfig{
+			LoadBalancerArn: s.alb.Arn(), Port: jsii.Number(443), Protocol: jsii.String("HTTPS"),
+			CertificateArn: jsii.String(s.cfg.CertificateARN), SslPolicy: jsii.String(s.cfg.SSLPolicy),
+			DefaultAction: forward, Tags: s.tags(s.names.alb + "-https"),
+		}))
+	}
+	s.listeners = append([]lblistener.LbListener{lblistener.NewLbListener(s, jsii.String("HTTPListener"), http)}, s.listeners...)
+}
+
+type keyValue struct {
+	Name  string `json:"name"`
+	Value string `json:"value,omitempty"`
+	From  string `json:"valueFrom,omitempty"`
+}
+
+// containerDefinitions renders the task's container definitions. Values may be tokens;
+// Terraform fills them in at apply time.
+func (s *Service) containerDefinitions(region string) string {
+	c := s.cfg
+	env := []keyValue{{Name: "DB_SECRET_ARN", Value: *s.dbSecret.Arn()}}
+	if c.Cache != nil {
+		env = append(env,
+			keyValue{Name: "REDIS_HOST", Value: *c.Cache.Address()},
+			keyValue{Name: "REDIS_PORT", Value: *cdktf.Token_AsString(c.Cache.Port(), nil)})
+	}
+	for _, k := range sortedKeys(c.ContainerEnv) {
+		env = append(env, keyValue{Name: k, Value: c.ContainerEnv[k]})
+	}
+	sort.Slice(env, func(i, j int) bool { return env[i].Name < env[j].Name })
+	var secrets []keyValue
+	for _, kv := range s.injectedSecrets {
+		secrets = append(secrets, keyValue{Name: kv[0], From: kv[1]})
+	}
+	container := map[string]any{
+		"name":         ContainerName,
+		"image":        c.Image,
+		"essential":    true,
+		"portMappings": []any{map[string]any{"containerPort": c.ContainerPort, "hostPort": c.ContainerPort, "protocol": "tcp"}},
+		"environment":  env,
+		"secrets":      secrets,
+		"logConfiguration": map[string]any{
+			"logDriver": "awslogs",
+			"options": map[string]string{
+				"awslogs-group":         s.names.logGroup,
+				"awslogs-region":        region,
+				"awslogs-stream-prefix": "lms",
+			},
+		},
+	}
+	if len(c.HealthCheckCommand) > 0 {
+		container["healthCheck"] = map[string]any{"command": c.HealthCheckCommand, "interval": 30, "timeout": 5, "retries": 3, "startPeriod": 60}
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode([]any{container}); err != nil {
+		panic(err) // strings, numbers and maps always encode
+	}
+	return string(bytes.TrimSpace(buf.Bytes()))
+}
+
+func (s *Service) defineTask(region string) {
+	c := s.cfg
+	s.taskDef = ecstaskdefinition.NewEcsTaskDefinition(s, jsii.String("TaskDefinition"), &ecstaskdefinition.EcsTaskDefinitionConfig{
+		Family:                  jsii.String(s.names.family),
+		NetworkMode:             jsii.String("awsvpc"),
+		RequiresCompatibilities: jsii.Strings("FARGATE"),
+		Cpu:                     jsii.String(strconv.Itoa(c.CPU)),
+		Memory:                  jsii.String(strconv.Itoa(c.Memory)),
+		ExecutionRoleArn:        s.execRole.Arn(),
+		TaskRoleArn:             s.taskRole.Arn(),
+		ContainerDefinitions:    jsii.String(s.containerDefinitions(region)),
+		RuntimePlatform: &ecstaskdefinition.EcsTaskDefinitionRuntimePlatform{
+			OperatingSystemFamily: jsii.String("LINUX"), CpuArchitecture: jsii.String("X86_64"),
+		},
+		Tags: s.tags(s.names.family),
+	})
+}
+
+func (s *Service) defineService() {
+	c := s.cfg
+	prof := c.Environment.Profile()
+	subnets := c.Network.PrivateSubnetIDs()
+	if c.AssignPublicIP {
+		subnets = c.Network.PublicSubnetIDs()
+	}
+	deps := make([]cdktf.ITerraformDependable, 0, len(s.listeners)+1)
+	for _, l := range s.listeners {
+		deps = append(deps, l)
+	}
+	props := &ecsservice.EcsServiceConfig{
+		Name:            jsii.String(s.names.service),
+		Cluster:         s.clusterARN,
+		TaskDefinition:  s.taskDef.Arn(),
+		DesiredCount:    jsii.Number(float64(c.DesiredCount)),
+		LaunchType:      jsii.String("FARGATE"),
+		PlatformVersion: jsii.String("LATEST"),
+		NetworkConfiguration: &ecsservice.EcsServiceNetworkConfiguration{
+			Subnets: subnets, SecurityGroups: &[]*string{s.taskSG.Id()}, AssignPublicIp: jsii.Bool(c.AssignPublicIP),
+		},
+		LoadBalancer: &[]*ecsservice.EcsServiceLoadBalancer{{
+			TargetGroupArn: s.targetGroup.Arn(), ContainerName: jsii.String(ContainerName), ContainerPort: jsii.Number(float64(c.ContainerPort)),
+		}},
+		DeploymentCircuitBreaker:        &ecsservice.EcsServiceDeploymentCircuitBreaker{Enable: jsii.Bool(true), Rollback: jsii.Bool(true)},
+		HealthCheckGracePeriodSeconds:   jsii.Number(float64(c.HealthCheckGracePeriodSeconds)),
+		DeploymentMinimumHealthyPercent: jsii.Number(float64(c.MinHealthyPercent)),
+		DeploymentMaximumPercent:        jsii.Number(float64(c.MaxPercent)),
+		ForceDelete:                     jsii.Bool(prof.ForceDelete),
+		PropagateTags:                   jsii.String("SERVICE"),
+		EnableEcsManagedTags:            jsii.Bool(true),
+		DependsOn:                       &deps,
+		Tags:                            s.tags(s.names.service),
+	}
+	if c.AutoscalingMaxCount > 0 {
+		props.Lifecycle = &cdktf.TerraformResourceLifecycle{IgnoreChanges: &[]*string{jsii.String("desired_count")}}
+	}
+	s.service = ecsservice.NewEcsService(s, jsii.String("Service"), props)
+}
+
+func (s *Service) defineAutoscaling() {
+	c := s.cfg
+	target := appautoscalingtarget.NewAppautoscalingTarget(s, jsii.String("ScalingTarget"), &appautoscalingtarget.AppautoscalingTargetConfig{
+		ServiceNamespace:  jsii.String("ecs"),
+		ScalableDimension: jsii.String("ecs:service:DesiredCount"),
+		ResourceId:        jsii.String("service/" + *s.clusterName + "/" + *s.service.Name()),
+		MinCapacity:       jsii.Number(float64(c.AutoscalingMinCount)),
+		MaxCapacity:       jsii.Number(float64(c.AutoscalingMaxCount)),
+		Tags:              s.tags(s.names.service),
+	})
+	appautoscalingpolicy.NewAppautoscalingPolicy(s, jsii.String("ScalingPolicy"), &appautoscalingpolicy.AppautoscalingPolicyConfig{
+		Name:              jsii.String(s.names.service + "-cpu"),
+		PolicyType:        jsii.String("TargetTrackingScaling"),
+		ServiceNamespace:  target.ServiceNamespace(),
+		ScalableDimension: target.ScalableDimension(),
+		ResourceId:        target.ResourceId(),
+		TargetTrackingScalingPolicyConfiguration: &appautoscalingpolicy.AppautoscalingPolicyTargetTrackingScalingPolicyConfiguration{
+			TargetValue: jsii.Number(float64(c.AutoscalingCPUPercent)),
+			PredefinedMetricSpecification: &appautoscalingpolicy.AppautoscalingPolicyTargetTrackingScalingPolicyConfigurationPredefinedMetricSpecification{
+				PredefinedMetricType: jsii.String("ECSServiceAverageCPUUtilization"),
+			},
+			ScaleInCooldown:  jsii.Number(300),
+			ScaleOutCooldown: jsii.Number(60),
+		},
+	})
+}
+
+// Config returns the configuration with defaults applied.
+func (s *Service) Config() Config { return s.cfg }
+
+// ClusterName returns the ECS cluster name (a reference for a new cluster).
+func (s *Service) ClusterName() *string { return s.clusterName }
+
+// ClusterARN returns the ECS cluster ARN.
+func (s *Service) ClusterARN() *string { return s.clusterARN }
+
+// ServiceName returns the ECS service name, as a reference to the service.
+func (s *Service) ServiceName() *string { return s.service.Name() }
+
+// LoadBalancerDNSName returns the ALB's DNS name (token).
+func (s *Service) LoadBalancerDNSName() *string { return s.alb.DnsName() }
+
+// LoadBalancerARN returns the ALB's ARN (token).
+func (s *Service) LoadBalancerARN() *string { return s.alb.Arn() }
+
+// TaskSecurityGroupID returns the tasks' security group ID (token), to admit the
+// service elsewhere (a database, say).
+func (s *Service) TaskSecurityGroupID() *string { return s.taskSG.Id() }
+
+// LoadBalancerSecurityGroupID returns the ALB's security group ID (token).
+func (s *Service) LoadBalancerSecurityGroupID() *string { return s.albSG.Id() }
+
+// DBSecretARN returns the DB credentials secret's ARN (token).
+func (s *Service) DBSecretARN() *string { return s.dbSecret.Arn() }
+
+// ExecutionRoleARN returns the task execution role's ARN (token).
+func (s *Service) ExecutionRoleARN() *string { return s.execRole.Arn() }
+
+// TaskRoleARN returns the task role's ARN (token): attach the application's own
+// permissions to it.
+func (s *Service) TaskRoleARN() *string { return s.taskRole.Arn() }
+
+// LogGroupName returns the log group name ("/ecs/lms-<env>").
+func (s *Service) LogGroupName() *string { return jsii.String(s.names.logGroup) }
+
+// Cluster returns the aws_ecs_cluster, or nil with ExistingClusterARN.
+func (s *Service) Cluster() ecscluster.EcsCluster { return s.cluster }
+
+// ECSService returns the aws_ecs_service.
+func (s *Service) ECSService() ecsservice.EcsService { return s.service }
+
+// TaskDefinition returns the aws_ecs_task_definition.
+func (s *Service) TaskDefinition() ecstaskdefinition.EcsTaskDefinition { return s.taskDef }
+
+// LoadBalancer returns the aws_lb.
+func (s *Service) LoadBalancer() lb.Lb { return s.alb }
+
+// TargetGroup returns the aws_lb_target_group.
+func (s *Service) TargetGroup() lbtargetgroup.LbTargetGroup { return s.targetGroup }
+
+// Listeners returns the HTTP listener and, with a certificate, the HTTPS listener.
+func (s *Service) Listeners() []lblistener.LbListener { return s.listeners }
+
+// ExecutionRole returns the execution aws_iam_role.
+func (s *Service) ExecutionRole() iamrole.IamRole { return s.execRole }
+
+// TaskRole returns the task aws_iam_role.
+func (s *Service) TaskRole() iamrole.IamRole { return s.taskRole }
+
+// LogGroup returns the aws_cloudwatch_log_group.
+func (s *Service) LogGroup() cloudwatchloggroup.CloudwatchLogGroup { return s.logGroup }
+
+// DBSecret returns the DB credentials aws_secretsmanager_secret.
+func (s *Service) DBSecret() secretsmanagersecret.SecretsmanagerSecret { return s.dbSecret }

@@ -1,0 +1,520 @@
+package lmsservice_test
+
+import (
+	"encoding/json"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/aws/jsii-runtime-go"
+	"github.com/google/go-cmp/cmp"
+	"github.com/hashicorp/terraform-cdk-go/cdktf"
+
+	"github.com/tapstack/infra/constructs/cache"
+	"github.com/tapstack/infra/constructs/lmsservice"
+	"github.com/tapstack/infra/constructs/naming"
+	"github.com/tapstack/infra/constructs/network"
+	"github.com/tapstack/infra/internal/testutil"
+)
+
+func TestMain(m *testing.M) { testutil.Main(m) }
+
+const (
+	image    = "public.ecr.aws/nginx/nginx:stable"
+	certARN  = "arn:aws:acm:ca-central-1:123456789012:certificate/0b6c8f7e-1234-4d5e-9f00-0123456789ab"
+	kmsKey   = "arn:aws:kms:ca-central-1:123456789012:key/0b6c8f7e-1234-4d5e-9f00-0123456789ab"
+	apiKey   = "arn:aws:secretsmanager:ca-central-1:123456789012:secret:lms/api-key-AbCdEf"
+	cluster  = "arn:aws:ecs:ca-central-1:123456789012:cluster/shared-cluster"
+	mockHost = "mock.serverless.cac1.cache.amazonaws.com"
+)
+
+var (
+	stage = naming.MustEnvironment("stage", naming.Options{})
+	prod  = naming.MustEnvironment("prod", naming.Options{})
+	pr    = naming.MustEnvironment("pr4892", naming.Options{Timestamp: "123456"})
+)
+
+type variant struct {
+	net       network.Config
+	withCache bool
+	secret    bool // the cache has a connection secret
+	svc       lmsservice.Config
+}
+
+var (
+	variants = testutil.NewVariants()
+	built    = map[string]*lmsservice.Service{}
+)
+
+func add(name string, v variant, asserts ...string) {
+	variants.Add(name, func() cdktf.TerraformStack {
+		stack := testutil.NewStack("Test")
+		cfg := v.svc
+		cfg.Network = network.New(stack, "Network", v.net)
+		if v.withCache {
+			cfg.Cache = cache.New(stack, "Cache", cache.Config{Environment: cfg.Environment, Network: cfg.Network, ConnectionSecret: v.secret})
+		}
+		s := lmsservice.New(stack, "Service", cfg)
+		built[name] = s
+		for out, value := range map[string]*string{
+			"cluster_name": s.ClusterName(), "service_name": s.ServiceName(), "alb_dns_name": s.LoadBalancerDNSName(),
+			"db_secret_arn": s.DBSecretARN(), "containers": s.TaskDefinition().ContainerDefinitions(),
+		} {
+			cdktf.NewTerraformOutput(stack, jsii.String(out), &cdktf.TerraformOutputConfig{Value: value})
+		}
+		return stack
+	}, asserts...)
+}
+
+func init() {
+	add("http", variant{
+		net: network.Config{Environment: stage}, withCache: true, secret: true,
+		svc: lmsservice.Config{Environment: stage, Image: image,
+			ContainerEnv:       map[string]string{"APP_MODE": "web"},
+			Secrets:            map[string]lmsservice.SecretRef{"API_KEY": {ARN: apiKey}},
+			HealthCheckCommand: []string{"CMD-SHELL", "curl -f http://localhost/ || exit 1"}},
+	}, `contains([for e in jsondecode(module.http.containers)[0].environment : e.value], "`+mockHost+`")`,
+		`module.http.alb_dns_name == "mock-123456789.ca-central-1.elb.amazonaws.com"`)
+	add("https", variant{
+		net: network.Config{Environment: prod, NAT: network.NATPerAZ},
+		svc: lmsservice.Config{Environment: prod, Image: image, CertificateARN: certARN, KMSKeyARN: kmsKey,
+			CPU: 1024, Memory: 2048, ContainerPort: 8080, HealthCheckPath: "/healthz",
+			AutoscalingMaxCount: 6, AutoscalingMinCount: 2, AutoscalingCPUPercent: 50},
+	})
+	add("pr-public-ip", variant{
+		net: network.Config{Environment: pr, NAT: network.NATNone},
+		svc: lmsservice.Config{Environment: pr, Image: image, AssignPublicIP: true, DesiredCount: 1},
+	})
+	add("pr-endpoints", variant{
+		net: network.Config{Environment: pr, NAT: network.NATNone, Endpoints: true}, withCache: true,
+		svc: lmsservice.Config{Environment: pr, Image: image},
+	})
+	add("existing-cluster", variant{
+		net: network.Config{Environment: stage, ExistingVPCID: "vpc-0a1b2c3d", ExistingEgress: network.EgressNAT,
+			PublicSubnetIDs: []string{"subnet-00000001", "subnet-00000002"}, PrivateSubnetIDs: []string{"subnet-00000003", "subnet-00000004"}},
+		svc: lmsservice.Config{Environment: stage, Image: image, ExistingClusterARN: cluster},
+	}, `module.existing-cluster.cluster_name == "shared-cluster"`)
+}
+
+func TestTerraform(t *testing.T) { variants.CheckTerraform(t) }
+
+// pick returns the listed keys of m, for comparing a subset of a resource.
+func pick(m map[string]any, keys ...string) map[string]any {
+	out := map[string]any{}
+	for _, k := range keys {
+		out[k] = m[k]
+	}
+	return out
+}
+
+func TestNames(t *testing.T) {
+	tests := []struct {
+		variant string
+		want    map[string]any
+	}{
+		{"http", map[string]any{"cluster": "lms-cluster-stage", "service": "lms-service-stage", "alb": "lms-alb-stage",
+			"tg": "lms-tg-stage", "family": "lms-task-stage", "logs": "/ecs/lms-stage", "db": "lms/stage/db-credentials",
+			"exec": "lms-ecs-task-execution-role-stage", "task": "lms-ecs-task-role-stage"}},
+		{"pr-public-ip", map[string]any{"cluster": "lms-cluster-pr4892-123456", "service": "lms-service-pr4892-123456",
+			"alb": "lms-alb-pr4892-123456", "tg": "lms-tg-pr4892-123456", "family": "lms-task-pr4892-123456",
+			"logs": "/ecs/lms-pr4892-123456", "db": "lms/pr4892-123456/db-credentials",
+			"exec": "lms-ecs-task-execution-role-pr4892-123456", "task": "lms-ecs-task-role-pr4892-123456"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.variant, func(t *testing.T) {
+			s := variants.Synth(t, tt.variant)
+			_, exec := s.Find(t, "aws_iam_role", "Service/ExecutionRole")
+			_, task := s.Find(t, "aws_iam_role", "Service/TaskRole")
+			got := map[string]any{
+				"cluster": s.Only(t, "aws_ecs_cluster")["name"], "service": s.Only(t, "aws_ecs_service")["name"],
+				"alb": s.Only(t, "aws_lb")["name"], "tg": s.Only(t, "aws_lb_target_group")["name"],
+				"family": s.Only(t, "aws_ecs_task_definition")["family"], "logs": s.Only(t, "aws_cloudwatch_log_group")["name"],
+				"exec": exec["name"], "task": task["name"],
+			}
+			_, db := s.Find(t, "aws_secretsmanager_secret", "Service/DBSecret")
+			got["db"] = db["name"]
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("names (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestProfiles(t *testing.T) {
+	tests := []struct {
+		variant                 string
+		deletionProtection      bool
+		recoveryDays, retention float64
+		forceDelete             bool
+	}{
+		{"pr-public-ip", false, 0, 3, true},
+		{"https", true, 30, 365, false},
+		{"http", true, 7, 30, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.variant, func(t *testing.T) {
+			s := variants.Synth(t, tt.variant)
+			_, db := s.Find(t, "aws_secretsmanager_secret", "Service/DBSecret")
+			got := map[string]any{
+				"deletion_protection": s.Only(t, "aws_lb")["enable_deletion_protection"],
+				"recovery_window":     db["recovery_window_in_days"],
+				"retention":           s.Only(t, "aws_cloudwatch_log_group")["retention_in_days"],
+				"force_delete":        s.Only(t, "aws_ecs_service")["force_delete"],
+			}
+			want := map[string]any{"deletion_protection": tt.deletionProtection, "recovery_window": tt.recoveryDays,
+				"retention": tt.retention, "force_delete": tt.forceDelete}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("profile (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestLoadBalancer(t *testing.T) {
+	s := variants.Synth(t, "http")
+	alb := s.Only(t, "aws_lb")
+	want := map[string]any{
+		"internal": false, "load_balancer_type": "application", "drop_invalid_header_fields": true,
+		"subnets":         []any{s.RefTo(t, "aws_subnet", "Network/PublicSubnet0", "id"), s.RefTo(t, "aws_subnet", "Network/PublicSubnet1", "id")},
+		"security_groups": []any{s.RefTo(t, "aws_security_group", "Service/LoadBalancerSecurityGroup", "id")},
+	}
+	if diff := cmp.Diff(want, pick(alb, "internal", "load_balancer_type", "drop_invalid_header_fields", "subnets", "security_groups")); diff != "" {
+		t.Errorf("ALB (-want +got):\n%s", diff)
+	}
+	tg := s.Only(t, "aws_lb_target_group")
+	wantTG := map[string]any{"port": 80.0, "protocol": "HTTP", "target_type": "ip", "deregistration_delay": "30",
+		"vpc_id": s.RefTo(t, "aws_vpc", "Network/VPC", "id")}
+	if diff := cmp.Diff(wantTG, pick(tg, "port", "protocol", "target_type", "deregistration_delay", "vpc_id")); diff != "" {
+		t.Errorf("target group (-want +got):\n%s", diff)
+	}
+	if hc := tg["health_check"].(map[string]any); hc["path"] != "/" || hc["matcher"] != "200-399" {
+		t.Errorf("health check = %v", hc)
+	}
+}
+
+func TestListeners(t *testing.T) {
+	t.Run("HTTP only", func(t *testing.T) {
+		s := variants.Synth(t, "http")
+		l := s.Only(t, "aws_lb_listener")
+		want := map[string]any{"port": 80.0, "protocol": "HTTP",
+			"default_action": []any{map[string]any{"type": "forward", "target_group_arn": s.RefTo(t, "aws_lb_target_group", "Service/TargetGroup", "arn")}}}
+		if diff := cmp.Diff(want, pick(l, "port", "protocol", "default_action")); diff != "" {
+			t.Errorf("HTTP listener (-want +got):\n%s", diff)
+		}
+	})
+	t.Run("HTTPS redirects HTTP", func(t *testing.T) {
+		s := variants.Synth(t, "https")
+		_, http := s.Find(t, "aws_lb_listener", "Service/HTTPListener")
+		wantHTTP := []any{map[string]any{"type": "redirect", "redirect": map[string]any{"port": "443", "protocol": "HTTPS", "status_code": "HTTP_301"}}}
+		if diff := cmp.Diff(wantHTTP, http["default_action"]); diff != "" {
+			t.Errorf("HTTP listener action (-want +got):\n%s", diff)
+		}
+		_, https := s.Find(t, "aws_lb_listener", "Service/HTTPSListener")
+		want := map[string]any{"port": 443.0, "protocol": "HTTPS", "certificate_arn": certARN, "ssl_policy": lmsservice.DefaultSSLPolicy,
+			"default_action": []any{map[string]any{"type": "forward", "target_group_arn": s.RefTo(t, "aws_lb_target_group", "Service/TargetGroup", "arn")}}}
+		if diff := cmp.Diff(want, pick(https, "port", "protocol", "certificate_arn", "ssl_policy", "default_action")); diff != "" {
+			t.Errorf("HTTPS listener (-want +got):\n%s", diff)
+		}
+		if deps := s.Only(t, "aws_ecs_service")["depends_on"].([]any); len(deps) != 2 {
+			t.Errorf("service depends_on = %v, want both listeners", deps)
+		}
+	})
+}
+
+// TestOnlyTheALBIsOpenToTheWorld checks every ingress rule and every inline rule of
+// every variant: the only CIDR-sourced ingress is 0.0.0.0/0 on 80 (and 443 with HTTPS)
+// into the ALB's group; the tasks admit only the ALB's group on the container port.
+func TestOnlyTheALBIsOpenToTheWorld(t *testing.T) {
+	for _, name := range variants.Names() {
+		t.Run(name, func(t *testing.T) {
+			s := variants.Synth(t, name)
+			albSG := s.RefTo(t, "aws_security_group", "Service/LoadBalancerSecurityGroup", "id")
+			taskSG := s.RefTo(t, "aws_security_group", "Service/TaskSecurityGroup", "id")
+			var world []float64
+			for id, r := range s.Resources("aws_vpc_security_group_ingress_rule") {
+				cidr, _ := r["cidr_ipv4"].(string)
+				switch {
+				case cidr == "0.0.0.0/0":
+					if r["security_group_id"] != albSG || r["from_port"] != r["to_port"] {
+						t.Errorf("%s opens %v to the world", id, r)
+					}
+					world = append(world, r["from_port"].(float64))
+				case cidr != "" && !strings.Contains(cidr, "cidr_block"):
+					t.Errorf("%s admits CIDR %s", id, cidr)
+				}
+				if r["security_group_id"] == taskSG && r["referenced_security_group_id"] != albSG {
+					t.Errorf("tasks admit something other than the ALB: %v", r)
+				}
+			}
+			for _, sg := range s.Resources("aws_security_group") {
+				if sg["ingress"] != nil {
+					t.Errorf("inline ingress on %v", sg["name"])
+				}
+			}
+			sort.Float64s(world)
+			want := []float64{80}
+			if built[name].Config().CertificateARN != "" {
+				want = []float64{80, 443}
+			}
+			if diff := cmp.Diff(want, world); diff != "" {
+				t.Errorf("world-open ports (-want +got):\n%s", diff)
+			}
+			_, task := s.Find(t, "aws_vpc_security_group_ingress_rule", "Service/TaskIngress")
+			port := float64(built[name].Config().ContainerPort)
+			if task["from_port"] != port || task["to_port"] != port {
+				t.Errorf("task ingress %v, want container port %v", task, port)
+			}
+		})
+	}
+}
+
+func TestCacheOnlyFromTheService(t *testing.T) {
+	s := variants.Synth(t, "pr-endpoints")
+	_, rule := s.Find(t, "aws_vpc_security_group_ingress_rule", "Cache/AllowFrom0")
+	want := map[string]any{"security_group_id": s.RefTo(t, "aws_security_group", "Cache/SecurityGroup", "id"),
+		"referenced_security_group_id": s.RefTo(t, "aws_security_group", "Service/TaskSecurityGroup", "id"), "from_port": 6379.0, "to_port": 6379.0}
+	if diff := cmp.Diff(want, pick(rule, "security_group_id", "referenced_security_group_id", "from_port", "to_port")); diff != "" {
+		t.Errorf("cache ingress (-want +got):\n%s", diff)
+	}
+	_, egress := s.Find(t, "aws_vpc_security_group_egress_rule", "Service/TaskEgressCache")
+	if egress["referenced_security_group_id"] != want["security_group_id"] {
+		t.Errorf("task egress to the cache = %v", egress)
+	}
+}
+
+type container struct {
+	Name         string              `json:"name"`
+	Image        string              `json:"image"`
+	Environment  []map[string]string `json:"environment"`
+	Secrets      []map[string]string `json:"secrets"`
+	PortMappings []map[string]any    `json:"portMappings"`
+	Log          struct {
+		Driver  string            `json:"logDriver"`
+		Options map[string]string `json:"options"`
+	} `json:"logConfiguration"`
+	HealthCheck map[string]any `json:"healthCheck"`
+}
+
+func containerOf(t *testing.T, s *testutil.Synthesized) container {
+	t.Helper()
+	var cs []container
+	if err := json.Unmarshal([]byte(s.Only(t, "aws_ecs_task_definition")["container_definitions"].(string)), &cs); err != nil || len(cs) != 1 {
+		t.Fatalf("container definitions: %v (%d)", err, len(cs))
+	}
+	return cs[0]
+}
+
+func TestTaskDefinition(t *testing.T) {
+	s := variants.Synth(t, "http")
+	td := s.Only(t, "aws_ecs_task_definition")
+	want := map[string]any{"cpu": "256", "memory": "512", "network_mode": "awsvpc", "requires_compatibilities": []any{"FARGATE"},
+		"execution_role_arn": s.RefTo(t, "aws_iam_role", "Service/ExecutionRole", "arn"), "task_role_arn": s.RefTo(t, "aws_iam_role", "Service/TaskRole", "arn")}
+	if diff := cmp.Diff(want, pick(td, "cpu", "memory", "network_mode", "requires_compatibilities", "execution_role_arn", "task_role_arn")); diff != "" {
+		t.Errorf("task definition (-want +got):\n%s", diff)
+	}
+	c := containerOf(t, s)
+	cacheName, _ := s.Find(t, "aws_elasticache_serverless_cache", "Cache/ServerlessCache")
+	cacheRef := "${aws_elasticache_serverless_cache." + cacheName
+	db := s.RefTo(t, "aws_secretsmanager_secret", "Service/DBSecret", "arn")
+	redisSecret := s.RefTo(t, "aws_secretsmanager_secret", "Cache/ConnectionSecret", "arn")
+	wantEnv := []map[string]string{
+		{"name": "APP_MODE", "value": "web"},
+		{"name": "DB_SECRET_ARN", "value": db},
+		{"name": "REDIS_HOST", "value": cacheRef + ".endpoint[0].address}"},
+		{"name": "REDIS_PORT", "value": cacheRef + ".endpoint[0].port}"},
+	}
+	if diff := cmp.Diff(wantEnv, c.Environment); diff != "" {
+		t.Errorf("environment (-want +got):\n%s", diff)
+	}
+	wantSecrets := []map[string]string{
+		{"name": "DB_USERNAME", "valueFrom": db + ":username::"},
+		{"name": "DB_PASSWORD", "valueFrom": db + ":password::"},
+		{"name": "REDIS_URL", "valueFrom": redisSecret + ":url::"},
+		{"name": "API_KEY", "valueFrom": apiKey},
+	}
+	if diff := cmp.Diff(wantSecrets, c.Secrets); diff != "" {
+		t.Errorf("secrets (-want +got):\n%s", diff)
+	}
+	region, _ := s.FindData(t, "aws_region", "Service/Region")
+	wantLog := map[string]string{"awslogs-group": "/ecs/lms-stage", "awslogs-region": "${data.aws_region." + region + ".name}", "awslogs-stream-prefix": "lms"}
+	if diff := cmp.Diff(wantLog, c.Log.Options); diff != "" || c.Log.Driver != "awslogs" {
+		t.Errorf("log configuration %s (-want +got):\n%s", c.Log.Driver, diff)
+	}
+	if c.Image != image || c.Name != lmsservice.ContainerName || c.PortMappings[0]["containerPort"] != 80.0 || c.HealthCheck["command"] == nil {
+		t.Errorf("container = %+v", c)
+	}
+	if pr := containerOf(t, variants.Synth(t, "pr-public-ip")); pr.HealthCheck != nil || len(pr.Secrets) != 2 {
+		t.Errorf("minimal container: health check %v, secrets %v", pr.HealthCheck, pr.Secrets)
+	}
+}
+
+// TestExecutionRoleReadsExactlyTheInjectedSecrets: the policy names the injected secret
+// ARNs and nothing else: no wildcard.
+func TestExecutionRoleReadsExactlyTheInjectedSecrets(t *testing.T) {
+	type statement struct {
+		Sid       string
+		Effect    string
+		Action    []string
+		Resource  []string
+		Condition map[string]map[string]string
+	}
+	policyOf := func(s *testutil.Synthesized) []statement {
+		_, p := s.Find(t, "aws_iam_role_policy", "Service/ExecutionRoleSecrets")
+		var doc struct{ Statement []statement }
+		if err := json.Unmarshal([]byte(p["policy"].(string)), &doc); err != nil {
+			t.Fatal(err)
+		}
+		return doc.Statement
+	}
+	s := variants.Synth(t, "http")
+	want := []statement{{Sid: "ReadInjectedSecrets", Effect: "Allow", Action: []string{"secretsmanager:GetSecretValue"},
+		Resource: []string{s.RefTo(t, "aws_secretsmanager_secret", "Service/DBSecret", "arn"), s.RefTo(t, "aws_secretsmanager_secret", "Cache/ConnectionSecret", "arn"), apiKey}}}
+	if diff := cmp.Diff(want, policyOf(s)); diff != "" {
+		t.Errorf("execution role policy (-want +got):\n%s", diff)
+	}
+	k := variants.Synth(t, "https")
+	region, _ := k.FindData(t, "aws_region", "Service/Region")
+	wantKMS := []statement{
+		{Sid: "ReadInjectedSecrets", Effect: "Allow", Action: []string{"secretsmanager:GetSecretValue"}, Resource: []string{k.RefTo(t, "aws_secretsmanager_secret", "Service/DBSecret", "arn")}},
+		{Sid: "DecryptInjectedSecrets", Effect: "Allow", Action: []string{"kms:Decrypt"}, Resource: []string{kmsKey},
+			Condition: map[string]map[string]string{"StringEquals": {"kms:ViaService": "secretsmanager.${data.aws_region." + region + ".name}.amazonaws.com"}}},
+	}
+	if diff := cmp.Diff(wantKMS, policyOf(k)); diff != "" {
+		t.Errorf("execution role policy with KMS (-want +got):\n%s", diff)
+	}
+	for _, name := range variants.Names() {
+		for _, st := range policyOf(variants.Synth(t, name)) {
+			for _, r := range st.Resource {
+				if strings.Contains(r, "*") {
+					t.Errorf("%s: wildcard resource %q", name, r)
+				}
+			}
+		}
+	}
+	_, attach := s.Find(t, "aws_iam_role_policy_attachment", "Service/ExecutionRoleManagedPolicy")
+	partition, _ := s.FindData(t, "aws_partition", "Service/Partition")
+	if attach["policy_arn"] != "arn:${data.aws_partition."+partition+".partition}:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy" {
+		t.Errorf("managed policy = %v", attach["policy_arn"])
+	}
+	if n := s.Count("aws_iam_role_policy"); n != 1 {
+		t.Errorf("%d inline policies; the task role must have none", n)
+	}
+}
+
+func TestDBSecretPasswordIsGeneratedByAWS(t *testing.T) {
+	s := variants.Synth(t, "http")
+	pw, body := s.FindData(t, "aws_secretsmanager_random_password", "Service/DBPassword")
+	if body["password_length"] != 32.0 {
+		t.Errorf("password data source = %v", body)
+	}
+	_, v := s.Find(t, "aws_secretsmanager_secret_version", "Service/DBSecretVersion")
+	want := `${jsonencode({"password" = data.aws_secretsmanager_random_password.` + pw + `.random_password, "username" = "lmsadmin"})}`
+	if v["secret_string"] != want {
+		t.Errorf("secret_string = %v\nwant %v", v["secret_string"], want)
+	}
+	if diff := cmp.Diff(map[string]any{"ignore_changes": []any{"secret_string"}}, v["lifecycle"]); diff != "" {
+		t.Errorf("lifecycle (-want +got):\n%s", diff)
+	}
+	if strings.Contains(string(s.Raw), `"password":"`) || strings.Contains(string(s.Raw), `password = "`) {
+		t.Error("a literal password is in the synthesized JSON")
+	}
+}
+
+func TestService(t *testing.T) {
+	tests := []struct {
+		variant     string
+		subnets     []string
+		publicIP    bool
+		desired     float64
+		autoscaling bool
+	}{
+		{"http", []string{"Network/PrivateSubnet0", "Network/PrivateSubnet1"}, false, 2, false},
+		{"pr-public-ip", []string{"Network/PublicSubnet0", "Network/PublicSubnet1"}, true, 1, false},
+		{"https", []string{"Network/PrivateSubnet0", "Network/PrivateSubnet1"}, false, 2, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.variant, func(t *testing.T) {
+			s := variants.Synth(t, tt.variant)
+			svc := s.Only(t, "aws_ecs_service")
+			var subnets []any
+			for _, p := range tt.subnets {
+				subnets = append(subnets, s.RefTo(t, "aws_subnet", p, "id"))
+			}
+			want := map[string]any{
+				"desired_count": tt.desired, "launch_type": "FARGATE",
+				"network_configuration": map[string]any{"subnets": subnets, "assign_public_ip": tt.publicIP,
+					"security_groups": []any{s.RefTo(t, "aws_security_group", "Service/TaskSecurityGroup", "id")}},
+				"deployment_circuit_breaker": map[string]any{"enable": true, "rollback": true},
+				"cluster":                    s.RefTo(t, "aws_ecs_cluster", "Service/Cluster", "arn"),
+				"task_definition":            s.RefTo(t, "aws_ecs_task_definition", "Service/TaskDefinition", "arn"),
+			}
+			if diff := cmp.Diff(want, pick(svc, "desired_count", "launch_type", "network_configuration", "deployment_circuit_breaker", "cluster", "task_definition")); diff != "" {
+				t.Errorf("service (-want +got):\n%s", diff)
+			}
+			if got := s.Count("aws_appautoscaling_policy") == 1 && s.Count("aws_appautoscaling_target") == 1; got != tt.autoscaling {
+				t.Errorf("autoscaling = %v, want %v", got, tt.autoscaling)
+			}
+			if _, ignores := svc["lifecycle"]; ignores != tt.autoscaling {
+				t.Errorf("desired_count ignored = %v, want %v", ignores, tt.autoscaling)
+			}
+		})
+	}
+	s := variants.Synth(t, "https")
+	target := s.Only(t, "aws_appautoscaling_target")
+	wantTarget := map[string]any{"min_capacity": 2.0, "max_capacity": 6.0, "scalable_dimension": "ecs:service:DesiredCount",
+		"resource_id": "service/" + s.RefTo(t, "aws_ecs_cluster", "Service/Cluster", "name") + "/" + s.RefTo(t, "aws_ecs_service", "Service/Service", "name")}
+	if diff := cmp.Diff(wantTarget, pick(target, "min_capacity", "max_capacity", "scalable_dimension", "resource_id")); diff != "" {
+		t.Errorf("scaling target (-want +got):\n%s", diff)
+	}
+	policy := s.Only(t, "aws_appautoscaling_policy")["target_tracking_scaling_policy_configuration"].(map[string]any)
+	if policy["target_value"] != 50.0 || policy["predefined_metric_specification"].(map[string]any)["predefined_metric_type"] != "ECSServiceAverageCPUUtilization" {
+		t.Errorf("scaling policy = %v", policy)
+	}
+}
+
+func TestExistingCluster(t *testing.T) {
+	s := variants.Synth(t, "existing-cluster")
+	s.Absent(t, "aws_ecs_cluster")
+	if got := s.Only(t, "aws_ecs_service")["cluster"]; got != cluster {
+		t.Errorf("cluster = %v", got)
+	}
+	svc := built["existing-cluster"]
+	if *svc.ClusterName() != "shared-cluster" || svc.Cluster() != nil {
+		t.Errorf("ClusterName() = %q", *svc.ClusterName())
+	}
+	c := variants.Synth(t, "http").Only(t, "aws_ecs_cluster")
+	if diff := cmp.Diff([]any{map[string]any{"name": "containerInsights", "value": "enabled"}}, c["setting"]); diff != "" {
+		t.Errorf("Container Insights (-want +got):\n%s", diff)
+	}
+}
+
+func TestAccessors(t *testing.T) {
+	s := variants.Synth(t, "http")
+	svc := built["http"]
+	got := map[string]string{
+		"ClusterName": testutil.ResolveString(svc, svc.ClusterName()), "ClusterARN": testutil.ResolveString(svc, svc.ClusterARN()),
+		"ServiceName": testutil.ResolveString(svc, svc.ServiceName()), "LoadBalancerDNSName": testutil.ResolveString(svc, svc.LoadBalancerDNSName()),
+		"LoadBalancerARN": testutil.ResolveString(svc, svc.LoadBalancerARN()), "TaskSecurityGroupID": testutil.ResolveString(svc, svc.TaskSecurityGroupID()),
+		"LoadBalancerSecurityGroupID": testutil.ResolveString(svc, svc.LoadBalancerSecurityGroupID()),
+		"DBSecretARN":                 testutil.ResolveString(svc, svc.DBSecretARN()), "ExecutionRoleARN": testutil.ResolveString(svc, svc.ExecutionRoleARN()),
+		"TaskRoleARN": testutil.ResolveString(svc, svc.TaskRoleARN()), "LogGroupName": *svc.LogGroupName(),
+	}
+	want := map[string]string{
+		"ClusterName": s.RefTo(t, "aws_ecs_cluster", "Service/Cluster", "name"), "ClusterARN": s.RefTo(t, "aws_ecs_cluster", "Service/Cluster", "arn"),
+		"ServiceName": s.RefTo(t, "aws_ecs_service", "Service/Service", "name"), "LoadBalancerDNSName": s.RefTo(t, "aws_lb", "Service/LoadBalancer", "dns_name"),
+		"LoadBalancerARN": s.RefTo(t, "aws_lb", "Service/LoadBalancer", "arn"), "TaskSecurityGroupID": s.RefTo(t, "aws_security_group", "Service/TaskSecurityGroup", "id"),
+		"LoadBalancerSecurityGroupID": s.RefTo(t, "aws_security_group", "Service/LoadBalancerSecurityGroup", "id"),
+		"DBSecretARN":                 s.RefTo(t, "aws_secretsmanager_secret", "Service/DBSecret", "arn"), "ExecutionRoleARN": s.RefTo(t, "aws_iam_role", "Service/ExecutionRole", "arn"),
+		"TaskRoleARN": s.RefTo(t, "aws_iam_role", "Service/TaskRole", "arn"), "LogGroupName": "/ecs/lms-stage",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("accessors (-want +got):\n%s", diff)
+	}
+	if svc.Cluster() == nil || svc.ECSService() == nil || svc.TaskDefinition() == nil || svc.LoadBalancer() == nil || svc.TargetGroup() == nil ||
+		len(svc.Listeners()) != 1 || svc.ExecutionRole() == nil || svc.TaskRole() == nil || svc.LogGroup() == nil || svc.DBSecret() == nil {
+		t.Error("an escape hatch is nil")
+	}
+	if len(built["https"].Listeners()) != 2 {
+		t.Error("HTTPS variant: want two listeners")
+	}
+}
