@@ -1,0 +1,159 @@
+package tapstack
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/tapstack/infra/constructs/naming"
+	"github.com/tapstack/infra/constructs/network"
+)
+
+// Defaults of the example stack.
+const (
+	DefaultRegion            = "ca-central-1"
+	DefaultStateBucketRegion = "us-east-1"
+	DefaultImage             = "public.ecr.aws/nginx/nginx:stable"
+	StackBase                = "TapStack"
+)
+
+// Output names: a contract with the pipelines that read them.
+const (
+	OutputVPCID          = "vpc_id"
+	OutputALBDNSName     = "alb_dns_name"
+	OutputClusterName    = "ecs_cluster_name"
+	OutputServiceName    = "ecs_service_name"
+	OutputCacheName      = "redis_cache_name"
+	OutputDBSecretARN    = "db_secret_arn"
+	OutputRedisSecretARN = "redis_secret_arn"
+)
+
+// Outputs lists the output names in a stable order.
+var Outputs = []string{OutputVPCID, OutputALBDNSName, OutputClusterName, OutputServiceName,
+	OutputCacheName, OutputDBSecretARN, OutputRedisSecretARN}
+
+// Config configures a TapStack.
+type Config struct {
+	// Environment names everything. Required.
+	Environment naming.Environment
+	// Region of the AWS provider. Default: "ca-central-1".
+	Region string
+	// NAT of the network. Default: the environment profile: NATNone for PR
+	// environments, NATSingle otherwise.
+	NAT network.NATMode
+	// Endpoints gives private tasks their way out through VPC endpoints when there is no
+	// NAT. Default: false, and then tasks of a network without NAT run in the public
+	// subnets with public IPs (no endpoint cost for short-lived PR environments).
+	Endpoints bool
+	// ExistingVPCID, PublicSubnetIDs and PrivateSubnetIDs adopt an existing VPC instead of
+	// creating one (the answer to VpcLimitExceeded). Default: a new VPC.
+	ExistingVPCID    string
+	PublicSubnetIDs  []string
+	PrivateSubnetIDs []string
+	// ExistingEgress declares what the existing private subnets have. Default: EgressNAT
+	// when ExistingVPCID is set (most shared VPCs have NAT); see network.Config.
+	ExistingEgress network.Egress
+	// EnableCacheLimits adds the cache usage limits (10 GB, 5000 ECPU/s). Default: false.
+	EnableCacheLimits bool
+	// Image of the service. Default: "public.ecr.aws/nginx/nginx:stable".
+	Image string
+	// StateBucket selects the S3 backend (key "<env>/TapStack<env>.tfstate", encrypted).
+	// Default: "", the local backend.
+	StateBucket string
+	// StateBucketRegion is the S3 backend's region. Default: "us-east-1".
+	StateBucketRegion string
+}
+
+func (c Config) withDefaults() Config {
+	if c.Region == "" {
+		c.Region = DefaultRegion
+	}
+	if c.StateBucketRegion == "" {
+		c.StateBucketRegion = DefaultStateBucketRegion
+	}
+	if c.Image == "" {
+		c.Image = DefaultImage
+	}
+	if c.ExistingVPCID != "" && c.ExistingEgress == "" {
+		c.ExistingEgress = network.EgressNAT
+	}
+	if c.NAT == "" && c.ExistingVPCID == "" && !c.Environment.IsZero() {
+		c.NAT = network.NATNone
+		if c.Environment.Profile().NAT {
+			c.NAT = network.NATSingle
+		}
+	}
+	return c
+}
+
+// StackName returns "TapStack<env>": never with the PR timestamp.
+func (c Config) StackName() string { return c.Environment.StackName(StackBase) }
+
+// StateKey returns "<env>/TapStack<env>.tfstate".
+func (c Config) StateKey() string { return c.Environment.StateKey(StackBase) }
+
+var (
+	regionPattern = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]$`)
+	bucketPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
+	ipPattern     = regexp.MustCompile(`^[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+$`)
+)
+
+// Validate returns every problem of c at once. It checks what can be checked without
+// jsii: the stack's own fields and the network Config; New checks the rest.
+func (c Config) Validate() error {
+	c = c.withDefaults()
+	var errs []error
+	add := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
+	if c.Environment.IsZero() {
+		add("Environment is required (build one with naming.NewEnvironment)")
+	}
+	if err := ValidateRegion(c.Region); err != nil {
+		add("Region: %w", err)
+	}
+	if c.StateBucket != "" {
+		if err := ValidateBucket(c.StateBucket); err != nil {
+			add("StateBucket: %w", err)
+		}
+		if err := ValidateRegion(c.StateBucketRegion); err != nil {
+			add("StateBucketRegion: %w", err)
+		}
+	}
+	if strings.TrimSpace(c.Image) == "" {
+		add("Image is empty")
+	}
+	if !c.Environment.IsZero() {
+		if err := c.networkConfig().Validate(); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// ValidateRegion checks an AWS region name such as "ca-central-1".
+func ValidateRegion(region string) error {
+	if !regionPattern.MatchString(region) {
+		return fmt.Errorf("%q is not an AWS region name (like \"ca-central-1\")", region)
+	}
+	return nil
+}
+
+// ValidateBucket checks an S3 bucket name: 3-63 characters, lowercase letters, digits,
+// '.' and '-', starting and ending with a letter or digit, not an IP address, no "..".
+func ValidateBucket(bucket string) error {
+	if !bucketPattern.MatchString(bucket) || ipPattern.MatchString(bucket) || strings.Contains(bucket, "..") {
+		return fmt.Errorf("%q is not an S3 bucket name (3-63 lowercase letters, digits, '.' and '-')", bucket)
+	}
+	return nil
+}
+
+func (c Config) networkConfig() network.Config {
+	if c.ExistingVPCID != "" {
+		return network.Config{
+			Environment: c.Environment, ExistingVPCID: c.ExistingVPCID, PublicSubnetIDs: c.PublicSubnetIDs,
+			PrivateSubnetIDs: c.PrivateSubnetIDs, ExistingEgress: c.ExistingEgress,
+			NAT: c.NAT, Endpoints: c.Endpoints, // rejected by network.Config.Validate with a reason
+		}
+	}
+	return network.Config{Environment: c.Environment, NAT: c.NAT, Endpoints: c.Endpoints}
+}

@@ -1,0 +1,100 @@
+package tapstack
+
+import (
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/provider"
+	"github.com/hashicorp/terraform-cdk-go/cdktf"
+
+	"github.com/tapstack/infra/constructs/cache"
+	"github.com/tapstack/infra/constructs/lmsservice"
+	"github.com/tapstack/infra/constructs/network"
+	"github.com/tapstack/infra/internal/tfx"
+)
+
+// TapStack is the composed stack.
+type TapStack struct {
+	cdktf.TerraformStack
+
+	cfg     Config
+	network *network.Network
+	cache   *cache.Cache
+	service *lmsservice.Service
+}
+
+// New defines the TapStack in scope (an app) under id, conventionally cfg.StackName().
+// It validates cfg first and panics with every problem before defining anything.
+//
+// Child IDs: "aws" (provider), "Backend" (S3, when StateBucket is set), "Network",
+// "Cache", "Service", and the outputs in Outputs.
+func New(scope constructs.Construct, id string, cfg Config) *TapStack {
+	tfx.MustBeValid("tapstack", id, cfg.Validate())
+	t := &TapStack{cfg: cfg.withDefaults()}
+	cdktf.NewTerraformStack_Override(t, scope, jsii.String(id))
+	c := t.cfg
+	env := c.Environment
+
+	tags := map[string]*string{}
+	for k, v := range env.Tags() {
+		tags[k] = jsii.String(v)
+	}
+	provider.NewAwsProvider(t, jsii.String("aws"), &provider.AwsProviderConfig{
+		Region:      jsii.String(c.Region),
+		DefaultTags: &[]*provider.AwsProviderDefaultTags{{Tags: &tags}},
+	})
+	if c.StateBucket != "" {
+		cdktf.NewS3Backend(t, &cdktf.S3BackendConfig{
+			Bucket:  jsii.String(c.StateBucket),
+			Key:     jsii.String(c.StateKey()),
+			Region:  jsii.String(c.StateBucketRegion),
+			Encrypt: jsii.Bool(true),
+		})
+	}
+
+	t.network = network.New(t, "Network", c.networkConfig())
+	t.cache = cache.New(t, "Cache", cache.Config{
+		Environment:       env,
+		Network:           t.network,
+		ConnectionSecret:  true,
+		EnableUsageLimits: c.EnableCacheLimits,
+	})
+	t.service = lmsservice.New(t, "Service", lmsservice.Config{
+		Environment: env,
+		Network:     t.network,
+		Cache:       t.cache,
+		Image:       c.Image,
+		// Without NAT or endpoints, tasks take the free way out: public IPs in the public
+		// subnets, still reachable only from the ALB.
+		AssignPublicIP: t.network.Egress() == network.EgressNone,
+	})
+
+	for _, o := range []struct {
+		name, description string
+		value             *string
+	}{
+		{OutputVPCID, "VPC ID", t.network.VPCID()},
+		{OutputALBDNSName, "DNS name of the Application Load Balancer", t.service.LoadBalancerDNSName()},
+		{OutputClusterName, "ECS cluster name", t.service.ClusterName()},
+		{OutputServiceName, "ECS service name", t.service.ServiceName()},
+		{OutputCacheName, "ElastiCache Serverless cache name", t.cache.NameRef()},
+		{OutputDBSecretARN, "ARN of the database credentials secret", t.service.DBSecretARN()},
+		{OutputRedisSecretARN, "ARN of the Redis connection secret", t.cache.ConnectionSecretARN()},
+	} {
+		cdktf.NewTerraformOutput(t, jsii.String(o.name), &cdktf.TerraformOutputConfig{
+			Value: o.value, Description: jsii.String(o.description),
+		})
+	}
+	return t
+}
+
+// Config returns the configuration with defaults applied.
+func (t *TapStack) Config() Config { return t.cfg }
+
+// Network returns the stack's network.
+func (t *TapStack) Network() *network.Network { return t.network }
+
+// Cache returns the stack's cache.
+func (t *TapStack) Cache() *cache.Cache { return t.cache }
+
+// Service returns the stack's LMS service.
+func (t *TapStack) Service() *lmsservice.Service { return t.service }

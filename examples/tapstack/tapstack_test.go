@@ -1,0 +1,267 @@
+package tapstack_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/hashicorp/terraform-cdk-go/cdktf"
+
+	"github.com/tapstack/infra/constructs/network"
+	"github.com/tapstack/infra/examples/tapstack"
+	"github.com/tapstack/infra/internal/testutil"
+)
+
+func TestMain(m *testing.M) { testutil.Main(m) }
+
+// clock is fixed so that unpinned PR suffixes are stable in tests: 1700000042 -> 000042.
+func clock() time.Time { return time.Unix(1_700_000_042, 0) }
+
+func lookup(vars map[string]string) func(string) (string, bool) {
+	return func(k string) (string, bool) { v, ok := vars[k]; return v, ok }
+}
+
+// fromEnv parses vars like the app does.
+func fromEnv(t testing.TB, vars map[string]string) tapstack.Config {
+	t.Helper()
+	cfg, err := tapstack.ConfigFromLookup(lookup(vars), clock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cfg
+}
+
+var (
+	variants = testutil.NewVariants()
+	stacks   = map[string]*tapstack.TapStack{}
+	envs     = map[string]map[string]string{
+		"default":       {},
+		"prod":          {"ENVIRONMENT_SUFFIX": "prod"},
+		"pr4892":        {"ENVIRONMENT_SUFFIX": "pr4892", "PR_TIMESTAMP_SUFFIX": "123456"},
+		"cache-limits":  {"ENABLE_CACHE_LIMITS": "true"},
+		"s3-backend":    {"TERRAFORM_STATE_BUCKET": "iac-tf-states", "TERRAFORM_STATE_BUCKET_REGION": "us-east-2"},
+		"stage-no-nat":  {"CREATE_NAT_GATEWAY": "false"},
+		"pr-nat-forced": {"ENVIRONMENT_SUFFIX": "pr7", "PR_TIMESTAMP_SUFFIX": "000001", "CREATE_NAT_GATEWAY": "1", "AWS_REGION": "us-west-2"},
+	}
+)
+
+func init() {
+	for name, vars := range envs {
+		variants.Add(name, func() cdktf.TerraformStack {
+			cfg := fromEnv(&testing.T{}, vars)
+			s := tapstack.New(testutil.NewApp(), cfg.StackName(), cfg)
+			stacks[name] = s
+			return s
+		})
+	}
+	existing := tapstack.Config{ExistingVPCID: "vpc-0a1b2c3d",
+		PublicSubnetIDs: []string{"subnet-00000001", "subnet-00000002"}, PrivateSubnetIDs: []string{"subnet-00000003", "subnet-00000004"}}
+	variants.Add("existing-vpc", func() cdktf.TerraformStack {
+		cfg := existing
+		cfg.Environment = fromEnv(&testing.T{}, map[string]string{}).Environment
+		s := tapstack.New(testutil.NewApp(), cfg.StackName(), cfg)
+		stacks["existing-vpc"] = s
+		return s
+	})
+}
+
+func TestGolden(t *testing.T) {
+	for _, name := range []string{"default", "prod", "pr4892", "cache-limits", "s3-backend", "stage-no-nat"} {
+		t.Run(name, func(t *testing.T) { testutil.Golden(t, name, variants.Synth(t, name)) })
+	}
+}
+
+// TestTerraform validates every variant against the real AWS provider and applies it
+// against a mocked one; the harness asserts that each of the seven outputs is non-empty.
+func TestTerraform(t *testing.T) { variants.CheckTerraform(t) }
+
+func TestOutputsContract(t *testing.T) {
+	for _, name := range variants.Names() {
+		s := variants.Synth(t, name)
+		var got []string
+		for out, body := range s.Outputs() {
+			got = append(got, out)
+			if d, _ := body["description"].(string); d == "" {
+				t.Errorf("%s: output %s has no description", name, out)
+			}
+			literal := name == "existing-vpc" && out == "vpc_id" // the adopted VPC's ID is known
+			if v, _ := body["value"].(string); !strings.HasPrefix(v, "${") && (!literal || v != "vpc-0a1b2c3d") {
+				t.Errorf("%s: output %s = %q, want a reference", name, out, v)
+			}
+		}
+		if diff := cmp.Diff(tapstack.Outputs, got, cmpSorted); diff != "" {
+			t.Errorf("%s: outputs (-want +got):\n%s", name, diff)
+		}
+	}
+	s := variants.Synth(t, "default")
+	want := map[string]string{
+		"vpc_id":           s.RefTo(t, "aws_vpc", "Network/VPC", "id"),
+		"alb_dns_name":     s.RefTo(t, "aws_lb", "Service/LoadBalancer", "dns_name"),
+		"ecs_cluster_name": s.RefTo(t, "aws_ecs_cluster", "Service/Cluster", "name"),
+		"ecs_service_name": s.RefTo(t, "aws_ecs_service", "Service/Service", "name"),
+		"redis_cache_name": s.RefTo(t, "aws_elasticache_serverless_cache", "Cache/ServerlessCache", "name"),
+		"db_secret_arn":    s.RefTo(t, "aws_secretsmanager_secret", "Service/DBSecret", "arn"),
+		"redis_secret_arn": s.RefTo(t, "aws_secretsmanager_secret", "Cache/ConnectionSecret", "arn"),
+	}
+	got := map[string]string{}
+	for out, body := range s.Outputs() {
+		got[out] = body["value"].(string)
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("output values (-want +got):\n%s", diff)
+	}
+}
+
+var cmpSorted = cmp.Transformer("sort", func(xs []string) []string {
+	out := append([]string(nil), xs...)
+	for i := range out {
+		for j := i + 1; j < len(out); j++ {
+			if out[j] < out[i] {
+				out[i], out[j] = out[j], out[i]
+			}
+		}
+	}
+	return out
+})
+
+func TestStackNamesAndDefaults(t *testing.T) {
+	tests := []struct {
+		variant, stack, region, cluster, alb, logGroup string
+		nat, eips                                      int
+	}{
+		{"default", "TapStackstage", "ca-central-1", "lms-cluster-stage", "lms-alb-stage", "/ecs/lms-stage", 1, 1},
+		{"prod", "TapStackprod", "ca-central-1", "lms-cluster-prod", "lms-alb-prod", "/ecs/lms-prod", 1, 1},
+		{"pr4892", "TapStackpr4892", "ca-central-1", "lms-cluster-pr4892-123456", "lms-alb-pr4892-123456", "/ecs/lms-pr4892-123456", 0, 0},
+		{"stage-no-nat", "TapStackstage", "ca-central-1", "lms-cluster-stage", "lms-alb-stage", "/ecs/lms-stage", 0, 0},
+		{"pr-nat-forced", "TapStackpr7", "us-west-2", "lms-cluster-pr7-000001", "lms-alb-pr7-000001", "/ecs/lms-pr7-000001", 1, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.variant, func(t *testing.T) {
+			s := variants.Synth(t, tt.variant)
+			got := []any{*stacks[tt.variant].Node().Id(), s.JSON["provider"].(map[string]any)["aws"].([]any)[0].(map[string]any)["region"],
+				s.Only(t, "aws_ecs_cluster")["name"], s.Only(t, "aws_lb")["name"], s.Only(t, "aws_cloudwatch_log_group")["name"],
+				s.Count("aws_nat_gateway"), s.Count("aws_eip")}
+			want := []any{tt.stack, tt.region, tt.cluster, tt.alb, tt.logGroup, tt.nat, tt.eips}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("stack (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestProviderDefaultTags(t *testing.T) {
+	p := variants.Synth(t, "pr4892").JSON["provider"].(map[string]any)["aws"].([]any)[0].(map[string]any)
+	want := []any{map[string]any{"tags": map[string]any{"Project": "lms", "Environment": "pr4892", "ManagedBy": "cdktf"}}}
+	if diff := cmp.Diff(want, p["default_tags"]); diff != "" {
+		t.Errorf("default_tags (-want +got):\n%s", diff)
+	}
+}
+
+func TestBackend(t *testing.T) {
+	backend := func(name string) map[string]any {
+		tf := variants.Synth(t, name).JSON["terraform"].(map[string]any)
+		b, _ := tf["backend"].(map[string]any)
+		return b
+	}
+	// Exactly the four S3 arguments: nothing a Terraform version might reject.
+	want := map[string]any{"s3": map[string]any{"bucket": "iac-tf-states", "key": "stage/TapStackstage.tfstate", "region": "us-east-2", "encrypt": true}}
+	if diff := cmp.Diff(want, backend("s3-backend")); diff != "" {
+		t.Errorf("S3 backend (-want +got):\n%s", diff)
+	}
+	if b := backend("default"); b != nil {
+		if _, s3 := b["s3"]; s3 {
+			t.Errorf("default variant uses the S3 backend: %v", b)
+		}
+	}
+	cfg := fromEnv(t, map[string]string{"ENVIRONMENT_SUFFIX": "pr4892", "PR_TIMESTAMP_SUFFIX": "654321", "TERRAFORM_STATE_BUCKET": "b-1"})
+	if cfg.StateKey() != "pr4892/TapStackpr4892.tfstate" || cfg.StackName() != "TapStackpr4892" {
+		t.Errorf("PR state key %q, stack %q carry the timestamp", cfg.StateKey(), cfg.StackName())
+	}
+}
+
+func TestEgressPath(t *testing.T) {
+	tests := []struct {
+		variant  string
+		egress   network.Egress
+		publicIP bool
+	}{
+		{"default", network.EgressNAT, false},
+		{"pr4892", network.EgressNone, true},
+		{"stage-no-nat", network.EgressNone, true},
+		{"existing-vpc", network.EgressNAT, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.variant, func(t *testing.T) {
+			s := variants.Synth(t, tt.variant)
+			st := stacks[tt.variant]
+			svc := s.Only(t, "aws_ecs_service")["network_configuration"].(map[string]any)
+			if st.Network().Egress() != tt.egress || svc["assign_public_ip"] != tt.publicIP {
+				t.Errorf("egress %q, assign_public_ip %v; want %q, %v", st.Network().Egress(), svc["assign_public_ip"], tt.egress, tt.publicIP)
+			}
+		})
+	}
+	// With endpoints instead, tasks stay private.
+	cfg := fromEnv(t, map[string]string{"ENVIRONMENT_SUFFIX": "pr1", "PR_TIMESTAMP_SUFFIX": "000001"})
+	cfg.Endpoints = true
+	s := testutil.Synth(t, tapstack.New(testutil.NewApp(), cfg.StackName(), cfg))
+	if got := s.Only(t, "aws_ecs_service")["network_configuration"].(map[string]any)["assign_public_ip"]; got != false || s.Count("aws_vpc_endpoint") != 5 {
+		t.Errorf("endpoints: assign_public_ip %v, %d endpoints", got, s.Count("aws_vpc_endpoint"))
+	}
+}
+
+func TestCacheLimits(t *testing.T) {
+	if _, ok := variants.Synth(t, "default").Only(t, "aws_elasticache_serverless_cache")["cache_usage_limits"]; ok {
+		t.Error("default has cache_usage_limits")
+	}
+	limits := variants.Synth(t, "cache-limits").Only(t, "aws_elasticache_serverless_cache")["cache_usage_limits"]
+	want := []any{map[string]any{"data_storage": []any{map[string]any{"maximum": 10.0, "unit": "GB"}}, "ecpu_per_second": []any{map[string]any{"maximum": 5000.0}}}}
+	if diff := cmp.Diff(want, limits); diff != "" {
+		t.Errorf("cache_usage_limits (-want +got):\n%s", diff)
+	}
+}
+
+func TestSecretsAndEndpointReferences(t *testing.T) {
+	s := variants.Synth(t, "pr4892")
+	var names []string
+	for _, sec := range s.Resources("aws_secretsmanager_secret") {
+		names = append(names, sec["name"].(string))
+		if sec["recovery_window_in_days"] != 0.0 {
+			t.Errorf("PR secret %v has a recovery window", sec["name"])
+		}
+	}
+	if diff := cmp.Diff([]string{"lms/pr4892-123456/db-credentials", "lms/pr4892-123456/redis-connection"}, names, cmpSorted); diff != "" {
+		t.Errorf("secret names (-want +got):\n%s", diff)
+	}
+	raw := string(s.Raw)
+	if strings.Contains(raw, "to-be-updated") || !strings.Contains(raw, ".endpoint[0].address}") {
+		t.Error("the Redis endpoint is not a Terraform reference")
+	}
+}
+
+func TestReSynthIsStable(t *testing.T) {
+	vars := map[string]string{"ENVIRONMENT_SUFFIX": "pr4892", "PR_TIMESTAMP_SUFFIX": "123456"}
+	a := variants.Synth(t, "pr4892")
+	cfg := fromEnv(t, vars)
+	b := testutil.Synth(t, tapstack.New(testutil.NewApp(), cfg.StackName(), cfg))
+	if diff := cmp.Diff(a.JSON, b.JSON); diff != "" {
+		t.Errorf("re-synthesizing the same pinned deployment changed it (-first +second):\n%s", diff)
+	}
+}
+
+func TestNewPanicsOnInvalidConfig(t *testing.T) {
+	msg := testutil.MustPanic(t, func() { tapstack.New(testutil.NewApp(), "TapStackx", tapstack.Config{Region: "moon-1"}) })
+	for _, w := range []string{`tapstack.New("TapStackx"): invalid Config`, "Environment is required", `Region: "moon-1" is not an AWS region name`} {
+		if !strings.Contains(msg, w) {
+			t.Errorf("panic %q does not contain %q", msg, w)
+		}
+	}
+}
+
+func TestAccessors(t *testing.T) {
+	variants.Synth(t, "default")
+	st := stacks["default"]
+	if st.Network() == nil || st.Cache() == nil || st.Service() == nil || st.Config().Image != tapstack.DefaultImage || st.Config().NAT != network.NATSingle {
+		t.Errorf("accessors: %+v", st.Config())
+	}
+}
