@@ -28,6 +28,10 @@ type Cache struct {
 	secret  secretsmanagersecret.SecretsmanagerSecret
 	version secretsmanagersecretversion.SecretsmanagerSecretVersion
 	ingress int
+
+	// Endpoint tokens, read once: every read is a jsii round trip.
+	address, port, url *string
+	portNumber         *float64
 }
 
 // New defines a Cache in scope. It validates cfg first and panics with every problem
@@ -81,6 +85,10 @@ func New(scope constructs.Construct, id string, cfg Config) *Cache {
 		props.Lifecycle = &cdktf.TerraformResourceLifecycle{IgnoreChanges: &[]*string{jsii.String("cache_usage_limits")}}
 	}
 	c.cache = elasticacheserverlesscache.NewElasticacheServerlessCache(c, jsii.String("ServerlessCache"), props)
+	endpoint := c.cache.Endpoint().Get(jsii.Number(0))
+	c.address, c.portNumber = endpoint.Address(), endpoint.Port()
+	c.port = cdktf.Token_AsString(c.portNumber, nil)
+	c.url = jsii.String("rediss://" + *c.address + ":" + *c.port)
 
 	if c.cfg.ConnectionSecret {
 		c.defineSecret()
@@ -132,7 +140,7 @@ func (c *Cache) defineSecret() {
 // filled in by Terraform at apply time.
 func (c *Cache) connectionJSON() string {
 	return fmt.Sprintf(`{"engine":%q,"host":"%s","port":%s,"tls":true,"url":"%s"}`,
-		c.cfg.Engine, *c.Address(), *cdktf.Token_AsString(c.Port(), nil), *c.ConnectionURL())
+		c.cfg.Engine, *c.address, *c.port, *c.url)
 }
 
 // AllowFrom admits TCP 6379 from the security group sourceSecurityGroupID (a token),
@@ -164,10 +172,13 @@ func (c *Cache) NameRef() *string { return c.cache.Name() }
 func (c *Cache) ARN() *string { return c.cache.Arn() }
 
 // Address returns the primary endpoint address: a reference to endpoint[0].address.
-func (c *Cache) Address() *string { return c.cache.Endpoint().Get(jsii.Number(0)).Address() }
+func (c *Cache) Address() *string { return c.address }
 
 // Port returns the primary endpoint port: a reference to endpoint[0].port.
-func (c *Cache) Port() *float64 { return c.cache.Endpoint().Get(jsii.Number(0)).Port() }
+func (c *Cache) Port() *float64 { return c.portNumber }
+
+// PortString returns Port as a string token, for environment variables and templates.
+func (c *Cache) PortString() *string { return c.port }
 
 // ReaderAddress returns the reader endpoint address: reader_endpoint[0].address.
 func (c *Cache) ReaderAddress() *string {
@@ -175,9 +186,7 @@ func (c *Cache) ReaderAddress() *string {
 }
 
 // ConnectionURL returns "rediss://<address>:<port>" (serverless caches are TLS only).
-func (c *Cache) ConnectionURL() *string {
-	return jsii.String("rediss://" + *c.Address() + ":" + *cdktf.Token_AsString(c.Port(), nil))
-}
+func (c *Cache) ConnectionURL() *string { return c.url }
 
 // SecurityGroupID returns the cache's security group ID (token).
 func (c *Cache) SecurityGroupID() *string { return c.sg.Id() }

@@ -216,6 +216,7 @@ func TestAccessors(t *testing.T) {
 		"ARN":                 testutil.ResolveString(c, c.ARN()),
 		"Address":             testutil.ResolveString(c, c.Address()),
 		"Port":                testutil.ResolveString(c, cdktf.Token_AsString(c.Port(), nil)),
+		"PortString":          testutil.ResolveString(c, c.PortString()),
 		"ReaderAddress":       testutil.ResolveString(c, c.ReaderAddress()),
 		"ConnectionURL":       testutil.ResolveString(c, c.ConnectionURL()),
 		"SecurityGroupID":     testutil.ResolveString(c, c.SecurityGroupID()),
@@ -227,6 +228,7 @@ func TestAccessors(t *testing.T) {
 		"ARN":                 ref + ".arn}",
 		"Address":             ref + ".endpoint[0].address}",
 		"Port":                ref + ".endpoint[0].port}",
+		"PortString":          ref + ".endpoint[0].port}",
 		"ReaderAddress":       ref + ".reader_endpoint[0].address}",
 		"ConnectionURL":       "rediss://" + ref + ".endpoint[0].address}:" + ref + ".endpoint[0].port}",
 		"SecurityGroupID":     s.RefTo(t, "aws_security_group", "Cache/SecurityGroup", "id"),
@@ -337,3 +339,15 @@ func TestSecretJSONIsValidAfterSubstitution(t *testing.T) {
 }
 
 func TestTerraform(t *testing.T) { variants.CheckTerraform(t) }
+
+// BenchmarkNew synthesizes a stack holding a network and a cache with its connection
+// secret (subtract the network package's BenchmarkNew for the cache alone).
+func BenchmarkNew(b *testing.B) {
+	testutil.WarmUp(b)
+	for i := 0; i < b.N; i++ {
+		stack := testutil.NewStack("Bench")
+		net := network.New(stack, "Network", network.Config{Environment: stage, NAT: network.NATNone})
+		cache.New(stack, "Cache", cache.Config{Environment: stage, Network: net, ConnectionSecret: true})
+		testutil.Synth(b, stack)
+	}
+}

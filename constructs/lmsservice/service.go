@@ -319,7 +319,7 @@ func (s *Service) containerDefinitions(region string) string {
 	if c.Cache != nil {
 		env = append(env,
 			keyValue{Name: "REDIS_HOST", Value: *c.Cache.Address()},
-			keyValue{Name: "REDIS_PORT", Value: *cdktf.Token_AsString(c.Cache.Port(), nil)})
+			keyValue{Name: "REDIS_PORT", Value: *c.Cache.PortString()})
 	}
 	for _, k := range sortedKeys(c.ContainerEnv) {
 		env = append(env, keyValue{Name: k, Value: c.ContainerEnv[k]})

@@ -518,3 +518,15 @@ func TestAccessors(t *testing.T) {
 		t.Error("HTTPS variant: want two listeners")
 	}
 }
+
+// BenchmarkNew synthesizes a stack holding a network and the service (subtract the
+// network package's BenchmarkNew for the service alone).
+func BenchmarkNew(b *testing.B) {
+	testutil.WarmUp(b)
+	for i := 0; i < b.N; i++ {
+		stack := testutil.NewStack("Bench")
+		net := network.New(stack, "Network", network.Config{Environment: stage})
+		lmsservice.New(stack, "Service", lmsservice.Config{Environment: stage, Network: net, Image: image})
+		testutil.Synth(b, stack)
+	}
+}

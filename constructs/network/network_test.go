@@ -478,3 +478,13 @@ func TestNewPanicsBeforeDefiningChildren(t *testing.T) {
 }
 
 func TestTerraform(t *testing.T) { variants.CheckTerraform(t) }
+
+// BenchmarkNew synthesizes a stack holding one network (NAT single, looked-up zones).
+func BenchmarkNew(b *testing.B) {
+	testutil.WarmUp(b)
+	for i := 0; i < b.N; i++ {
+		stack := testutil.NewStack("Bench")
+		network.New(stack, "Network", network.Config{Environment: stage})
+		testutil.Synth(b, stack)
+	}
+}

@@ -155,5 +155,7 @@ func (c Config) networkConfig() network.Config {
 			NAT: c.NAT, Endpoints: c.Endpoints, // rejected by network.Config.Validate with a reason
 		}
 	}
-	return network.Config{Environment: c.Environment, NAT: c.NAT, Endpoints: c.Endpoints}
+	// Flow logs always: a VPC without them is a finding of every scanner, and the
+	// retention follows the profile (3 days for PR environments).
+	return network.Config{Environment: c.Environment, NAT: c.NAT, Endpoints: c.Endpoints, FlowLogs: true}
 }

@@ -3,6 +3,7 @@ package tapstack
 import (
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"time"
 
@@ -33,6 +34,11 @@ func Run(lookup func(string) (string, bool), clock func() time.Time, stderr io.W
 	outdir, _ := lookup("CDKTF_OUTDIR")
 	if outdir == "" {
 		outdir = DefaultOutdir
+	}
+	// cdktf creates the outdir but not its parents.
+	if err := os.MkdirAll(outdir, 0o755); err != nil {
+		say("CDKTF_OUTDIR=%q: %v", outdir, err)
+		return 2
 	}
 	defer func() {
 		if r := recover(); r != nil {

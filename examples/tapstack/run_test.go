@@ -35,7 +35,7 @@ func TestRunRejectsBadInputAndWritesNothing(t *testing.T) {
 }
 
 func TestRunSynthesizes(t *testing.T) {
-	out := filepath.Join(t.TempDir(), "out")
+	out := filepath.Join(t.TempDir(), "nested", "out") // parents are created too
 	var stderr bytes.Buffer
 	if code := tapstack.Run(lookup(map[string]string{"CDKTF_OUTDIR": out, "ENVIRONMENT_SUFFIX": "pr4892", "PR_TIMESTAMP_SUFFIX": "123456"}), clock, &stderr); code != 0 {
 		t.Fatalf("exit code %d: %s", code, stderr.String())
@@ -55,6 +55,17 @@ func TestRunSynthesizes(t *testing.T) {
 
 // TestAppBinary runs the real command: bad input exits non-zero with one line per
 // problem, no panic trace and no files.
+func TestRunReportsAnUnusableOutdir(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "file")
+	if err := os.WriteFile(file, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var stderr bytes.Buffer
+	if code := tapstack.Run(lookup(map[string]string{"CDKTF_OUTDIR": filepath.Join(file, "out")}), clock, &stderr); code != 2 || !strings.Contains(stderr.String(), "tapstack: CDKTF_OUTDIR=") {
+		t.Errorf("exit %d, stderr %q", code, stderr.String())
+	}
+}
+
 func TestAppBinary(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the app")

@@ -140,7 +140,7 @@ func TestStackNamesAndDefaults(t *testing.T) {
 		t.Run(tt.variant, func(t *testing.T) {
 			s := variants.Synth(t, tt.variant)
 			got := []any{*stacks[tt.variant].Node().Id(), s.JSON["provider"].(map[string]any)["aws"].([]any)[0].(map[string]any)["region"],
-				s.Only(t, "aws_ecs_cluster")["name"], s.Only(t, "aws_lb")["name"], s.Only(t, "aws_cloudwatch_log_group")["name"],
+				s.Only(t, "aws_ecs_cluster")["name"], s.Only(t, "aws_lb")["name"], logGroup(t, s, "Service/LogGroup"),
 				s.Count("aws_nat_gateway"), s.Count("aws_eip")}
 			want := []any{tt.stack, tt.region, tt.cluster, tt.alb, tt.logGroup, tt.nat, tt.eips}
 			if diff := cmp.Diff(want, got); diff != "" {
@@ -264,4 +264,21 @@ func TestAccessors(t *testing.T) {
 	if st.Network() == nil || st.Cache() == nil || st.Service() == nil || st.Config().Image != tapstack.DefaultImage || st.Config().NAT != network.NATSingle {
 		t.Errorf("accessors: %+v", st.Config())
 	}
+}
+
+func logGroup(t *testing.T, s *testutil.Synthesized, path string) any {
+	t.Helper()
+	_, g := s.Find(t, "aws_cloudwatch_log_group", path)
+	return g["name"]
+}
+
+func TestFlowLogs(t *testing.T) {
+	s := variants.Synth(t, "pr4892")
+	want := map[string]any{"name": "/vpc/lms-pr4892-123456/flow-logs", "retention": 3.0}
+	_, g := s.Find(t, "aws_cloudwatch_log_group", "Network/FlowLogGroup")
+	got := map[string]any{"name": g["name"], "retention": g["retention_in_days"]}
+	if diff := cmp.Diff(want, got); diff != "" || s.Only(t, "aws_flow_log")["vpc_id"] != s.RefTo(t, "aws_vpc", "Network/VPC", "id") {
+		t.Errorf("flow logs (-want +got):\n%s", diff)
+	}
+	variants.Synth(t, "existing-vpc").Absent(t, "aws_flow_log")
 }

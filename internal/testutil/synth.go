@@ -259,3 +259,11 @@ func ErrorContains(t testing.TB, err error, wants ...string) {
 		}
 	}
 }
+
+// WarmUp starts the jsii kernel and loads the AWS bindings (seconds, once per process)
+// and then resets the benchmark timer, so that benchmarks measure synthesis alone.
+func WarmUp(b *testing.B) {
+	b.Helper()
+	Synth(b, NewStack("WarmUp"))
+	b.ResetTimer()
+}
