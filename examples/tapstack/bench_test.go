@@ -77,6 +77,10 @@ func BenchmarkProcess(b *testing.B) {
 	})
 }
 
+// maxFloorRatio is the budget of docs/performance.md: the TapStack app may take at most
+// 15% longer than the floor app, which pays only for Node.js, jsii and the AWS bindings.
+const maxFloorRatio = 1.15
+
 // BenchmarkTapStackOverFloor alternates the floor and TapStack processes and reports the
 // ratio of their medians ("x-floor"), the figure docs/performance.md targets (<= 1.15).
 func BenchmarkTapStackOverFloor(b *testing.B) {
@@ -105,6 +109,9 @@ func BenchmarkTapStackOverFloor(b *testing.B) {
 		t = append(t, timeRun(app))
 	}
 	ratio := float64(median(t)) / float64(median(f))
+	if ratio > maxFloorRatio {
+		b.Errorf("the TapStack app took %v (median), %.2fx the floor app's %v: over the %.2fx budget", median(t), ratio, median(f), maxFloorRatio)
+	}
 	b.ReportMetric(ratio, "x-floor")
 	b.ReportMetric(float64(median(f).Milliseconds()), "floor-ms")
 	b.ReportMetric(float64(median(t).Milliseconds()), "tapstack-ms")

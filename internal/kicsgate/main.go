@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 )
@@ -22,6 +23,7 @@ import (
 type Accepted struct {
 	QueryID      string   `json:"query_id"`
 	QueryName    string   `json:"query_name"`
+	Severity     string   `json:"severity"`
 	ResourceType string   `json:"resource_type"`
 	ResourceName string   `json:"resource_name"`
 	Variants     []string `json:"variants"`
@@ -132,8 +134,10 @@ func run(resultsPath, acceptedPath, root, failOn string, wantFiles int, out io.W
 	return 0
 }
 
-// variant returns the first path element of file below root.
+// variant returns the first path element of file below root (both made absolute).
 func variant(root, file string) string {
+	root, _ = filepath.Abs(root)
+	file, _ = filepath.Abs(file)
 	rel := strings.TrimPrefix(strings.TrimPrefix(file, root), "/")
 	if i := strings.Index(rel, "/"); i > 0 {
 		return rel[:i]
