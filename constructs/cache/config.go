@@ -7,6 +7,7 @@ import (
 
 	"github.com/tapstack/infra/constructs/naming"
 	"github.com/tapstack/infra/constructs/network"
+	"github.com/tapstack/infra/internal/tfx"
 )
 
 // Engine is the cache engine.
@@ -122,12 +123,12 @@ var (
 func (c Config) Validate() error {
 	raw := c
 	c = c.withDefaults()
-	var errs []error
-	add := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
-	if c.Environment.IsZero() {
-		add("Environment is required (build one with naming.NewEnvironment)")
-	} else if _, err := raw.names(); err != nil {
-		add("Environment %q: %v", c.Environment, err)
+	var problems tfx.Problems
+	add := problems.Addf
+	if problems.RequireEnvironment(c.Environment) {
+		if _, err := raw.names(); err != nil {
+			add("Environment %q: %v", c.Environment, err)
+		}
 	}
 	if c.Network == nil {
 		add("Network is required (the cache needs a VPC and subnets)")
@@ -156,7 +157,7 @@ func (c Config) Validate() error {
 		add("SnapshotRetentionDays %d must be between 0 and 35", c.SnapshotRetentionDays)
 	}
 	c.validateLimits(add)
-	return errors.Join(errs...)
+	return problems.Err()
 }
 
 func (c Config) validateLimits(add func(string, ...any)) {

@@ -2,7 +2,6 @@ package lmsservice
 
 import (
 	"errors"
-	"fmt"
 	"regexp"
 	"sort"
 	"strings"
@@ -10,6 +9,7 @@ import (
 	"github.com/tapstack/infra/constructs/cache"
 	"github.com/tapstack/infra/constructs/naming"
 	"github.com/tapstack/infra/constructs/network"
+	"github.com/tapstack/infra/internal/tfx"
 )
 
 // Defaults.
@@ -169,12 +169,12 @@ func isToken(s string) bool { return strings.Contains(s, "${") }
 // Secrets Manager are refused here, not at deploy time.
 func (c Config) Validate() error {
 	c = c.withDefaults()
-	var errs []error
-	add := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
-	if c.Environment.IsZero() {
-		add("Environment is required (build one with naming.NewEnvironment)")
-	} else if _, err := c.names(); err != nil {
-		add("Environment %q: %v", c.Environment, err)
+	var problems tfx.Problems
+	add := problems.Addf
+	if problems.RequireEnvironment(c.Environment) {
+		if _, err := c.names(); err != nil {
+			add("Environment %q: %v", c.Environment, err)
+		}
 	}
 	if c.Network == nil {
 		add("Network is required (the service needs a VPC and subnets)")
@@ -231,7 +231,7 @@ func (c Config) Validate() error {
 	}
 	c.validateAutoscaling(add)
 	c.validateContainer(add)
-	return errors.Join(errs...)
+	return problems.Err()
 }
 
 func (c Config) validatePlacement(add func(string, ...any)) {

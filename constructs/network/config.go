@@ -2,11 +2,11 @@ package network
 
 import (
 	"errors"
-	"fmt"
 	"net/netip"
 	"regexp"
 
 	"github.com/tapstack/infra/constructs/naming"
+	"github.com/tapstack/infra/internal/tfx"
 )
 
 // NATMode says which NAT gateways private subnets get.
@@ -145,22 +145,20 @@ var (
 // the bad value. It needs no jsii and defines nothing.
 func (c Config) Validate() error {
 	c = c.withDefaults()
-	var errs []error
-	add := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
-	if c.Environment.IsZero() {
-		add("Environment is required (build one with naming.NewEnvironment)")
-	}
+	var problems tfx.Problems
+	add := problems.Addf
+	envSet := problems.RequireEnvironment(c.Environment)
 	if c.Existing() {
 		c.validateExisting(add)
 	} else {
 		c.validateNew(add)
 	}
-	if !c.Environment.IsZero() {
+	if envSet {
 		if _, err := c.names(); err != nil {
 			add("Environment %q: %v", c.Environment, err)
 		}
 	}
-	return errors.Join(errs...)
+	return problems.Err()
 }
 
 // names are the physical names a Network creates.

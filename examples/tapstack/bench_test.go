@@ -47,16 +47,7 @@ func BenchmarkSynthTapStack(b *testing.B) {
 // the TapStack app, and, when perf/typescript/node_modules is installed (make
 // perf-typescript), the same floor stack in TypeScript cdktf. Each op is one process.
 func BenchmarkProcess(b *testing.B) {
-	bin := b.TempDir()
-	build := func(name, pkg string) string {
-		out := filepath.Join(bin, name)
-		if msg, err := exec.Command("go", "build", "-o", out, pkg).CombinedOutput(); err != nil {
-			b.Fatalf("go build %s: %v\n%s", pkg, err, msg)
-		}
-		return out
-	}
-	floor := build("floor", "../../internal/perf/floor")
-	app := build("tapstack", "./cmd/tapstack")
+	floor, app := buildPrograms(b)
 	run := func(b *testing.B, name string, args ...string) {
 		for i := 0; i < b.N; i++ {
 			cmd := exec.Command(name, args...)
@@ -84,15 +75,7 @@ const maxFloorRatio = 1.15
 // BenchmarkTapStackOverFloor alternates the floor and TapStack processes and reports the
 // ratio of their medians ("x-floor"), the figure docs/performance.md targets (<= 1.15).
 func BenchmarkTapStackOverFloor(b *testing.B) {
-	bin := b.TempDir()
-	build := func(name, pkg string) string {
-		out := filepath.Join(bin, name)
-		if msg, err := exec.Command("go", "build", "-o", out, pkg).CombinedOutput(); err != nil {
-			b.Fatalf("go build %s: %v\n%s", pkg, err, msg)
-		}
-		return out
-	}
-	floor, app := build("floor", "../../internal/perf/floor"), build("tapstack", "./cmd/tapstack")
+	floor, app := buildPrograms(b)
 	timeRun := func(name string) time.Duration {
 		cmd := exec.Command(name)
 		cmd.Env = append(os.Environ(), "CDKTF_OUTDIR="+b.TempDir())
@@ -121,4 +104,18 @@ func median(ds []time.Duration) time.Duration {
 	s := append([]time.Duration(nil), ds...)
 	sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
 	return s[len(s)/2]
+}
+
+// buildPrograms builds the floor app and the TapStack app, returning their paths.
+func buildPrograms(b *testing.B) (floor, app string) {
+	b.Helper()
+	bin := b.TempDir()
+	build := func(name, pkg string) string {
+		out := filepath.Join(bin, name)
+		if msg, err := exec.Command("go", "build", "-o", out, pkg).CombinedOutput(); err != nil {
+			b.Fatalf("go build %s: %v\n%s", pkg, err, msg)
+		}
+		return out
+	}
+	return build("floor", "../../internal/perf/floor"), build("tapstack", "./cmd/tapstack")
 }

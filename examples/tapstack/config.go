@@ -1,13 +1,13 @@
 package tapstack
 
 import (
-	"errors"
 	"fmt"
 	"regexp"
 	"strings"
 
 	"github.com/tapstack/infra/constructs/naming"
 	"github.com/tapstack/infra/constructs/network"
+	"github.com/tapstack/infra/internal/tfx"
 )
 
 // Defaults of the example stack.
@@ -103,11 +103,9 @@ var (
 // jsii: the stack's own fields and the network Config; New checks the rest.
 func (c Config) Validate() error {
 	c = c.withDefaults()
-	var errs []error
-	add := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
-	if c.Environment.IsZero() {
-		add("Environment is required (build one with naming.NewEnvironment)")
-	}
+	var problems tfx.Problems
+	add := problems.Addf
+	envSet := problems.RequireEnvironment(c.Environment)
 	if err := ValidateRegion(c.Region); err != nil {
 		add("Region: %w", err)
 	}
@@ -122,12 +120,10 @@ func (c Config) Validate() error {
 	if strings.TrimSpace(c.Image) == "" {
 		add("Image is empty")
 	}
-	if !c.Environment.IsZero() {
-		if err := c.networkConfig().Validate(); err != nil {
-			errs = append(errs, err)
-		}
+	if envSet {
+		problems.Add(c.networkConfig().Validate())
 	}
-	return errors.Join(errs...)
+	return problems.Err()
 }
 
 // ValidateRegion checks an AWS region name such as "ca-central-1".

@@ -6,6 +6,7 @@ package tfx
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"sort"
 
@@ -82,3 +83,31 @@ func MustBeValid(pkg, id string, err error) {
 		panic(fmt.Sprintf("%s.New(%q): invalid Config:\n%v", pkg, id, err))
 	}
 }
+
+// Problems collects every problem of a Config, so that Validate reports them all at once.
+type Problems struct{ errs []error }
+
+// Addf adds a problem; the message names the field and the bad value.
+func (p *Problems) Addf(format string, args ...any) {
+	p.errs = append(p.errs, fmt.Errorf(format, args...))
+}
+
+// Add adds err unless it is nil.
+func (p *Problems) Add(err error) {
+	if err != nil {
+		p.errs = append(p.errs, err)
+	}
+}
+
+// RequireEnvironment adds the standard problem for a missing Environment and reports
+// whether env is set.
+func (p *Problems) RequireEnvironment(env naming.Environment) bool {
+	if env.IsZero() {
+		p.Addf("Environment is required (build one with naming.NewEnvironment)")
+		return false
+	}
+	return true
+}
+
+// Err returns the problems joined (one per line), or nil.
+func (p *Problems) Err() error { return errors.Join(p.errs...) }
