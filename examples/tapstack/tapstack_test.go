@@ -282,3 +282,33 @@ func TestFlowLogs(t *testing.T) {
 	}
 	variants.Synth(t, "existing-vpc").Absent(t, "aws_flow_log")
 }
+
+// TestSecurityInvariants holds, for every variant, what no scanner checks: the cache
+// sits in the private subnets behind its own group, which admits only the service's
+// task group; the only world-open ingress is the ALB's.
+func TestSecurityInvariants(t *testing.T) {
+	for _, name := range variants.Names() {
+		t.Run(name, func(t *testing.T) {
+			s := variants.Synth(t, name)
+			c := s.Only(t, "aws_elasticache_serverless_cache")
+			want := []any{}
+			for _, id := range testutil.ResolveStrings(stacks[name], stacks[name].Network().PrivateSubnetIDs()) {
+				want = append(want, id)
+			}
+			if diff := cmp.Diff(want, c["subnet_ids"]); diff != "" {
+				t.Errorf("cache subnets (-private +got):\n%s", diff)
+			}
+			cacheSG := s.RefTo(t, "aws_security_group", "Cache/SecurityGroup", "id")
+			albSG := s.RefTo(t, "aws_security_group", "Service/LoadBalancerSecurityGroup", "id")
+			taskSG := s.RefTo(t, "aws_security_group", "Service/TaskSecurityGroup", "id")
+			for id, r := range s.Resources("aws_vpc_security_group_ingress_rule") {
+				switch {
+				case r["security_group_id"] == cacheSG && r["referenced_security_group_id"] != taskSG:
+					t.Errorf("%s admits %v into the cache", id, r)
+				case r["cidr_ipv4"] == "0.0.0.0/0" && r["security_group_id"] != albSG:
+					t.Errorf("%s opens a non-ALB group to the world", id)
+				}
+			}
+		})
+	}
+}
