@@ -79,18 +79,18 @@ func New(scope constructs.Construct, id string, cfg Config) *Service {
 	constructs.NewConstruct_Override(s, scope, jsii.String(id))
 
 	s.defineCluster()
-	region := dataawsregion.NewDataAwsRegion(s, jsii.String("Region"), &dataawsregion.DataAwsRegionConfig{})
-	partition := dataawspartition.NewDataAwsPartition(s, jsii.String("Partition"), &dataawspartition.DataAwsPartitionConfig{})
+	region := *dataawsregion.NewDataAwsRegion(s, jsii.String("Region"), &dataawsregion.DataAwsRegionConfig{}).Name()
+	partition := *dataawspartition.NewDataAwsPartition(s, jsii.String("Partition"), &dataawspartition.DataAwsPartitionConfig{}).Partition()
 	s.logGroup = cloudwatchloggroup.NewCloudwatchLogGroup(s, jsii.String("LogGroup"), &cloudwatchloggroup.CloudwatchLogGroupConfig{
 		Name:            jsii.String(s.names.logGroup),
 		RetentionInDays: jsii.Number(float64(s.cfg.LogRetentionDays)),
 		Tags:            s.tags(s.names.logGroup),
 	})
 	s.defineDBSecret()
-	s.defineRoles(*partition.Partition(), *region.Name())
+	s.defineRoles(partition, region)
 	s.defineSecurityGroups()
 	s.defineLoadBalancer()
-	s.defineTask(*region.Name())
+	s.defineTask(region)
 	s.defineService()
 	if s.cfg.AutoscalingMaxCount > 0 {
 		s.defineAutoscaling()
