@@ -104,6 +104,15 @@ type Config struct {
 	// AutoscalingCPUPercent is the CPU target, 10 to 90. Default: 60.
 	AutoscalingCPUPercent int
 
+	// LogKMSKeyARN encrypts the log group with a customer managed key, whose key policy
+	// must allow logs.<region>.amazonaws.com to use it. Default: "", CloudWatch Logs'
+	// own encryption at rest.
+	LogKMSKeyARN string
+	// AccessLogsBucket turns on ALB access logs into this S3 bucket (under the prefix
+	// "<project>-<env>"); the bucket policy must allow ELB log delivery. Default: "", no
+	// access logs.
+	AccessLogsBucket string
+
 	// LogRetentionDays of the log group "/ecs/lms-<env>". Default: the environment
 	// profile (3 for PR environments, 365 for prod, 30 otherwise).
 	LogRetentionDays int
@@ -152,6 +161,7 @@ var (
 	envName      = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 	healthPath   = regexp.MustCompile(`^/[\x21-\x7e]*$`)
 	sslPolicy    = regexp.MustCompile(`^ELBSecurityPolicy-[A-Za-z0-9-]+$`)
+	bucketName   = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
 	validRetains = []int{1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653}
 )
 
@@ -216,6 +226,12 @@ func (c Config) Validate() error {
 	}
 	if c.KMSKeyARN != "" && !isToken(c.KMSKeyARN) && !kmsARN.MatchString(c.KMSKeyARN) {
 		add("KMSKeyARN %q is not a KMS key ARN", c.KMSKeyARN)
+	}
+	if c.LogKMSKeyARN != "" && !isToken(c.LogKMSKeyARN) && !kmsARN.MatchString(c.LogKMSKeyARN) {
+		add("LogKMSKeyARN %q is not a KMS key ARN", c.LogKMSKeyARN)
+	}
+	if c.AccessLogsBucket != "" && !isToken(c.AccessLogsBucket) && !bucketName.MatchString(c.AccessLogsBucket) {
+		add("AccessLogsBucket %q is not an S3 bucket name", c.AccessLogsBucket)
 	}
 	if c.ExistingClusterARN != "" && !isToken(c.ExistingClusterARN) && !clusterARN.MatchString(c.ExistingClusterARN) {
 		add("ExistingClusterARN %q is not an ECS cluster ARN (arn:aws:ecs:<region>:<account>:cluster/<name>)", c.ExistingClusterARN)

@@ -81,11 +81,15 @@ func New(scope constructs.Construct, id string, cfg Config) *Service {
 	s.defineCluster()
 	region := *dataawsregion.NewDataAwsRegion(s, jsii.String("Region"), &dataawsregion.DataAwsRegionConfig{}).Name()
 	partition := *dataawspartition.NewDataAwsPartition(s, jsii.String("Partition"), &dataawspartition.DataAwsPartitionConfig{}).Partition()
-	s.logGroup = cloudwatchloggroup.NewCloudwatchLogGroup(s, jsii.String("LogGroup"), &cloudwatchloggroup.CloudwatchLogGroupConfig{
+	logs := &cloudwatchloggroup.CloudwatchLogGroupConfig{
 		Name:            jsii.String(s.names.logGroup),
 		RetentionInDays: jsii.Number(float64(s.cfg.LogRetentionDays)),
 		Tags:            s.tags(s.names.logGroup),
-	})
+	}
+	if s.cfg.LogKMSKeyARN != "" {
+		logs.KmsKeyId = jsii.String(s.cfg.LogKMSKeyARN)
+	}
+	s.logGroup = cloudwatchloggroup.NewCloudwatchLogGroup(s, jsii.String("LogGroup"), logs)
 	s.defineDBSecret()
 	s.defineRoles(partition, region)
 	s.defineSecurityGroups()
@@ -260,7 +264,7 @@ func (s *Service) defineSecurityGroups() {
 
 func (s *Service) defineLoadBalancer() {
 	prof := s.cfg.Environment.Profile()
-	s.alb = lb.NewLb(s, jsii.String("LoadBalancer"), &lb.LbConfig{
+	albProps := &lb.LbConfig{
 		Name:                     jsii.String(s.names.alb),
 		Internal:                 jsii.Bool(false),
 		LoadBalancerType:         jsii.String("application"),
@@ -269,7 +273,13 @@ func (s *Service) defineLoadBalancer() {
 		DropInvalidHeaderFields:  jsii.Bool(true),
 		EnableDeletionProtection: jsii.Bool(prof.DeletionProtection),
 		Tags:                     s.tags(s.names.alb),
-	})
+	}
+	if s.cfg.AccessLogsBucket != "" {
+		albProps.AccessLogs = &lb.LbAccessLogs{
+			Bucket: jsii.String(s.cfg.AccessLogsBucket), Prefix: jsii.String(s.cfg.Environment.Prefix()), Enabled: jsii.Bool(true),
+		}
+	}
+	s.alb = lb.NewLb(s, jsii.String("LoadBalancer"), albProps)
 	s.targetGroup = lbtargetgroup.NewLbTargetGroup(s, jsii.String("TargetGroup"), &lbtargetgroup.LbTargetGroupConfig{
 		Name:                jsii.String(s.names.targetGroup),
 		Port:                jsii.Number(float64(s.cfg.ContainerPort)),

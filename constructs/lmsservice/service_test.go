@@ -78,6 +78,7 @@ func init() {
 	add("https", variant{
 		net: network.Config{Environment: prod, NAT: network.NATPerAZ},
 		svc: lmsservice.Config{Environment: prod, Image: image, CertificateARN: certARN, KMSKeyARN: kmsKey,
+			LogKMSKeyARN: kmsKey, AccessLogsBucket: "shop-alb-logs",
 			CPU: 1024, Memory: 2048, ContainerPort: 8080, HealthCheckPath: "/healthz",
 			AutoscalingMaxCount: 6, AutoscalingMinCount: 2, AutoscalingCPUPercent: 50},
 	})
@@ -528,5 +529,23 @@ func BenchmarkNew(b *testing.B) {
 		net := network.New(stack, "Network", network.Config{Environment: stage})
 		lmsservice.New(stack, "Service", lmsservice.Config{Environment: stage, Network: net, Image: image})
 		testutil.Synth(b, stack)
+	}
+}
+
+func TestOptionalEncryptionAndAccessLogs(t *testing.T) {
+	s := variants.Synth(t, "https")
+	if got := s.Only(t, "aws_cloudwatch_log_group")["kms_key_id"]; got != kmsKey {
+		t.Errorf("log group kms_key_id = %v", got)
+	}
+	want := map[string]any{"bucket": "shop-alb-logs", "prefix": "lms-prod", "enabled": true}
+	if diff := cmp.Diff(want, s.Only(t, "aws_lb")["access_logs"]); diff != "" {
+		t.Errorf("access_logs (-want +got):\n%s", diff)
+	}
+	plain := variants.Synth(t, "http")
+	if _, ok := plain.Only(t, "aws_lb")["access_logs"]; ok {
+		t.Error("access logs without AccessLogsBucket")
+	}
+	if _, ok := plain.Only(t, "aws_cloudwatch_log_group")["kms_key_id"]; ok {
+		t.Error("log group key without LogKMSKeyARN")
 	}
 }

@@ -98,6 +98,8 @@ func TestValidate(t *testing.T) {
 		{"certificate not ACM", base(lmsservice.Config{CertificateARN: "arn:aws:iam::123456789012:server-certificate/x"}), []string{`CertificateARN "arn:aws:iam::123456789012:server-certificate/x" is not an ACM certificate ARN`}},
 		{"SSL policy", base(lmsservice.Config{SSLPolicy: "modern"}), []string{`SSLPolicy "modern" is not an ELB security policy name`}},
 		{"KMS", base(lmsservice.Config{KMSKeyARN: "alias/x"}), []string{`KMSKeyARN "alias/x" is not a KMS key ARN`}},
+		{"log KMS", base(lmsservice.Config{LogKMSKeyARN: "key"}), []string{`LogKMSKeyARN "key" is not a KMS key ARN`}},
+		{"access logs bucket", base(lmsservice.Config{AccessLogsBucket: "Logs_Bucket"}), []string{`AccessLogsBucket "Logs_Bucket" is not an S3 bucket name`}},
 		{"cluster ARN", base(lmsservice.Config{ExistingClusterARN: "shared"}), []string{`ExistingClusterARN "shared" is not an ECS cluster ARN`}},
 		{"cluster token", base(lmsservice.Config{ExistingClusterARN: "${TfToken[TOKEN.1]}"}), []string{"ExistingClusterARN must be a literal ARN"}},
 		{"retention", base(lmsservice.Config{LogRetentionDays: 2}), []string{"LogRetentionDays 2 is not a CloudWatch Logs retention"}},
