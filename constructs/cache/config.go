@@ -98,7 +98,8 @@ func (c Config) withDefaults() Config {
 		c.MajorEngineVersion = "7"
 	}
 	if c.Name == "" && !c.Environment.IsZero() {
-		c.Name, _ = c.Environment.Resource(naming.ServerlessCache, "redis") // checked in Validate
+		n, _ := c.names() // checked in Validate
+		c.Name = n.cache
 	}
 	if c.Description == "" && !c.Environment.IsZero() {
 		c.Description = fmt.Sprintf("%s cache for %s", c.Engine, c.Environment.ID())
@@ -115,7 +116,6 @@ func (c Config) withDefaults() Config {
 }
 
 var (
-	kmsARN       = regexp.MustCompile(`^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[A-Za-z0-9-]+$`)
 	snapshotTime = regexp.MustCompile(`^([01][0-9]|2[0-3]):[0-5][0-9]$`)
 )
 
@@ -147,7 +147,7 @@ func (c Config) Validate() error {
 	} else if !contains(versions, c.MajorEngineVersion) {
 		add("MajorEngineVersion %q is not available for engine %q (want one of %q)", c.MajorEngineVersion, c.Engine, versions)
 	}
-	if c.KMSKeyARN != "" && !kmsARN.MatchString(c.KMSKeyARN) {
+	if c.KMSKeyARN != "" && !tfx.IsKMSKeyARN(c.KMSKeyARN) {
 		add("KMSKeyARN %q is not a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)", c.KMSKeyARN)
 	}
 	if c.DailySnapshotTime != "" && !snapshotTime.MatchString(c.DailySnapshotTime) {

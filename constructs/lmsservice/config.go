@@ -155,13 +155,11 @@ func (c Config) withDefaults() Config {
 
 var (
 	acmARN       = regexp.MustCompile(`^arn:aws[a-z-]*:acm:[a-z0-9-]+:[0-9]{12}:certificate/[A-Za-z0-9-]+$`)
-	kmsARN       = regexp.MustCompile(`^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[A-Za-z0-9-]+$`)
 	secretARN    = regexp.MustCompile(`^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[A-Za-z0-9/_+=.@-]+$`)
 	clusterARN   = regexp.MustCompile(`^arn:aws[a-z-]*:ecs:[a-z0-9-]+:[0-9]{12}:cluster/([A-Za-z0-9_-]{1,255})$`)
 	envName      = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 	healthPath   = regexp.MustCompile(`^/[\x21-\x7e]*$`)
 	sslPolicy    = regexp.MustCompile(`^ELBSecurityPolicy-[A-Za-z0-9-]+$`)
-	bucketName   = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
 	validRetains = []int{1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653}
 )
 
@@ -224,13 +222,13 @@ func (c Config) Validate() error {
 	if !sslPolicy.MatchString(c.SSLPolicy) {
 		add("SSLPolicy %q is not an ELB security policy name", c.SSLPolicy)
 	}
-	if c.KMSKeyARN != "" && !isToken(c.KMSKeyARN) && !kmsARN.MatchString(c.KMSKeyARN) {
+	if c.KMSKeyARN != "" && !isToken(c.KMSKeyARN) && !tfx.IsKMSKeyARN(c.KMSKeyARN) {
 		add("KMSKeyARN %q is not a KMS key ARN", c.KMSKeyARN)
 	}
-	if c.LogKMSKeyARN != "" && !isToken(c.LogKMSKeyARN) && !kmsARN.MatchString(c.LogKMSKeyARN) {
+	if c.LogKMSKeyARN != "" && !isToken(c.LogKMSKeyARN) && !tfx.IsKMSKeyARN(c.LogKMSKeyARN) {
 		add("LogKMSKeyARN %q is not a KMS key ARN", c.LogKMSKeyARN)
 	}
-	if c.AccessLogsBucket != "" && !isToken(c.AccessLogsBucket) && !bucketName.MatchString(c.AccessLogsBucket) {
+	if c.AccessLogsBucket != "" && !isToken(c.AccessLogsBucket) && !tfx.IsBucketName(c.AccessLogsBucket) {
 		add("AccessLogsBucket %q is not an S3 bucket name", c.AccessLogsBucket)
 	}
 	if c.ExistingClusterARN != "" && !isToken(c.ExistingClusterARN) && !clusterARN.MatchString(c.ExistingClusterARN) {

@@ -95,8 +95,6 @@ func (c Config) StateKey() string { return c.Environment.StateKey(StackBase) }
 
 var (
 	regionPattern = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]$`)
-	bucketPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
-	ipPattern     = regexp.MustCompile(`^[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+$`)
 )
 
 // Validate returns every problem of c at once. It checks what can be checked without
@@ -137,7 +135,7 @@ func ValidateRegion(region string) error {
 // ValidateBucket checks an S3 bucket name: 3-63 characters, lowercase letters, digits,
 // '.' and '-', starting and ending with a letter or digit, not an IP address, no "..".
 func ValidateBucket(bucket string) error {
-	if !bucketPattern.MatchString(bucket) || ipPattern.MatchString(bucket) || strings.Contains(bucket, "..") {
+	if !tfx.IsBucketName(bucket) {
 		return fmt.Errorf("%q is not an S3 bucket name (3-63 lowercase letters, digits, '.' and '-')", bucket)
 	}
 	return nil

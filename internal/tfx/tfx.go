@@ -8,7 +8,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"regexp"
 	"sort"
+	"strings"
 
 	"github.com/aws/jsii-runtime-go"
 
@@ -111,3 +113,18 @@ func (p *Problems) RequireEnvironment(env naming.Environment) bool {
 
 // Err returns the problems joined (one per line), or nil.
 func (p *Problems) Err() error { return errors.Join(p.errs...) }
+
+var (
+	kmsKeyARN  = regexp.MustCompile(`^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[A-Za-z0-9-]+$`)
+	bucketName = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
+	ipAddress  = regexp.MustCompile(`^[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+$`)
+)
+
+// IsKMSKeyARN reports whether s is a full KMS key ARN (not a key ID or an alias).
+func IsKMSKeyARN(s string) bool { return kmsKeyARN.MatchString(s) }
+
+// IsBucketName reports whether s is an S3 bucket name: 3-63 lowercase letters, digits,
+// '.' and '-', starting and ending with a letter or digit, no "..", not an IP address.
+func IsBucketName(s string) bool {
+	return bucketName.MatchString(s) && !ipAddress.MatchString(s) && !strings.Contains(s, "..")
+}

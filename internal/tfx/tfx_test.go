@@ -53,3 +53,39 @@ func TestMustBeValid(t *testing.T) {
 	}()
 	tfx.MustBeValid("x", "ID", errors.New("bad field"))
 }
+
+func TestNamesAndARNs(t *testing.T) {
+	for s, want := range map[string]bool{
+		"arn:aws:kms:ca-central-1:123456789012:key/0b6c8f7e-1234": true, "alias/x": false,
+		"arn:aws:kms:ca-central-1:123456789012:alias/x": false, "0b6c8f7e-1234": false,
+	} {
+		if got := tfx.IsKMSKeyARN(s); got != want {
+			t.Errorf("IsKMSKeyARN(%q) = %v", s, got)
+		}
+	}
+	for s, want := range map[string]bool{
+		"iac-tf-states": true, "my.bucket-1": true, "ab": false, "My_Bucket": false,
+		"192.168.1.1": false, "a..b": false, "-ab": false, strings.Repeat("a", 64): false,
+	} {
+		if got := tfx.IsBucketName(s); got != want {
+			t.Errorf("IsBucketName(%q) = %v", s, got)
+		}
+	}
+}
+
+func TestProblems(t *testing.T) {
+	var p tfx.Problems
+	if p.Err() != nil || !p.RequireEnvironment(naming.MustEnvironment("stage", naming.Options{})) {
+		t.Fatal("an empty collector reports problems")
+	}
+	p.Add(nil)
+	if p.RequireEnvironment(naming.Environment{}) {
+		t.Error("zero Environment accepted")
+	}
+	p.Addf("Field %q is bad", "x")
+	p.Add(errors.New("another"))
+	want := "Environment is required (build one with naming.NewEnvironment)\nField \"x\" is bad\nanother"
+	if got := p.Err().Error(); got != want {
+		t.Errorf("Err() = %q, want %q", got, want)
+	}
+}
