@@ -57,7 +57,7 @@ scan: $(KICS)
 	rm -rf $(SCAN_DIR) && mkdir -p $(SCAN_DIR)
 	go build -o $(SCAN_DIR)/tapstack ./examples/tapstack/cmd/tapstack
 	for env in $(SCAN_ENVS); do \
-	  CDKTF_OUTDIR=$(SCAN_DIR)/out/$$env ENVIRONMENT_SUFFIX=$$env PR_TIMESTAMP_SUFFIX=123456 $(SCAN_DIR)/tapstack; \
+	  CDKTF_OUTDIR=$(SCAN_DIR)/out/$$env ENVIRONMENT_SUFFIX=$$env PR_TIMESTAMP_SUFFIX=123456 TERRAFORM_STATE_BUCKET=tapstack-scan-states $(SCAN_DIR)/tapstack; \
 	done
 	assets=$$(go mod download -json github.com/Checkmarx/kics/v2@$(KICS_VERSION) | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$$/\1/p')/assets; \
 	$(KICS) scan -p $(SCAN_DIR)/out -q $$assets/queries -b $$assets/libraries --cloud-provider aws \

@@ -175,10 +175,11 @@ func (e Environment) Path(k Kind, component string) (string, error) {
 // carries the PR timestamp, so the stack is the same across re-synths.
 func (e Environment) StackName(base string) string { return base + e.name }
 
-// StateKey returns the remote state key "<name>/<stack>.tfstate" for the stack
-// StackName(base). It never carries the PR timestamp.
-func (e Environment) StateKey(base string) string {
-	return e.name + "/" + e.StackName(base) + ".tfstate"
+// StateKey returns the remote state key "<name>/<stackID>.tfstate" of the stack
+// defined under stackID ("stage/TapStackstage.tfstate"). It never carries the PR
+// timestamp.
+func (e Environment) StateKey(stackID string) string {
+	return e.name + "/" + stackID + ".tfstate"
 }
 
 // Tags returns the standard tags: Project, Environment and ManagedBy.

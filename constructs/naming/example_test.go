@@ -14,7 +14,7 @@ func ExampleNewEnvironment() {
 	}
 	alb, _ := env.Resource(naming.LoadBalancer, "alb")
 	secret, _ := env.Path(naming.Secret, "db-credentials")
-	fmt.Println(env.StackName("TapStack"), env.StateKey("TapStack"))
+	fmt.Println(env.StackName("TapStack"), env.StateKey(env.StackName("TapStack")))
 	fmt.Println(alb)
 	fmt.Println(secret)
 	fmt.Println(env.Profile().NAT)

@@ -94,7 +94,7 @@ func TestNewEnvironment(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got := view{e.Name(), e.ID(), e.Timestamp(), e.Prefix(), e.StackName("TapStack"), e.StateKey("TapStack"), e.IsPullRequest(), e.IsProduction()}
+			got := view{e.Name(), e.ID(), e.Timestamp(), e.Prefix(), e.StackName("TapStack"), e.StateKey(e.StackName("TapStack")), e.IsPullRequest(), e.IsProduction()}
 			if diff := cmp.Diff(tt.want, got); diff != "" {
 				t.Errorf("environment mismatch (-want +got):\n%s", diff)
 			}

@@ -35,6 +35,8 @@ func run() int {
 		NAT:               network.NATPerAZ,
 		EnableCacheLimits: true,
 		Image:             "123456789012.dkr.ecr.eu-west-1.amazonaws.com/shop:1.2.3",
+		StateBucket:       "shop-terraform-states", // production refuses local state
+		StateBucketRegion: "eu-west-1",
 	}
 	if err := cfg.Validate(); err != nil {
 		fmt.Fprintln(os.Stderr, err)

@@ -16,6 +16,10 @@ const (
 	DefaultStateBucketRegion = "us-east-1"
 	DefaultImage             = "public.ecr.aws/nginx/nginx:stable"
 	StackBase                = "TapStack"
+	// RequiredTerraformVersion is the stack's required_version: the S3 lock file
+	// (use_lockfile) needs Terraform 1.11 (OpenTofu 1.10); an older CLI stops with its
+	// own version message instead of an unknown-argument error.
+	RequiredTerraformVersion = ">= 1.11"
 )
 
 // Output names: a contract with the pipelines that read them.
@@ -58,11 +62,16 @@ type Config struct {
 	EnableCacheLimits bool
 	// Image of the service. Default: "public.ecr.aws/nginx/nginx:stable".
 	Image string
-	// StateBucket selects the S3 backend (key "<env>/TapStack<env>.tfstate", encrypted).
-	// Default: "", the local backend.
+	// StateBucket selects the S3 backend: key "<env>/<stack id>.tfstate" (StateKey),
+	// encrypted, locked with a lock file next to the state. Default: "", a local state
+	// file (LocalStatePath), which production refuses unless AllowLocalState is set.
 	StateBucket string
 	// StateBucketRegion is the S3 backend's region. Default: "us-east-1".
 	StateBucketRegion string
+	// AllowLocalState lets a production environment ("prod", "production") keep its
+	// state in a local file. Default: false: production without StateBucket is an error,
+	// because a CI runner's disk is where production state gets lost.
+	AllowLocalState bool
 }
 
 func (c Config) withDefaults() Config {
@@ -90,8 +99,18 @@ func (c Config) withDefaults() Config {
 // StackName returns "TapStack<env>": never with the PR timestamp.
 func (c Config) StackName() string { return c.Environment.StackName(StackBase) }
 
-// StateKey returns "<env>/TapStack<env>.tfstate".
-func (c Config) StateKey() string { return c.Environment.StateKey(StackBase) }
+// StateKey returns the S3 state key of the stack defined under stackID:
+// "<env>/<stackID>.tfstate" ("stage/TapStackstage.tfstate"). It never carries the PR
+// timestamp, so every synth of an environment finds its state again, and two stacks of
+// one environment (two regions, say) never share a key.
+func (c Config) StateKey(stackID string) string { return c.Environment.StateKey(stackID) }
+
+// LocalStatePath is the local backend's path for the stack stackID, relative to the
+// stack's working directory <outdir>/stacks/<stackID>: "../../../terraform.<stackID>.tfstate",
+// the file terraform.<stackID>.tfstate next to the output directory. It does not depend
+// on the directory synthesis ran in, and it is outside the directory that synthesis
+// rewrites, so state survives every re-synth.
+func LocalStatePath(stackID string) string { return "../../../terraform." + stackID + ".tfstate" }
 
 var (
 	regionPattern = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]$`)
@@ -106,6 +125,9 @@ func (c Config) Validate() error {
 	envSet := problems.RequireEnvironment(c.Environment)
 	if err := ValidateRegion(c.Region); err != nil {
 		add("Region: %w", err)
+	}
+	if c.StateBucket == "" && envSet && c.Environment.IsProduction() && !c.AllowLocalState {
+		add("StateBucket is empty: production environment %q needs remote state (set StateBucket, or AllowLocalState to keep its state in a local file on purpose)", c.Environment.Name())
 	}
 	if c.StateBucket != "" {
 		if err := ValidateBucket(c.StateBucket); err != nil {

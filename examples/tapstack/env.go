@@ -20,6 +20,7 @@ const (
 	EnvEnableCacheLimits   = "ENABLE_CACHE_LIMITS"
 	EnvStateBucket         = "TERRAFORM_STATE_BUCKET"
 	EnvStateBucketRegion   = "TERRAFORM_STATE_BUCKET_REGION"
+	EnvAllowLocalState     = "ALLOW_LOCAL_STATE"
 	DefaultEnvironmentName = "stage"
 )
 
@@ -100,6 +101,16 @@ func ConfigFromLookup(lookup func(string) (string, bool), clock func() time.Time
 	}
 	if err := ValidateRegion(cfg.StateBucketRegion); err != nil {
 		bad(EnvStateBucketRegion, cfg.StateBucketRegion, err)
+	}
+	if v := get(EnvAllowLocalState); v != "" {
+		on, err := parseBool(v)
+		if err != nil {
+			bad(EnvAllowLocalState, v, err)
+		}
+		cfg.AllowLocalState = on
+	}
+	if cfg.StateBucket == "" && cfg.Environment.IsProduction() && !cfg.AllowLocalState {
+		bad(EnvStateBucket, "", fmt.Errorf("production environment %q needs remote state: set %s, or %s=true to keep its state in a local file on purpose", cfg.Environment.Name(), EnvStateBucket, EnvAllowLocalState))
 	}
 	if err := errors.Join(errs...); err != nil {
 		return Config{}, err

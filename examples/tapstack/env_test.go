@@ -26,7 +26,7 @@ func TestConfigFromLookup(t *testing.T) {
 	}{
 		{"defaults", map[string]string{}, view{"stage", "stage", "ca-central-1", "", false, "", "us-east-1", "TapStackstage", "stage/TapStackstage.tfstate"}},
 		{"empty counts as unset", map[string]string{"ENVIRONMENT_SUFFIX": " ", "AWS_REGION": ""}, view{"stage", "stage", "ca-central-1", "", false, "", "us-east-1", "TapStackstage", "stage/TapStackstage.tfstate"}},
-		{"prod is not a PR", map[string]string{"ENVIRONMENT_SUFFIX": "prod", "PR_TIMESTAMP_SUFFIX": "123456"}, view{"prod", "prod", "ca-central-1", "", false, "", "us-east-1", "TapStackprod", "prod/TapStackprod.tfstate"}},
+		{"prod is not a PR", map[string]string{"ENVIRONMENT_SUFFIX": "prod", "PR_TIMESTAMP_SUFFIX": "123456", "ALLOW_LOCAL_STATE": "true"}, view{"prod", "prod", "ca-central-1", "", false, "", "us-east-1", "TapStackprod", "prod/TapStackprod.tfstate"}},
 		{"pinned PR", map[string]string{"ENVIRONMENT_SUFFIX": "pr4892", "PR_TIMESTAMP_SUFFIX": "123456"}, view{"pr4892", "pr4892-123456", "ca-central-1", "", false, "", "us-east-1", "TapStackpr4892", "pr4892/TapStackpr4892.tfstate"}},
 		{"PR from the clock", map[string]string{"ENVIRONMENT_SUFFIX": "pr12"}, view{"pr12", "pr12-000042", "ca-central-1", "", false, "", "us-east-1", "TapStackpr12", "pr12/TapStackpr12.tfstate"}},
 		{"everything set", map[string]string{"ENVIRONMENT_SUFFIX": "dev-eu", "AWS_REGION": "eu-west-1", "CREATE_NAT_GATEWAY": "0",
@@ -37,7 +37,7 @@ func TestConfigFromLookup(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.desc, func(t *testing.T) {
 			c := fromEnv(t, tt.vars)
-			got := view{c.Environment.Name(), c.Environment.ID(), c.Region, c.NAT, c.EnableCacheLimits, c.StateBucket, c.StateBucketRegion, c.StackName(), c.StateKey()}
+			got := view{c.Environment.Name(), c.Environment.ID(), c.Region, c.NAT, c.EnableCacheLimits, c.StateBucket, c.StateBucketRegion, c.StackName(), c.StateKey(c.StackName())}
 			if diff := cmp.Diff(tt.want, got); diff != "" {
 				t.Errorf("config (-want +got):\n%s", diff)
 			}

@@ -25,8 +25,13 @@ type TapStack struct {
 // New defines the TapStack in scope (an app) under id, conventionally cfg.StackName().
 // It validates cfg first and panics with every problem before defining anything.
 //
-// Child IDs: "aws" (provider), "Backend" (S3, when StateBucket is set), "Network",
-// "Cache", "Service", and the outputs in Outputs.
+// The stack declares the Terraform version it needs (RequiredTerraformVersion) and its
+// backend: S3 with a lock file when StateBucket is set (key StateKey(id)), otherwise a
+// local state file whose path is relative, so the JSON is the same from any directory
+// (see LocalStatePath).
+//
+// Child IDs: "aws" (provider), "Backend" (the S3 or local backend), "Network", "Cache",
+// "Service", and the outputs in Outputs.
 func New(scope constructs.Construct, id string, cfg Config) *TapStack {
 	tfx.MustBeValid("tapstack", id, cfg.Validate())
 	t := &TapStack{cfg: cfg.withDefaults()}
@@ -42,13 +47,19 @@ func New(scope constructs.Construct, id string, cfg Config) *TapStack {
 		Region:      jsii.String(c.Region),
 		DefaultTags: &[]*provider.AwsProviderDefaultTags{{Tags: &tags}},
 	})
+	t.AddOverride(jsii.String("terraform.required_version"), jsii.String(RequiredTerraformVersion))
 	if c.StateBucket != "" {
-		cdktf.NewS3Backend(t, &cdktf.S3BackendConfig{
+		backend := cdktf.NewS3Backend(t, &cdktf.S3BackendConfig{
 			Bucket:  jsii.String(c.StateBucket),
-			Key:     jsii.String(c.StateKey()),
+			Key:     jsii.String(c.StateKey(id)),
 			Region:  jsii.String(c.StateBucketRegion),
 			Encrypt: jsii.Bool(true),
 		})
+		// Terraform's S3-native lock file (GA in 1.11, also in OpenTofu >= 1.10); the
+		// cdktf 0.20 S3BackendConfig has no field for it.
+		backend.AddOverride(jsii.String("use_lockfile"), jsii.Bool(true))
+	} else {
+		cdktf.NewLocalBackend(t, &cdktf.LocalBackendConfig{Path: jsii.String(LocalStatePath(id))})
 	}
 
 	t.network = network.New(t, "Network", c.networkConfig())

@@ -37,7 +37,7 @@ var (
 	stacks   = map[string]*tapstack.TapStack{}
 	envs     = map[string]map[string]string{
 		"default":       {},
-		"prod":          {"ENVIRONMENT_SUFFIX": "prod"},
+		"prod":          {"ENVIRONMENT_SUFFIX": "prod", "TERRAFORM_STATE_BUCKET": "iac-tf-states"},
 		"pr4892":        {"ENVIRONMENT_SUFFIX": "pr4892", "PR_TIMESTAMP_SUFFIX": "123456"},
 		"cache-limits":  {"ENABLE_CACHE_LIMITS": "true"},
 		"s3-backend":    {"TERRAFORM_STATE_BUCKET": "iac-tf-states", "TERRAFORM_STATE_BUCKET_REGION": "us-east-2"},
@@ -159,24 +159,26 @@ func TestProviderDefaultTags(t *testing.T) {
 }
 
 func TestBackend(t *testing.T) {
-	backend := func(name string) map[string]any {
-		tf := variants.Synth(t, name).JSON["terraform"].(map[string]any)
-		b, _ := tf["backend"].(map[string]any)
-		return b
-	}
-	// Exactly the four S3 arguments: nothing a Terraform version might reject.
-	want := map[string]any{"s3": map[string]any{"bucket": "iac-tf-states", "key": "stage/TapStackstage.tfstate", "region": "us-east-2", "encrypt": true}}
-	if diff := cmp.Diff(want, backend("s3-backend")); diff != "" {
+	terraform := func(name string) map[string]any { return variants.Synth(t, name).JSON["terraform"].(map[string]any) }
+	// The S3 arguments plus the lock file, and the version that knows it.
+	want := map[string]any{"s3": map[string]any{"bucket": "iac-tf-states", "key": "stage/TapStackstage.tfstate", "region": "us-east-2", "encrypt": true, "use_lockfile": true}}
+	if diff := cmp.Diff(want, terraform("s3-backend")["backend"]); diff != "" {
 		t.Errorf("S3 backend (-want +got):\n%s", diff)
 	}
-	if b := backend("default"); b != nil {
-		if _, s3 := b["s3"]; s3 {
-			t.Errorf("default variant uses the S3 backend: %v", b)
+	// The local backend's path is relative to the stack directory: the same JSON from
+	// any working directory, and a state file outside what synthesis rewrites.
+	want = map[string]any{"local": map[string]any{"path": "../../../terraform.TapStackstage.tfstate"}}
+	if diff := cmp.Diff(want, terraform("default")["backend"]); diff != "" {
+		t.Errorf("local backend (-want +got):\n%s", diff)
+	}
+	for _, name := range variants.Names() {
+		if got := terraform(name)["required_version"]; got != ">= 1.11" {
+			t.Errorf("%s: required_version = %v, want >= 1.11", name, got)
 		}
 	}
 	cfg := fromEnv(t, map[string]string{"ENVIRONMENT_SUFFIX": "pr4892", "PR_TIMESTAMP_SUFFIX": "654321", "TERRAFORM_STATE_BUCKET": "b-1"})
-	if cfg.StateKey() != "pr4892/TapStackpr4892.tfstate" || cfg.StackName() != "TapStackpr4892" {
-		t.Errorf("PR state key %q, stack %q carry the timestamp", cfg.StateKey(), cfg.StackName())
+	if cfg.StateKey(cfg.StackName()) != "pr4892/TapStackpr4892.tfstate" || cfg.StackName() != "TapStackpr4892" {
+		t.Errorf("PR state key %q, stack %q carry the timestamp", cfg.StateKey(cfg.StackName()), cfg.StackName())
 	}
 }
 
