@@ -63,11 +63,15 @@ type Options struct {
 	// Project is the prefix of every resource name. Default: "lms". Lowercase letters and
 	// digits, starting with a letter, at most MaxProjectLength characters.
 	Project string
-	// Timestamp pins the 6-digit suffix of a PR environment. Default: derived from Clock.
-	// Ignored (and not validated) for non-PR environments. A malformed value is an error,
-	// never replaced.
+	// Timestamp pins the 6-digit suffix of a PR environment: every name carries it as a
+	// literal, and a changed pin renames everything. Default: "", and then the suffix
+	// lives in Terraform state (see Environment.StampKept): Clock gives its value for the
+	// first deploy, and later synths keep whatever the first apply stored. Ignored (and
+	// not validated) for non-PR environments. A malformed value is an error, never
+	// replaced.
 	Timestamp string
-	// Clock supplies the time used when Timestamp is empty. Default: time.Now.
+	// Clock supplies the time of the first-deploy suffix when Timestamp is empty.
+	// Default: time.Now.
 	Clock func() time.Time
 }
 
@@ -76,6 +80,7 @@ type Options struct {
 // NewEnvironment.
 type Environment struct {
 	project, name, stamp string
+	pinned               bool
 }
 
 // NewEnvironment validates name and returns its Environment. Every problem is returned,
@@ -92,9 +97,9 @@ func NewEnvironment(name string, opts Options) (Environment, error) {
 	if len(project) > MaxProjectLength || !projectPattern.MatchString(project) {
 		errs = append(errs, fmt.Errorf("project %q must match ^[a-z][a-z0-9]*$ and be at most %d characters", project, MaxProjectLength))
 	}
-	stamp := ""
+	stamp, pinned := "", false
 	if IsPullRequest(name) {
-		stamp = opts.Timestamp
+		stamp, pinned = opts.Timestamp, opts.Timestamp != ""
 		if stamp == "" {
 			clock := opts.Clock
 			if clock == nil {
@@ -108,7 +113,7 @@ func NewEnvironment(name string, opts Options) (Environment, error) {
 	if err := errors.Join(errs...); err != nil {
 		return Environment{}, err
 	}
-	return Environment{project: project, name: name, stamp: stamp}, nil
+	return Environment{project: project, name: name, stamp: stamp, pinned: pinned}, nil
 }
 
 // MustEnvironment is NewEnvironment that panics on error, for tests and examples.
@@ -135,40 +140,56 @@ func (e Environment) IsPullRequest() bool { return e.stamp != "" }
 // IsProduction reports whether e is "prod" or "production".
 func (e Environment) IsProduction() bool { return e.name == "prod" || e.name == "production" }
 
-// Timestamp returns the PR timestamp suffix, or "" for a non-PR environment.
+// Timestamp returns the PR timestamp suffix, or "" for a non-PR environment: the pin,
+// or, when the suffix is kept in state (StampKept), the value for the first deploy.
 func (e Environment) Timestamp() string { return e.stamp }
+
+// StampKept reports whether e is a PR environment without a pinned suffix. Its suffix
+// then lives in Terraform state: the constructs store Timestamp in a terraform_data
+// resource at the first apply, ignore later values, and write a reference to the stored
+// value into every name (Identity.WithStampRef). A later synth, from another push,
+// process or machine, keeps the names; after a destroy, the next deploy stores a new
+// suffix.
+func (e Environment) StampKept() bool { return e.stamp != "" && !e.pinned }
 
 // ID returns the environment part of resource names: the name, plus "-" and the
 // timestamp for a PR environment ("pr4892-123456").
 func (e Environment) ID() string {
-	if e.stamp == "" {
-		return e.name
+	id, _ := e.idAndStamp()
+	return id
+}
+
+// idAndStamp returns ID and the offset of the suffix in it when the suffix is kept in
+// state (-1 otherwise).
+func (e Environment) idAndStamp() (string, int) {
+	switch {
+	case e.stamp == "":
+		return e.name, -1
+	case e.pinned:
+		return e.name + "-" + e.stamp, -1
 	}
-	return e.name + "-" + e.stamp
+	return e.name + "-" + e.stamp, len(e.name) + 1
 }
 
 // Prefix returns "<project>-<ID>" ("lms-pr4892-123456"), the stem of names that have no
-// component word, such as the log group "/ecs/lms-stage".
-func (e Environment) Prefix() string { return e.project + "-" + e.ID() }
+// purpose word, such as the log group "/ecs/lms-stage". See Identity.Prefix.
+func (e Environment) Prefix() string { return Identity{env: e}.Prefix() }
 
-// Label returns "<project>-<component>-<ID>" unchecked, for Name tags and descriptions
-// (tag values allow 256 characters of any kind).
-func (e Environment) Label(component string) string {
-	return e.project + "-" + component + "-" + e.ID()
+// Label returns "<project>-<purpose>-<ID>" unchecked, for Name tags and descriptions.
+// See Identity.Label.
+func (e Environment) Label(purpose string) string { return Identity{env: e}.Label(purpose) }
+
+// Resource returns the name "<project>-<purpose>-<ID>" fitted to kind ("lms-alb-stage"),
+// the name of the default instance; the purpose word says what the resource is ("alb",
+// "tg", "redis"). Account-wide kinds need a region: use Identity. See Identity.Resource.
+func (e Environment) Resource(k Kind, purpose string) (string, error) {
+	return Identity{env: e}.Resource(k, purpose)
 }
 
-// Resource returns the name "<project>-<component>-<ID>" fitted to kind
-// ("lms-alb-stage").
-func (e Environment) Resource(k Kind, component string) (string, error) {
-	return Fit(k, e.Label(component))
-}
-
-// Path returns the path-style name "<project>/<ID>/<component>" fitted to kind
-// ("lms/pr4892-123456/db-credentials"). Secrets use it: a name that ends in the
-// component word cannot look like the "-" plus 6 characters that Secrets Manager
-// appends to ARNs, even for PR environments.
-func (e Environment) Path(k Kind, component string) (string, error) {
-	return Fit(k, e.project+"/"+e.ID()+"/"+component)
+// Path returns the path-style name "<project>/<ID>/<purpose>" fitted to kind
+// ("lms/pr4892-123456/db-credentials"). See Identity.Path.
+func (e Environment) Path(k Kind, purpose string) (string, error) {
+	return Identity{env: e}.Path(k, purpose)
 }
 
 // StackName returns base followed by the environment name ("TapStackstage"). It never

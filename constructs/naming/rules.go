@@ -29,11 +29,43 @@ const (
 var Kinds = []Kind{LoadBalancer, TargetGroup, ServerlessCache, IAMRole, Secret, LogGroup,
 	ECSCluster, ECSService, TaskFamily, SecurityGroup}
 
+// Scope is where AWS requires a kind of physical name to be unique.
+type Scope int
+
+// The uniqueness scopes.
+const (
+	// ScopeRegion: unique within an account and region (load balancers, caches, secrets,
+	// log groups, clusters, task families). Checked within a stack.
+	ScopeRegion Scope = iota + 1
+	// ScopeAccount: unique across the whole account, in every region (IAM roles). Such
+	// names carry the region, and are checked across all stacks of an app.
+	ScopeAccount
+	// ScopeVPC: unique within a VPC (security groups).
+	ScopeVPC
+	// ScopeCluster: unique within an ECS cluster (services).
+	ScopeCluster
+)
+
+var scopeNames = map[Scope]string{ScopeRegion: "account and region", ScopeAccount: "account, in every region", ScopeVPC: "VPC", ScopeCluster: "ECS cluster"}
+
+// String says where names of the scope are unique ("account and region").
+func (s Scope) String() string {
+	if n, ok := scopeNames[s]; ok {
+		return n
+	}
+	return fmt.Sprintf("Scope(%d)", int(s))
+}
+
 // Rule is what AWS accepts for one Kind of name.
 type Rule struct {
 	Kind Kind
 	// MaxLength is the longest name AWS accepts.
 	MaxLength int
+	// Unique is where AWS requires the name to be unique.
+	Unique Scope
+	// CaseInsensitive: AWS compares names of this kind without regard to case, so
+	// "Role" and "role" collide.
+	CaseInsensitive bool
 	// Charset describes the allowed characters, for messages.
 	Charset string
 	// Pattern matches every allowed character sequence (length is checked separately).
@@ -52,25 +84,25 @@ type Rule struct {
 }
 
 var rules = map[Kind]Rule{
-	LoadBalancer: {Kind: LoadBalancer, MaxLength: 32, Charset: "A-Z a-z 0-9 -",
+	LoadBalancer: {Kind: LoadBalancer, MaxLength: 32, Unique: ScopeRegion, Charset: "A-Z a-z 0-9 -",
 		Pattern: regexp.MustCompile(`^[A-Za-z0-9-]+$`), NoEdgeHyphen: true, ForbiddenPrefixes: []string{"internal-"}},
-	TargetGroup: {Kind: TargetGroup, MaxLength: 32, Charset: "A-Z a-z 0-9 -",
+	TargetGroup: {Kind: TargetGroup, MaxLength: 32, Unique: ScopeRegion, Charset: "A-Z a-z 0-9 -",
 		Pattern: regexp.MustCompile(`^[A-Za-z0-9-]+$`), NoEdgeHyphen: true},
-	ServerlessCache: {Kind: ServerlessCache, MaxLength: 40, Charset: "a-z 0-9 -",
+	ServerlessCache: {Kind: ServerlessCache, MaxLength: 40, Unique: ScopeRegion, Charset: "a-z 0-9 -",
 		Pattern: regexp.MustCompile(`^[a-z0-9-]+$`), FirstLetter: true, NoEdgeHyphen: true, NoDoubleHyphen: true},
-	IAMRole: {Kind: IAMRole, MaxLength: 64, Charset: "A-Z a-z 0-9 _ + = , . @ -",
+	IAMRole: {Kind: IAMRole, MaxLength: 64, Unique: ScopeAccount, CaseInsensitive: true, Charset: "A-Z a-z 0-9 _ + = , . @ -",
 		Pattern: regexp.MustCompile(`^[A-Za-z0-9_+=,.@-]+$`)},
-	Secret: {Kind: Secret, MaxLength: 512, Charset: "A-Z a-z 0-9 / _ + = . @ -",
+	Secret: {Kind: Secret, MaxLength: 512, Unique: ScopeRegion, Charset: "A-Z a-z 0-9 / _ + = . @ -",
 		Pattern: regexp.MustCompile(`^[A-Za-z0-9/_+=.@-]+$`), NoRandomSuffixLookalike: true},
-	LogGroup: {Kind: LogGroup, MaxLength: 512, Charset: "A-Z a-z 0-9 _ - / . #",
+	LogGroup: {Kind: LogGroup, MaxLength: 512, Unique: ScopeRegion, Charset: "A-Z a-z 0-9 _ - / . #",
 		Pattern: regexp.MustCompile(`^[A-Za-z0-9_/.#-]+$`)},
-	ECSCluster: {Kind: ECSCluster, MaxLength: 255, Charset: "A-Z a-z 0-9 _ -",
+	ECSCluster: {Kind: ECSCluster, MaxLength: 255, Unique: ScopeRegion, Charset: "A-Z a-z 0-9 _ -",
 		Pattern: regexp.MustCompile(`^[A-Za-z0-9_-]+$`)},
-	ECSService: {Kind: ECSService, MaxLength: 255, Charset: "A-Z a-z 0-9 _ -",
+	ECSService: {Kind: ECSService, MaxLength: 255, Unique: ScopeCluster, Charset: "A-Z a-z 0-9 _ -",
 		Pattern: regexp.MustCompile(`^[A-Za-z0-9_-]+$`)},
-	TaskFamily: {Kind: TaskFamily, MaxLength: 255, Charset: "A-Z a-z 0-9 _ -",
+	TaskFamily: {Kind: TaskFamily, MaxLength: 255, Unique: ScopeRegion, Charset: "A-Z a-z 0-9 _ -",
 		Pattern: regexp.MustCompile(`^[A-Za-z0-9_-]+$`)},
-	SecurityGroup: {Kind: SecurityGroup, MaxLength: 255, Charset: "A-Z a-z 0-9 space . _ - : / ( ) # , @ [ ] + = & ; { } ! $ *",
+	SecurityGroup: {Kind: SecurityGroup, MaxLength: 255, Unique: ScopeVPC, Charset: "A-Z a-z 0-9 space . _ - : / ( ) # , @ [ ] + = & ; { } ! $ *",
 		Pattern: regexp.MustCompile(`^[A-Za-z0-9 ._\-:/()#,@\[\]+=&;{}!$*]+$`), ForbiddenPrefixes: []string{"sg-"}},
 }
 
@@ -155,11 +187,44 @@ func Fit(k Kind, name string) (string, error) {
 	if len(name) <= r.MaxLength {
 		return name, nil
 	}
-	sum := sha256.Sum256([]byte(name))
-	prefix := strings.TrimRight(name[:r.MaxLength-HashLength-1], "-/_.+=,@ :")
-	short := prefix + "-" + hex.EncodeToString(sum[:])[:HashLength]
+	short := cut(name, r.MaxLength-HashLength-1) + "-" + hash(name)
 	if err := checkShape(r, short); err != nil {
 		return "", fmt.Errorf("%s name %q cannot be shortened to %d characters: %w", k, name, r.MaxLength, err)
 	}
 	return short, nil
+}
+
+// separators are trimmed from the end of a cut, so that no separator is left before
+// the "-" that Fit adds.
+const separators = "-/_.+=,@ :"
+
+func cut(name string, n int) string { return strings.TrimRight(name[:min(n, len(name))], separators) }
+
+func hash(name string) string {
+	sum := sha256.Sum256([]byte(name))
+	return hex.EncodeToString(sum[:])[:HashLength]
+}
+
+// fitKeeping is Fit for a name that holds the PR stamp at stamp (a byte offset; the
+// stamp is StampLength characters) and must keep it whole when shortened, because the
+// stamp is only known to Terraform: the stamp's text is a placeholder here. A name
+// within the limit is returned unchanged; a longer one becomes a readable cut of the
+// rest, "-", the stamp, "-" and the hash of the name without the stamp (the stamp does
+// not enter the hash, so the shortened form is the same for every suffix value, and the
+// stamp keeps two incarnations apart). It returns the name and the stamp's new offset.
+func fitKeeping(k Kind, name string, stamp int) (string, int, error) {
+	r := k.Rule()
+	if err := checkShape(r, name); err != nil {
+		return "", 0, err
+	}
+	if len(name) <= r.MaxLength {
+		return name, stamp, nil
+	}
+	before, after := name[:stamp], name[stamp+StampLength:]
+	head := cut(strings.TrimSuffix(before, "-")+after, r.MaxLength-StampLength-HashLength-2)
+	short := head + "-" + name[stamp:stamp+StampLength] + "-" + hash(before+"#"+after)
+	if err := checkShape(r, short); err != nil {
+		return "", 0, fmt.Errorf("%s name %q cannot be shortened to %d characters: %w", k, name, r.MaxLength, err)
+	}
+	return short, len(head) + 1, nil
 }

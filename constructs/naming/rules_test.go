@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/tapstack/infra/constructs/naming"
 )
@@ -92,14 +93,55 @@ func TestFit(t *testing.T) {
 }
 
 func TestFitCannotShorten(t *testing.T) {
-	// Only separators before the cut: the shortened name would start with '-'.
-	_, err := naming.Fit(naming.LoadBalancer, "a"+strings.Repeat(".", 40))
-	if err == nil {
-		t.Fatal("no error")
+	// A valid security group name whose cut leaves only "sg": the short form would
+	// start with the forbidden "sg-". Fit must refuse it rather than return it.
+	name := "sg" + strings.Repeat("_", 300)
+	if err := naming.Check(naming.SecurityGroup, name[:255]); err != nil {
+		t.Fatalf("precondition: the name's shape is valid, got %v", err)
 	}
-	name := strings.Repeat("a", 1) + strings.Repeat("-", 30) + "b" + strings.Repeat("c", 10)
-	_, err = naming.Fit(naming.ServerlessCache, name)
-	checkErr(t, err, "must not contain '--'")
+	_, err := naming.Fit(naming.SecurityGroup, name)
+	checkErr(t, err, `cannot be shortened to 255 characters: security group name "sg-`)
+}
+
+// TestAWSLimits pins each kind's limits to AWS's documented values, independently of
+// the rules table: a table entry that drifts (a target group allowed 33 characters)
+// fails here, even though Fit and Check agree with the table.
+func TestAWSLimits(t *testing.T) {
+	limits := map[naming.Kind]int{
+		naming.LoadBalancer: 32, naming.TargetGroup: 32, naming.ServerlessCache: 40, naming.IAMRole: 64,
+		naming.Secret: 512, naming.LogGroup: 512, naming.ECSCluster: 255, naming.ECSService: 255,
+		naming.TaskFamily: 255, naming.SecurityGroup: 255,
+	}
+	if len(limits) != len(naming.Kinds) {
+		t.Fatalf("%d limits pinned for %d kinds", len(limits), len(naming.Kinds))
+	}
+	for k, limit := range limits {
+		ok := strings.Repeat("a", limit)
+		if err := naming.Check(k, ok); err != nil {
+			t.Errorf("%v: %d characters refused: %v", k, limit, err)
+		}
+		if err := naming.Check(k, ok+"a"); err == nil {
+			t.Errorf("%v: %d characters accepted, AWS allows %d", k, limit+1, limit)
+		}
+		got, err := naming.Fit(k, ok+"-"+strings.Repeat("b", 40))
+		if err != nil || len(got) != limit {
+			t.Errorf("%v: Fit shortened to %q (%d), %v; want %d characters", k, got, len(got), err, limit)
+		}
+	}
+	scopes := map[naming.Kind]naming.Scope{
+		naming.LoadBalancer: naming.ScopeRegion, naming.TargetGroup: naming.ScopeRegion, naming.ServerlessCache: naming.ScopeRegion,
+		naming.IAMRole: naming.ScopeAccount, naming.Secret: naming.ScopeRegion, naming.LogGroup: naming.ScopeRegion,
+		naming.ECSCluster: naming.ScopeRegion, naming.ECSService: naming.ScopeCluster, naming.TaskFamily: naming.ScopeRegion,
+		naming.SecurityGroup: naming.ScopeVPC,
+	}
+	for k, want := range scopes {
+		if got := k.Rule().Unique; got != want {
+			t.Errorf("%v: unique per %v, want %v", k, got, want)
+		}
+	}
+	if !naming.IAMRole.Rule().CaseInsensitive {
+		t.Error("IAM role names are case-insensitive in AWS")
+	}
 }
 
 func TestKindStringAndRule(t *testing.T) {
@@ -124,36 +166,47 @@ func TestKindStringAndRule(t *testing.T) {
 	naming.Kind(99).Rule()
 }
 
-// FuzzNames asserts that for any environment name and component, either an error is
-// returned or every produced name satisfies its kind's rule.
+// FuzzNames asserts that for any environment name, component and purpose word, with a
+// pinned suffix or one kept in state, every name is valid for its kind or an error, and
+// the same inputs give the same name.
 func FuzzNames(f *testing.F) {
-	for _, s := range []struct{ env, comp string }{
-		{"stage", "alb"}, {"pr4892", "redis"}, {"prod", "db-credentials"},
-		{"pr" + strings.Repeat("1", 30), "ecs-task-execution-role"}, {"a", strings.Repeat("x", 600)},
-		{"dev-1", "-"}, {"x", "sg-"}, {"pr1", "abcdef"},
+	for _, s := range []struct{ env, comp, purpose string }{
+		{"stage", "", "alb"}, {"pr4892", "web", "redis"}, {"prod", "worker-2", "db-credentials"},
+		{"pr" + strings.Repeat("1", 30), "frontend-edge", "ecs-task-execution-role"}, {"a", "x", strings.Repeat("x", 600)},
+		{"dev-1", "", "-"}, {"x", "", "sg-"}, {"pr1", "", "abcdef"},
 	} {
-		f.Add(s.env, s.comp)
+		f.Add(s.env, s.comp, s.purpose)
 	}
-	f.Fuzz(func(t *testing.T, envName, comp string) {
-		env, err := naming.NewEnvironment(envName, naming.Options{Timestamp: "123456"})
+	f.Fuzz(func(t *testing.T, envName, comp, purpose string) {
+		pinned, err := naming.NewEnvironment(envName, naming.Options{Timestamp: "123456"})
 		if err != nil {
 			return
 		}
 		if naming.ValidateEnvironmentName(envName) != nil {
 			t.Fatalf("NewEnvironment accepted invalid name %q", envName)
 		}
-		for _, k := range naming.Kinds {
-			for _, build := range []func(naming.Kind, string) (string, error){env.Resource, env.Path} {
-				name, err := build(k, comp)
-				if err != nil {
-					continue
-				}
-				if err := naming.Check(k, name); err != nil {
-					t.Fatalf("env %q component %q: %v", envName, comp, err)
-				}
-				again, _ := build(k, comp)
-				if again != name {
-					t.Fatalf("unstable name: %q then %q", name, again)
+		kept := naming.MustEnvironment(envName, naming.Options{Clock: func() time.Time { return time.Unix(123456, 0) }})
+		for _, env := range []naming.Environment{pinned, kept} {
+			id, err := env.Identity(comp)
+			if err != nil {
+				return
+			}
+			id = id.WithRegion("us-isof-south-1")
+			for _, k := range naming.Kinds {
+				for _, build := range []func(naming.Kind, string) (string, error){id.Resource, id.Path} {
+					name, err := build(k, purpose)
+					if err != nil {
+						continue
+					}
+					if err := naming.Check(k, name); err != nil {
+						t.Fatalf("env %q component %q purpose %q: %v", envName, comp, purpose, err)
+					}
+					if env.StampKept() && !strings.Contains(name, "123456") {
+						t.Fatalf("%v name %q lost the kept suffix", k, name)
+					}
+					if again, _ := build(k, purpose); again != name {
+						t.Fatalf("unstable name: %q then %q", name, again)
+					}
 				}
 			}
 		}

@@ -3,7 +3,6 @@ package network
 import (
 	"errors"
 	"net/netip"
-	"regexp"
 
 	"github.com/tapstack/infra/constructs/naming"
 	"github.com/tapstack/infra/internal/tfx"
@@ -12,7 +11,8 @@ import (
 // NATMode says which NAT gateways private subnets get.
 type NATMode string
 
-// NAT modes. The zero value means NATSingle for a new VPC and NATNone for an existing one.
+// NAT modes. The zero value means the environment profile's choice for a new VPC
+// (NATNone for a PR environment, NATSingle otherwise) and NATNone for an existing one.
 const (
 	// NATNone creates no NAT gateway and no Elastic IP: private subnets have no internet
 	// route. Pair it with Endpoints (or public-IP tasks) so workloads can still start.
@@ -47,10 +47,17 @@ const (
 )
 
 // Config configures a Network. The zero value plus an Environment is a valid new VPC:
-// 10.0.0.0/16 over two looked-up availability zones with one NAT gateway.
+// 10.0.0.0/16 over two looked-up availability zones, with one NAT gateway (none in a PR
+// environment).
 type Config struct {
 	// Environment names and tags every resource. Required.
 	Environment naming.Environment
+	// Component is the instance name that tells this network apart from another one of
+	// the same environment in the stack ("edge", "data"): lowercase letters, digits and
+	// single hyphens, at most naming.MaxComponentLength. It goes into every physical
+	// name and Name tag ("lms-edge-endpoints-stage"). Default: "", today's names
+	// ("lms-endpoints-stage"). Changing it renames, so replaces, the named resources.
+	Component string
 
 	// CIDR of a new VPC, canonical, prefix /16 to /27. Default: "10.0.0.0/16".
 	CIDR string
@@ -65,7 +72,9 @@ type Config struct {
 	// AZCount is the number of zones to use. Default: len(AvailabilityZones) when given,
 	// otherwise 2. With AvailabilityZones it may not exceed their number.
 	AZCount int
-	// NAT selects the NAT gateways. Default: NATSingle (NATNone with ExistingVPCID).
+	// NAT selects the NAT gateways. Default: the environment profile (naming.Profile.NAT):
+	// NATNone in a PR environment (Elastic IP quotas are small and shared), NATSingle
+	// otherwise; NATNone with ExistingVPCID.
 	NAT NATMode
 	// Endpoints adds interface endpoints for ECR API, ECR DKR, CloudWatch Logs and
 	// Secrets Manager in the private subnets (private DNS on, with a security group that
@@ -75,9 +84,11 @@ type Config struct {
 	// FlowLogs sends VPC flow logs (all traffic) to a CloudWatch Logs group. Default:
 	// false.
 	FlowLogs bool
-	// FlowLogRetentionDays is the flow log group's retention. Default: the environment
-	// profile's LogRetentionDays.
-	FlowLogRetentionDays int
+	// FlowLogRetentionDays is the flow log group's retention in days, one of the values
+	// CloudWatch Logs accepts; 0 keeps the logs forever. Default (nil): the environment
+	// profile's LogRetentionDays (3 for PR environments, 365 for production, 30
+	// otherwise). Set it with new(days).
+	FlowLogRetentionDays *int
 	// KeepDefaultSecurityGroupRules leaves the VPC's default security group as AWS
 	// creates it. Default: false, so the default group is adopted with no rules at all
 	// and nothing placed in it by accident can talk. Ignored with ExistingVPCID.
@@ -86,9 +97,11 @@ type Config struct {
 	// ExistingVPCID adopts an existing VPC ("vpc-..."): no VPC, subnets, gateways, NAT or
 	// route tables are defined, and the accessors return the given IDs. Default: "" (a
 	// new VPC). It cannot be mixed with CIDR, SubnetPrefix, AvailabilityZones, AZCount,
-	// NAT or FlowLogs.
+	// NAT or FlowLogs. The IDs here may be literals, which are checked, or Terraform
+	// references (tokens from a data source or another stack), which are passed through.
 	ExistingVPCID string
 	// PublicSubnetIDs of the existing VPC: none, or at least two (an ALB needs two zones).
+	// A single list token (from a data source) counts as an unknown number of subnets.
 	PublicSubnetIDs []string
 	// PrivateSubnetIDs of the existing VPC: at least two. Required with ExistingVPCID.
 	PrivateSubnetIDs []string
@@ -100,6 +113,71 @@ type Config struct {
 	// EgressEndpoints unless this is EgressNAT.
 	ExistingEgress Egress
 }
+
+// Placement is what a workload (a cache, a service) needs from the network it runs in.
+// A *Network is one; Config.Plan gives one before anything is defined, so that a whole
+// composition can be validated without jsii (the token accessors of a plan return nil).
+type Placement interface {
+	// Layout is known before the network is defined: validation uses only this.
+	Layout() Layout
+	// VPCID, VPCCIDR, PublicSubnetIDs and PrivateSubnetIDs are tokens or IDs, used by New.
+	VPCID() *string
+	VPCCIDR() *string
+	PublicSubnetIDs() *[]*string
+	PrivateSubnetIDs() *[]*string
+}
+
+// Layout describes a network's subnets and egress, as far as they are known at synth.
+type Layout struct {
+	// Egress is the way out of the private subnets.
+	Egress Egress
+	// PublicSubnets and PrivateSubnets count the subnets (one per zone for a new VPC);
+	// -1 when a list token stands for an unknown number of existing subnets.
+	PublicSubnets, PrivateSubnets int
+}
+
+// Layout returns the layout a Network built from c has.
+func (c Config) Layout() Layout {
+	c = c.withDefaults()
+	if !c.Existing() {
+		return Layout{Egress: c.egress(), PublicSubnets: c.AZCount, PrivateSubnets: c.AZCount}
+	}
+	known := func(ids []string) int {
+		if n, ok := count(ids); ok {
+			return n
+		}
+		return -1
+	}
+	return Layout{Egress: c.egress(), PublicSubnets: known(c.PublicSubnetIDs), PrivateSubnets: known(c.PrivateSubnetIDs)}
+}
+
+// egress is the egress of a network built from c (with defaults applied).
+func (c Config) egress() Egress {
+	switch {
+	case c.Existing() && c.ExistingEgress == EgressNAT:
+		return EgressNAT
+	case !c.Existing() && c.NAT != NATNone:
+		return EgressNAT
+	case c.Endpoints:
+		return EgressEndpoints
+	case c.Existing():
+		return c.ExistingEgress
+	}
+	return EgressNone
+}
+
+// Plan returns the Placement a Network built from c will offer, for validating the
+// workloads of a composition before anything is defined. Its token accessors return
+// nil: pass a *Network to a construct's New.
+func (c Config) Plan() Placement { return planned{c} }
+
+type planned struct{ cfg Config }
+
+func (p planned) Layout() Layout               { return p.cfg.Layout() }
+func (p planned) VPCID() *string               { return nil }
+func (p planned) VPCCIDR() *string             { return nil }
+func (p planned) PublicSubnetIDs() *[]*string  { return nil }
+func (p planned) PrivateSubnetIDs() *[]*string { return nil }
 
 // Existing reports whether c adopts an existing VPC.
 func (c Config) Existing() bool { return c.ExistingVPCID != "" }
@@ -120,26 +198,22 @@ func (c Config) withDefaults() Config {
 			c.AZCount = len(c.AvailabilityZones)
 		}
 	}
-	if c.NAT == "" {
-		c.NAT = NATSingle
+	if c.NAT == "" && !c.Environment.IsZero() {
+		c.NAT = NATNone
+		if c.Environment.Profile().NAT {
+			c.NAT = NATSingle
+		}
 	}
 	if c.SubnetPrefix == 0 {
 		if p, err := netip.ParsePrefix(c.CIDR); err == nil {
 			c.SubnetPrefix = min(p.Bits()+8, 28)
 		}
 	}
-	if c.FlowLogRetentionDays == 0 && !c.Environment.IsZero() {
-		c.FlowLogRetentionDays = c.Environment.Profile().LogRetentionDays
+	if c.FlowLogRetentionDays == nil && !c.Environment.IsZero() {
+		c.FlowLogRetentionDays = new(c.Environment.Profile().LogRetentionDays)
 	}
 	return c
 }
-
-var (
-	vpcIDPattern        = regexp.MustCompile(`^vpc-[0-9a-f]{8}([0-9a-f]{9})?$`)
-	subnetIDPattern     = regexp.MustCompile(`^subnet-[0-9a-f]{8}([0-9a-f]{9})?$`)
-	routeTableIDPattern = regexp.MustCompile(`^rtb-[0-9a-f]{8}([0-9a-f]{9})?$`)
-	azPattern           = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9][a-z]$`)
-)
 
 // Validate returns every problem of c at once (errors.Join), each naming the field and
 // the bad value. It needs no jsii and defines nothing.
@@ -148,15 +222,15 @@ func (c Config) Validate() error {
 	var problems tfx.Problems
 	add := problems.Addf
 	envSet := problems.RequireEnvironment(c.Environment)
+	if id, ok := problems.Identity(c.Environment, c.Component, envSet); ok {
+		if _, err := c.names(id); err != nil {
+			add("Environment %q, Component %q: %v", c.Environment, c.Component, err)
+		}
+	}
 	if c.Existing() {
 		c.validateExisting(add)
 	} else {
 		c.validateNew(add)
-	}
-	if envSet {
-		if _, err := c.names(); err != nil {
-			add("Environment %q: %v", c.Environment, err)
-		}
 	}
 	return problems.Err()
 }
@@ -166,13 +240,12 @@ type names struct {
 	endpointSG, flowLogRole, flowLogGroup string
 }
 
-func (c Config) names() (names, error) {
-	env := c.Environment
+func (c Config) names(id naming.Identity) (names, error) {
 	var n names
 	var errs [3]error
-	n.endpointSG, errs[0] = env.Resource(naming.SecurityGroup, "endpoints")
-	n.flowLogRole, errs[1] = env.Resource(naming.IAMRole, "vpc-flow-logs")
-	n.flowLogGroup, errs[2] = naming.Fit(naming.LogGroup, "/vpc/"+env.Prefix()+"/flow-logs")
+	n.endpointSG, errs[0] = id.Resource(naming.SecurityGroup, "endpoints")
+	n.flowLogRole, errs[1] = id.Resource(naming.IAMRole, "vpc-flow-logs")
+	n.flowLogGroup, errs[2] = id.Around(naming.LogGroup, "/vpc/", "/flow-logs")
 	return n, errors.Join(errs[:]...)
 }
 
@@ -195,11 +268,13 @@ func (c Config) validateNew(add func(string, ...any)) {
 	default:
 		add("NAT %q is not a NAT mode (want %q, %q or %q)", c.NAT, NATNone, NATSingle, NATPerAZ)
 	}
-	if c.FlowLogRetentionDays < 0 {
-		add("FlowLogRetentionDays %d must not be negative", c.FlowLogRetentionDays)
+	if c.FlowLogRetentionDays != nil {
+		if err := tfx.LogRetentionError("FlowLogRetentionDays", *c.FlowLogRetentionDays); err != nil {
+			add("%v", err)
+		}
 	}
 	for i, az := range c.AvailabilityZones {
-		if !azPattern.MatchString(az) {
+		if !tfx.IsAvailabilityZone(az) {
 			add("AvailabilityZones[%d] %q is not an availability zone name (like \"ca-central-1a\")", i, az)
 		}
 	}
@@ -236,8 +311,8 @@ func (c Config) validateNew(add func(string, ...any)) {
 }
 
 func (c Config) validateExisting(add func(string, ...any)) {
-	if !vpcIDPattern.MatchString(c.ExistingVPCID) {
-		add("ExistingVPCID %q is not a VPC ID (vpc- and 8 or 17 hex digits)", c.ExistingVPCID)
+	if !tfx.IsToken(c.ExistingVPCID) && !tfx.IsVPCID(c.ExistingVPCID) {
+		add("ExistingVPCID %q is not a VPC ID (vpc- and 8 or 17 hex digits) or a Terraform reference", c.ExistingVPCID)
 	}
 	for _, f := range []struct {
 		name string
@@ -245,32 +320,32 @@ func (c Config) validateExisting(add func(string, ...any)) {
 	}{
 		{"CIDR", c.CIDR != ""}, {"SubnetPrefix", c.SubnetPrefix != 0},
 		{"AvailabilityZones", len(c.AvailabilityZones) > 0}, {"AZCount", c.AZCount != 0},
-		{"NAT", c.NAT != ""}, {"FlowLogs", c.FlowLogs}, {"FlowLogRetentionDays", c.FlowLogRetentionDays != 0},
+		{"NAT", c.NAT != ""}, {"FlowLogs", c.FlowLogs}, {"FlowLogRetentionDays", c.FlowLogRetentionDays != nil},
 		{"KeepDefaultSecurityGroupRules", c.KeepDefaultSecurityGroupRules},
 	} {
 		if f.set {
 			add("%s configures a new VPC and cannot be used with ExistingVPCID %q", f.name, c.ExistingVPCID)
 		}
 	}
-	if n := len(c.PrivateSubnetIDs); n < 2 {
+	if n, known := count(c.PrivateSubnetIDs); known && n < 2 {
 		add("PrivateSubnetIDs has %d subnet(s); an existing VPC needs at least 2 private subnets (in different zones) for the ALB and ECS path", n)
 	}
-	if n := len(c.PublicSubnetIDs); n == 1 {
+	if n, known := count(c.PublicSubnetIDs); known && n == 1 {
 		add("PublicSubnetIDs has 1 subnet; give none or at least 2 (an ALB needs two zones)")
 	}
-	checkIDs := func(field string, ids []string, p *regexp.Regexp, what string) {
+	checkIDs := func(field string, ids []string, valid func(string) bool, what string) {
 		for i, id := range ids {
-			if !p.MatchString(id) {
-				add("%s[%d] %q is not a %s ID", field, i, id, what)
+			if !tfx.IsToken(id) && !valid(id) {
+				add("%s[%d] %q is not a %s ID or a Terraform reference", field, i, id, what)
 			}
 		}
 		if dup := firstDuplicate(ids); dup != "" {
 			add("%s lists %q twice", field, dup)
 		}
 	}
-	checkIDs("PublicSubnetIDs", c.PublicSubnetIDs, subnetIDPattern, "subnet")
-	checkIDs("PrivateSubnetIDs", c.PrivateSubnetIDs, subnetIDPattern, "subnet")
-	checkIDs("ExistingPrivateRouteTableIDs", c.ExistingPrivateRouteTableIDs, routeTableIDPattern, "route table")
+	checkIDs("PublicSubnetIDs", c.PublicSubnetIDs, tfx.IsSubnetID, "subnet")
+	checkIDs("PrivateSubnetIDs", c.PrivateSubnetIDs, tfx.IsSubnetID, "subnet")
+	checkIDs("ExistingPrivateRouteTableIDs", c.ExistingPrivateRouteTableIDs, tfx.IsRouteTableID, "route table")
 	for _, id := range c.PublicSubnetIDs {
 		for _, p := range c.PrivateSubnetIDs {
 			if id == p {
@@ -286,6 +361,17 @@ func (c Config) validateExisting(add func(string, ...any)) {
 	default:
 		add("ExistingEgress %q is not an egress kind (want %q, %q or %q)", c.ExistingEgress, EgressNAT, EgressEndpoints, EgressNone)
 	}
+}
+
+// count returns the number of IDs, and false when a list token (from a data source)
+// stands for an unknown number of them.
+func count(ids []string) (int, bool) {
+	for _, id := range ids {
+		if tfx.IsListToken(id) {
+			return 0, false
+		}
+	}
+	return len(ids), true
 }
 
 func firstDuplicate(xs []string) string {

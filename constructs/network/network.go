@@ -1,6 +1,7 @@
 package network
 
 import (
+	"fmt"
 	"strconv"
 
 	"github.com/aws/constructs-go/constructs/v10"
@@ -30,13 +31,27 @@ import (
 	"github.com/tapstack/infra/internal/tfx"
 )
 
-// InterfaceEndpoints lists the services that get an interface endpoint with
-// Config.Endpoints, by the suffix of their service name, with the child ID of each.
-var InterfaceEndpoints = []struct{ ID, Service string }{
+// InterfaceEndpoint is one interface endpoint that Config.Endpoints creates.
+type InterfaceEndpoint struct {
+	// ID is the child construct ID ("EcrApiEndpoint").
+	ID string
+	// Service is the suffix of the service name ("ecr.api" in
+	// "com.amazonaws.<region>.ecr.api").
+	Service string
+}
+
+var interfaceEndpoints = []InterfaceEndpoint{
 	{"EcrApiEndpoint", "ecr.api"},
 	{"EcrDkrEndpoint", "ecr.dkr"},
 	{"LogsEndpoint", "logs"},
 	{"SecretsManagerEndpoint", "secretsmanager"},
+}
+
+// InterfaceEndpoints returns the interface endpoints that Config.Endpoints creates, in
+// order: what Fargate tasks need to start without NAT (ECR API and DKR, CloudWatch Logs,
+// Secrets Manager). It returns a copy; the S3 gateway endpoint comes on top.
+func InterfaceEndpoints() []InterfaceEndpoint {
+	return append([]InterfaceEndpoint(nil), interfaceEndpoints...)
 }
 
 // Network is a VPC with public and private subnets, or an adopted existing VPC.
@@ -44,6 +59,7 @@ type Network struct {
 	constructs.Construct
 
 	cfg    Config
+	id     naming.Identity
 	names  names
 	vpcID  *string
 	cidr   *string
@@ -63,7 +79,8 @@ type Network struct {
 }
 
 // New defines a Network in scope. It validates cfg first and panics with every problem
-// (the same text Config.Validate returns) before defining any child.
+// (the same text Config.Validate returns) before defining any child. Its physical names
+// are registered with the app, which refuses duplicates at synth (see docs/naming.md).
 //
 // Child IDs of a new VPC: "VPC", "InternetGateway", "PublicSubnet<i>",
 // "PrivateSubnet<i>", "PublicRouteTable", "PublicDefaultRoute",
@@ -77,8 +94,12 @@ type Network struct {
 func New(scope constructs.Construct, id string, cfg Config) *Network {
 	tfx.MustBeValid("network", id, cfg.Validate())
 	n := &Network{cfg: cfg.withDefaults()}
-	n.names, _ = n.cfg.names() // checked by Validate
 	constructs.NewConstruct_Override(n, scope, jsii.String(id))
+	n.id = tfx.Identity(n, n.cfg.Environment, n.cfg.Component)
+	var err error
+	if n.names, err = n.cfg.names(n.id); err != nil && n.cfg.FlowLogs {
+		panic(fmt.Sprintf("network.New(%q): %v", id, err)) // a stack region Validate cannot know
+	}
 	if n.cfg.Existing() {
 		n.adopt()
 	} else {
@@ -87,13 +108,31 @@ func New(scope constructs.Construct, id string, cfg Config) *Network {
 	if n.cfg.Endpoints {
 		n.defineEndpoints()
 	}
+	n.claim()
 	return n
+}
+
+// claim registers the physical names with the app (tfx.Claim).
+func (n *Network) claim() {
+	const fix = "network.Config.Component"
+	var names []tfx.Named
+	if n.cfg.Endpoints {
+		names = append(names, tfx.Named{Kind: naming.SecurityGroup, Name: n.names.endpointSG, Child: "EndpointSecurityGroup", Within: *n.vpcID, Fix: fix})
+	}
+	if n.cfg.FlowLogs {
+		names = append(names,
+			tfx.Named{Kind: naming.IAMRole, Name: n.names.flowLogRole, Child: "FlowLogRole", Fix: fix},
+			tfx.Named{Kind: naming.LogGroup, Name: n.names.flowLogGroup, Child: "FlowLogGroup", Fix: fix})
+	}
+	if len(names) > 0 {
+		tfx.Claim(n, names...)
+	}
 }
 
 func (n *Network) env() naming.Environment { return n.cfg.Environment }
 
-func (n *Network) tags(component string) *map[string]*string {
-	return tfx.Tags(n.env(), n.env().Label(component))
+func (n *Network) tags(purpose string) *map[string]*string {
+	return tfx.Tags(n.env(), n.id.Label(purpose))
 }
 
 func (n *Network) adopt() {
@@ -205,6 +244,7 @@ func (n *Network) defineEndpoints() {
 		Description: jsii.String("HTTPS from inside the VPC to the interface endpoints"),
 		VpcId:       n.vpcID,
 		Tags:        n.tags("endpoints"),
+		Lifecycle:   tfx.CreateBeforeDestroy(),
 	})
 	vpcsecuritygroupingressrule.NewVpcSecurityGroupIngressRule(n, jsii.String("EndpointIngress"), &vpcsecuritygroupingressrule.VpcSecurityGroupIngressRuleConfig{
 		SecurityGroupId: n.endpointSG.Id(),
@@ -215,7 +255,7 @@ func (n *Network) defineEndpoints() {
 		CidrIpv4:        n.cidr,
 	})
 	prefix := "com.amazonaws." + *region.Name() + "."
-	for _, e := range InterfaceEndpoints {
+	for _, e := range interfaceEndpoints {
 		n.endpoints = append(n.endpoints, vpcendpoint.NewVpcEndpoint(n, jsii.String(e.ID), &vpcendpoint.VpcEndpointConfig{
 			VpcId:             n.vpcID,
 			ServiceName:       jsii.String(prefix + e.Service),
@@ -238,7 +278,7 @@ func (n *Network) defineEndpoints() {
 func (n *Network) defineFlowLogs() {
 	n.flowLogGroup = cloudwatchloggroup.NewCloudwatchLogGroup(n, jsii.String("FlowLogGroup"), &cloudwatchloggroup.CloudwatchLogGroupConfig{
 		Name:            jsii.String(n.names.flowLogGroup),
-		RetentionInDays: jsii.Number(float64(n.cfg.FlowLogRetentionDays)),
+		RetentionInDays: jsii.Number(float64(*n.cfg.FlowLogRetentionDays)),
 		Tags:            n.tags("flow-logs"),
 	})
 	role := iamrole.NewIamRole(n, jsii.String("FlowLogRole"), &iamrole.IamRoleConfig{
@@ -284,23 +324,14 @@ func (n *Network) PrivateSubnetIDs() *[]*string { return copyList(n.priv) }
 // ones given in ExistingPrivateRouteTableIDs).
 func (n *Network) PrivateRouteTableIDs() *[]*string { return copyList(n.rts) }
 
+// Layout returns what workloads need to know of the network before placing
+// themselves in it (see Placement).
+func (n *Network) Layout() Layout { return n.cfg.Layout() }
+
 // Egress reports the way out that private subnets have: EgressNAT with NAT gateways,
 // EgressEndpoints with Endpoints and no NAT, EgressNone otherwise. For an existing VPC it
 // is ExistingEgress, upgraded to EgressEndpoints by Endpoints.
-func (n *Network) Egress() Egress {
-	c := n.cfg
-	switch {
-	case c.Existing() && c.ExistingEgress == EgressNAT:
-		return EgressNAT
-	case !c.Existing() && c.NAT != NATNone:
-		return EgressNAT
-	case c.Endpoints:
-		return EgressEndpoints
-	case c.Existing():
-		return c.ExistingEgress
-	}
-	return EgressNone
-}
+func (n *Network) Egress() Egress { return n.cfg.egress() }
 
 // HasPublicSubnets reports whether the network has public subnets (always, for a new VPC).
 func (n *Network) HasPublicSubnets() bool { return len(n.public) > 0 }

@@ -269,7 +269,7 @@ func TestEndpoints(t *testing.T) {
 	region, _ := s.FindData(t, "aws_region", "Network/Region")
 	sg := s.RefTo(t, "aws_security_group", "Network/EndpointSecurityGroup", "id")
 	privateSubnets := []any{s.RefTo(t, "aws_subnet", "Network/PrivateSubnet0", "id"), s.RefTo(t, "aws_subnet", "Network/PrivateSubnet1", "id")}
-	for _, e := range network.InterfaceEndpoints {
+	for _, e := range network.InterfaceEndpoints() {
 		_, ep := s.Find(t, "aws_vpc_endpoint", "Network/"+e.ID)
 		want := map[string]any{
 			"service_name":        "com.amazonaws.${data.aws_region." + region + ".name}." + e.Service,
@@ -309,8 +309,9 @@ func TestEgress(t *testing.T) {
 		"nat-single": network.EgressNAT, "nat-per-az": network.EgressNAT, "flow-logs": network.EgressNAT,
 		"nat-none": network.EgressNone, "nat-none-endpoints": network.EgressEndpoints,
 		"existing": network.EgressNone, "existing-endpoints": network.EgressEndpoints,
+		"pr-kept-suffix": network.EgressEndpoints,
 	}
-	for _, name := range variants.Names() {
+	for name := range want {
 		variants.Synth(t, name)
 		if got := built[name].Egress(); got != want[name] {
 			t.Errorf("%s: Egress() = %q, want %q", name, got, want[name])
@@ -434,7 +435,12 @@ func TestValidate(t *testing.T) {
 		{"bad AZ name", network.Config{Environment: stage, AvailabilityZones: []string{"ca-central-1a", "central"}}, []string{`AvailabilityZones[1] "central" is not an availability zone name`}},
 		{"duplicate AZ", network.Config{Environment: stage, AvailabilityZones: []string{"ca-central-1a", "ca-central-1a"}}, []string{`AvailabilityZones lists "ca-central-1a" twice`}},
 		{"unknown NAT mode", network.Config{Environment: stage, NAT: "double"}, []string{`NAT "double" is not a NAT mode`}},
-		{"negative retention", network.Config{Environment: stage, FlowLogs: true, FlowLogRetentionDays: -1}, []string{"FlowLogRetentionDays -1 must not be negative"}},
+		{"negative retention", network.Config{Environment: stage, FlowLogs: true, FlowLogRetentionDays: new(-1)}, []string{"FlowLogRetentionDays -1 is not a CloudWatch Logs retention (valid: [0 1 3 5"}},
+		{"retention not in the list", network.Config{Environment: stage, FlowLogs: true, FlowLogRetentionDays: new(2)}, []string{"FlowLogRetentionDays 2 is not a CloudWatch Logs retention"}},
+		{"bad component", network.Config{Environment: stage, Component: "Edge_1"}, []string{`Component: component "Edge_1" must be lowercase letters, digits and single hyphens`}},
+		{"component too long", network.Config{Environment: stage, Component: strings.Repeat("a", 21)}, []string{"over the limit of 20"}},
+		{"existing VPC from a reference is accepted, a bad literal is not", existing(network.Config{ExistingVPCID: "${data.aws_vpc.shared.id}", PrivateSubnetIDs: []string{"${data.aws_subnet.a.id}", "subnet-zz"}}),
+			[]string{`PrivateSubnetIDs[1] "subnet-zz" is not a subnet ID or a Terraform reference`}},
 		{"existing fields on a new VPC", network.Config{Environment: stage, PrivateSubnetIDs: []string{"subnet-00000003"}, ExistingEgress: network.EgressNAT},
 			[]string{"PrivateSubnetIDs is only for an existing VPC", "ExistingEgress is only for an existing VPC"}},
 		{"existing mixed with new-VPC fields", existing(network.Config{CIDR: "10.0.0.0/16", NAT: network.NATSingle, AZCount: 2, FlowLogs: true}),
@@ -449,7 +455,7 @@ func TestValidate(t *testing.T) {
 		{"existing endpoints without route tables", existing(network.Config{Endpoints: true}), []string{"Endpoints in an existing VPC needs ExistingPrivateRouteTableIDs"}},
 		{"existing bad route table", existing(network.Config{Endpoints: true, ExistingPrivateRouteTableIDs: []string{"rt-1"}}), []string{`ExistingPrivateRouteTableIDs[0] "rt-1" is not a route table ID`}},
 		{"existing bad egress", existing(network.Config{ExistingEgress: "internet"}), []string{`ExistingEgress "internet" is not an egress kind`}},
-		{"names that break a rule", network.Config{Environment: naming.MustEnvironment("stage", naming.Options{Project: "sg"}), Endpoints: true}, []string{`Environment "stage": security group name "sg-endpoints-stage" must not start with "sg-"`}},
+		{"names that break a rule", network.Config{Environment: naming.MustEnvironment("stage", naming.Options{Project: "sg"}), Endpoints: true}, []string{`Environment "stage", Component "": security group name "sg-endpoints-stage" must not start with "sg-"`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.desc, func(t *testing.T) { testutil.ErrorContains(t, tt.cfg.Validate(), tt.want...) })

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
@@ -266,4 +267,34 @@ func WarmUp(b *testing.B) {
 	b.Helper()
 	Synth(b, NewStack("WarmUp"))
 	b.ResetTimer()
+}
+
+// NewAppIn returns an app for tests that writes into outdir, as a real app would.
+func NewAppIn(outdir string) cdktf.App {
+	return cdktf.NewApp(&cdktf.AppConfig{StackTraces: jsii.Bool(false), Outdir: jsii.String(outdir)})
+}
+
+// SynthFails runs app.Synth, which must fail, and returns its error message. It fails
+// the test when the synthesis succeeds or writes any file into outdir.
+func SynthFails(t testing.TB, app cdktf.App, outdir string) (msg string) {
+	t.Helper()
+	defer func() {
+		r := recover()
+		if r == nil {
+			t.Fatal("app.Synth() succeeded")
+		}
+		msg = fmt.Sprint(r)
+		var written []string
+		_ = filepath.WalkDir(outdir, func(p string, d os.DirEntry, err error) error {
+			if err == nil && !d.IsDir() {
+				written = append(written, p)
+			}
+			return nil
+		})
+		if len(written) > 0 {
+			t.Errorf("the failed synthesis wrote %v", written)
+		}
+	}()
+	app.Synth()
+	return ""
 }

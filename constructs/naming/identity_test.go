@@ -1,0 +1,180 @@
+package naming_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/tapstack/infra/constructs/naming"
+)
+
+func TestIdentityNames(t *testing.T) {
+	stage := naming.MustEnvironment("stage", naming.Options{})
+	pinned := naming.MustEnvironment("pr4892", naming.Options{Timestamp: "123456"})
+	type names struct{ ALB, Role, Secret, LogGroup, Label, Prefix string }
+	build := func(env naming.Environment, component string) names {
+		t.Helper()
+		id, err := env.Identity(component)
+		if err != nil {
+			t.Fatal(err)
+		}
+		id = id.WithRegion("ca-central-1")
+		must := func(s string, err error) string {
+			t.Helper()
+			if err != nil {
+				t.Fatal(err)
+			}
+			return s
+		}
+		return names{
+			must(id.Resource(naming.LoadBalancer, "alb")), must(id.Resource(naming.IAMRole, "ecs-task-role")),
+			must(id.Path(naming.Secret, "db-credentials")), must(id.Around(naming.LogGroup, "/ecs/", "")),
+			id.Label("vpc"), id.Prefix(),
+		}
+	}
+	tests := []struct {
+		desc      string
+		env       naming.Environment
+		component string
+		want      names
+	}{
+		// Without a component, today's names; account-wide names carry the region.
+		{"default instance", stage, "", names{"lms-alb-stage", "lms-ecs-task-role-stage-ca-central-1", "lms/stage/db-credentials", "/ecs/lms-stage", "lms-vpc-stage", "lms-stage"}},
+		{"component", stage, "web", names{"lms-web-alb-stage", "lms-web-ecs-task-role-stage-ca-central-1", "lms/stage/web/db-credentials", "/ecs/lms-web-stage", "lms-web-vpc-stage", "lms-web-stage"}},
+		{"pinned PR", pinned, "worker", names{"lms-worker-alb-pr4892-123456", "lms-worker-ecs-task-role-pr4892-123456-ca-central-1", "lms/pr4892-123456/worker/db-credentials", "/ecs/lms-worker-pr4892-123456", "lms-worker-vpc-pr4892-123456", "lms-worker-pr4892-123456"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.desc, func(t *testing.T) {
+			if diff := cmp.Diff(tt.want, build(tt.env, tt.component)); diff != "" {
+				t.Errorf("names (-want +got):\n%s", diff)
+			}
+		})
+	}
+	// The Environment's own builders are the default instance's.
+	if got, _ := stage.Resource(naming.LoadBalancer, "alb"); got != "lms-alb-stage" {
+		t.Errorf("Environment.Resource = %q", got)
+	}
+	if _, err := stage.Resource(naming.IAMRole, "role"); err == nil || !strings.Contains(err.Error(), "Identity.WithRegion") {
+		t.Errorf("an account-wide name without a region: %v", err)
+	}
+}
+
+func TestValidateComponent(t *testing.T) {
+	for c, want := range map[string]string{
+		"": "", "web": "", "worker-2": "", "2nd": "", strings.Repeat("a", naming.MaxComponentLength): "",
+		"Web": "must be lowercase letters", "web_1": "must be lowercase", "-web": "must be lowercase", "web-": "must be lowercase",
+		"a--b": "must be lowercase", strings.Repeat("a", naming.MaxComponentLength+1): "over the limit of 20",
+	} {
+		checkErr(t, naming.ValidateComponent(c), want)
+		if _, err := naming.MustEnvironment("stage", naming.Options{}).Identity(c); (err == nil) != (want == "") {
+			t.Errorf("Identity(%q): %v", c, err)
+		}
+	}
+}
+
+// TestKeptStamp: a PR environment without a pin keeps its suffix in Terraform state;
+// names carry the reference in place of the suffix, with lengths computed for the
+// six digits the reference stands for, and the suffix kept whole when a name must be
+// shortened.
+func TestKeptStamp(t *testing.T) {
+	env := naming.MustEnvironment("pr4892", naming.Options{Clock: fixedClock(1_700_000_042)})
+	if !env.StampKept() || env.Timestamp() != "000042" {
+		t.Fatalf("StampKept %v, Timestamp %q", env.StampKept(), env.Timestamp())
+	}
+	pinned := naming.MustEnvironment("pr4892", naming.Options{Timestamp: "000042"})
+	if pinned.StampKept() || naming.MustEnvironment("stage", naming.Options{}).StampKept() {
+		t.Error("a pinned or non-PR environment keeps its stamp in state")
+	}
+	const ref = "${terraform_data.PRSuffix.output.suffix}"
+	id, _ := env.Identity("web")
+	id = id.WithRegion("eu-west-1").WithStampRef(ref)
+	alb, err := id.Resource(naming.LoadBalancer, "alb")
+	if err != nil || alb != "lms-web-alb-pr4892-"+ref {
+		t.Errorf("ALB = %q, %v", alb, err)
+	}
+	if id.ID() != "pr4892-"+ref || id.Label("vpc") != "lms-web-vpc-pr4892-"+ref {
+		t.Errorf("ID %q, Label %q", id.ID(), id.Label("vpc"))
+	}
+	// Without the reference, the names are the literal first-deploy names.
+	plain, _ := env.Identity("web")
+	if got, _ := plain.Resource(naming.LoadBalancer, "alb"); got != "lms-web-alb-pr4892-000042" {
+		t.Errorf("unbound ALB = %q", got)
+	}
+	// A name too long for its kind keeps the suffix whole: the hash covers the rest, so
+	// the short form is the same for every suffix, and the suffix tells incarnations
+	// apart. The long form would be lms-frontend-edge-alb-pr4892-XXXXXX (35 > 32).
+	long, _ := env.Identity("frontend-edge")
+	got, err := long.WithStampRef(ref).Resource(naming.LoadBalancer, "alb")
+	head := "lms-frontend-edge-a"
+	wantHash := hashOf("lms-frontend-edge-alb-pr4892-#")
+	if err != nil || got != head+"-"+ref+"-"+wantHash {
+		t.Errorf("shortened ALB = %q, %v; want %q", got, err, head+"-"+ref+"-"+wantHash)
+	}
+	literal, _ := long.Resource(naming.LoadBalancer, "alb")
+	if len(literal) != 32 || !strings.Contains(literal, "-000042-") {
+		t.Errorf("literal shortened ALB = %q (%d)", literal, len(literal))
+	}
+	// A reference on a pinned environment is ignored: its names stay literal.
+	p, _ := pinned.Identity("")
+	if got, _ := p.WithStampRef(ref).Resource(naming.LoadBalancer, "alb"); got != "lms-alb-pr4892-000042" {
+		t.Errorf("pinned ALB = %q", got)
+	}
+}
+
+func TestRegistry(t *testing.T) {
+	claim := func(k naming.Kind, name, stack, within, path, fix string) naming.Claim {
+		return naming.Claim{Kind: k, Name: name, Stack: stack, Within: within, Path: path, Fix: fix}
+	}
+	var r naming.Registry
+	r.Add(
+		claim(naming.LoadBalancer, "lms-alb-stage", "S", "", "S/Web/LoadBalancer", "lmsservice.Config.Component"),
+		claim(naming.LoadBalancer, "lms-alb-stage", "S", "", "S/Worker/LoadBalancer", "lmsservice.Config.Component"),
+		// The same regional name in another stack (another region, maybe): fine.
+		claim(naming.LoadBalancer, "lms-alb-stage", "T", "", "T/Web/LoadBalancer", "lmsservice.Config.Component"),
+		// IAM roles are account-wide and case-insensitive: across stacks too.
+		claim(naming.IAMRole, "Lms-Role", "S", "", "S/Web/Role", "lmsservice.Config.Component"),
+		claim(naming.IAMRole, "lms-role", "T", "", "T/Web/Role", "lmsservice.Config.Component"),
+		// Security groups are unique per VPC.
+		claim(naming.SecurityGroup, "lms-sg", "S", "vpc-1", "S/A/SG", "network.Config.Component"),
+		claim(naming.SecurityGroup, "lms-sg", "S", "vpc-2", "S/B/SG", "network.Config.Component"),
+		claim(naming.SecurityGroup, "lms-sg", "S", "vpc-1", "S/C/SG", "cache.Config.Component"),
+		claim(naming.ECSService, "svc", "S", "cluster-1", "S/A/Service", "lmsservice.Config.Component"),
+		claim(naming.ECSService, "svc", "S", "cluster-2", "S/B/Service", "lmsservice.Config.Component"),
+	)
+	want := `load balancer name "lms-alb-stage" is defined twice in stack S, by S/Web/LoadBalancer and by S/Worker/LoadBalancer: give one of them its own lmsservice.Config.Component
+IAM role name "Lms-Role" is defined twice in the account (every region), stacks S and T, by S/Web/Role and by T/Web/Role: give one of them its own lmsservice.Config.Component
+security group name "lms-sg" is defined twice in one VPC of stack S, by S/A/SG and by S/C/SG: change network.Config.Component of S/A or cache.Config.Component of S/C`
+	if err := r.Err(); err == nil || err.Error() != want {
+		t.Errorf("Err() =\n%v\nwant\n%s", err, want)
+	}
+	if r.Len() != 10 || len(r.Conflicts()) != 3 {
+		t.Errorf("Len %d, %d conflicts", r.Len(), len(r.Conflicts()))
+	}
+	var empty naming.Registry
+	if empty.Err() != nil {
+		t.Error("an empty registry reports conflicts")
+	}
+}
+
+func TestRegions(t *testing.T) {
+	for _, r := range []string{"ca-central-1", "us-east-1", "eu-north-1", "us-gov-west-1", "cn-north-1", "us-isob-east-1", "mx-central-1"} {
+		if err := naming.ValidateRegion(r); err != nil {
+			t.Errorf("%s: %v", r, err)
+		}
+	}
+	for r, want := range map[string]string{
+		"us-east-9":  `"us-east-9" is not a region of any AWS partition the provider knows`,
+		"eu-north-7": `(did you mean "eu-north-1"?)`,
+		"canada":     `"canada" is not a region`,
+		"":           `"" is not a region`,
+	} {
+		checkErr(t, naming.ValidateRegion(r), want)
+	}
+	if naming.Partition("us-gov-east-1") != "aws-us-gov" || naming.Partition("ca-central-1") != "aws" || naming.Partition("x") != "" {
+		t.Error("Partition")
+	}
+	if rs := naming.Regions(); len(rs) < 40 || rs[0] != "af-south-1" {
+		t.Errorf("Regions() = %v", rs)
+	}
+}
