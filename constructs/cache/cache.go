@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strconv"
 
+	"github.com/tapstack/infra/constructs/naming"
+
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/elasticacheserverlesscache"
@@ -22,12 +24,14 @@ type Cache struct {
 	constructs.Construct
 
 	cfg     Config
+	id      naming.Identity
 	names   names
 	cache   elasticacheserverlesscache.ElasticacheServerlessCache
 	sg      securitygroup.SecurityGroup
 	secret  secretsmanagersecret.SecretsmanagerSecret
 	version secretsmanagersecretversion.SecretsmanagerSecretVersion
-	ingress int
+	// allowed are the sources AllowFrom admitted, in order.
+	allowed []string
 
 	// Endpoint tokens, read once: every read is a jsii round trip.
 	address, port, url *string
@@ -35,24 +39,33 @@ type Cache struct {
 }
 
 // New defines a Cache in scope. It validates cfg first and panics with every problem
-// (the text Config.Validate returns) before defining any child.
+// (the text Config.Validate returns) before defining any child. Its physical names are
+// registered with the app, which refuses duplicates at synth (see docs/naming.md).
 //
 // Child IDs: "SecurityGroup", "ServerlessCache", with ConnectionSecret "ConnectionSecret" and
-// "ConnectionSecretVersion", and "AllowFrom<n>" for the n-th AllowFrom call.
+// "ConnectionSecretVersion", and "AllowFrom<n>" for the n-th source admitted by AllowFrom.
 func New(scope constructs.Construct, id string, cfg Config) *Cache {
 	tfx.MustBeValid("cache", id, cfg.Validate())
+	if cfg.Network.VPCID() == nil {
+		panic(fmt.Sprintf("cache.New(%q): Network has no VPC ID: pass the network from network.New (a plan from network.Config.Plan is for Validate only)", id))
+	}
 	c := &Cache{cfg: cfg.withDefaults()}
-	c.names, _ = c.cfg.names() // checked by Validate
 	constructs.NewConstruct_Override(c, scope, jsii.String(id))
+	c.id = tfx.Identity(c, c.cfg.Environment, c.cfg.Component)
+	c.names, _ = c.cfg.names(c.id) // checked by Validate; a cache has no account-wide name
+	if c.cfg.Description == "" {
+		c.cfg.Description = fmt.Sprintf("%s cache for %s", c.cfg.Engine, c.id.ID())
+	}
 	env := c.cfg.Environment
-	tags := tfx.Tags(env, c.cfg.Name)
+	tags := tfx.Tags(env, c.names.cache)
 
 	sgName := c.names.securityGroup
 	c.sg = securitygroup.NewSecurityGroup(c, jsii.String("SecurityGroup"), &securitygroup.SecurityGroupConfig{
 		Name:        jsii.String(sgName),
-		Description: jsii.String("ElastiCache Serverless " + c.cfg.Name + ": ingress only from allowed groups"),
+		Description: jsii.String("ElastiCache Serverless " + c.names.cache + ": ingress only from allowed groups"),
 		VpcId:       c.cfg.Network.VPCID(),
 		Tags:        tfx.Tags(env, sgName),
+		Lifecycle:   tfx.CreateBeforeDestroy(),
 	})
 
 	subnets := c.cfg.Network.PrivateSubnetIDs()
@@ -60,7 +73,7 @@ func New(scope constructs.Construct, id string, cfg Config) *Cache {
 		subnets = tfx.Strings(c.cfg.SubnetIDs)
 	}
 	props := &elasticacheserverlesscache.ElasticacheServerlessCacheConfig{
-		Name:               jsii.String(c.cfg.Name),
+		Name:               jsii.String(c.names.cache),
 		Engine:             jsii.String(string(c.cfg.Engine)),
 		MajorEngineVersion: jsii.String(c.cfg.MajorEngineVersion),
 		Description:        jsii.String(c.cfg.Description),
@@ -93,7 +106,25 @@ func New(scope constructs.Construct, id string, cfg Config) *Cache {
 	if c.cfg.ConnectionSecret {
 		c.defineSecret()
 	}
+	c.claim()
 	return c
+}
+
+// claim registers the physical names with the app (tfx.Claim).
+func (c *Cache) claim() {
+	const fix = "cache.Config.Component"
+	cacheFix := fix
+	if c.cfg.Name != "" {
+		cacheFix = "cache.Config.Name"
+	}
+	names := []tfx.Named{
+		{Kind: naming.ServerlessCache, Name: c.names.cache, Child: "ServerlessCache", Fix: cacheFix},
+		{Kind: naming.SecurityGroup, Name: c.names.securityGroup, Child: "SecurityGroup", Within: *c.cfg.Network.VPCID(), Fix: fix},
+	}
+	if c.secret != nil {
+		names = append(names, tfx.Named{Kind: naming.Secret, Name: c.names.secret, Child: "ConnectionSecret", Fix: fix})
+	}
+	tfx.Claim(c, names...)
 }
 
 func (c *Cache) usageLimits() *[]*elasticacheserverlesscache.ElasticacheServerlessCacheCacheUsageLimits {
@@ -121,7 +152,7 @@ func (c *Cache) defineSecret() {
 	name := c.names.secret
 	props := &secretsmanagersecret.SecretsmanagerSecretConfig{
 		Name:                 jsii.String(name),
-		Description:          jsii.String("Connection data of the " + c.cfg.Name + " cache"),
+		Description:          jsii.String("Connection data of the " + c.names.cache + " cache"),
 		RecoveryWindowInDays: jsii.Number(float64(env.Profile().SecretRecoveryDays)),
 		Tags:                 tfx.Tags(env, name),
 	}
@@ -143,26 +174,44 @@ func (c *Cache) connectionJSON() string {
 		c.cfg.Engine, *c.address, *c.port, *c.url)
 }
 
-// AllowFrom admits TCP 6379 from the security group sourceSecurityGroupID (a token),
-// and from nothing else. Each call adds one ingress rule, "AllowFrom<n>".
+// AllowFrom admits TCP Port (6379) from the security group sourceSecurityGroupID (an
+// ID or a token), and from nothing else. It is the one wiring point between a cache and
+// its clients, and it is idempotent: a source admitted before adds no second rule (a
+// service given this cache calls it for its tasks; calling it again for the same group
+// is harmless). Each new source adds one ingress rule, "AllowFrom<n>". It panics when
+// the source is nil or empty.
 func (c *Cache) AllowFrom(sourceSecurityGroupID *string) {
-	id := "AllowFrom" + strconv.Itoa(c.ingress)
-	c.ingress++
+	if sourceSecurityGroupID == nil || *sourceSecurityGroupID == "" {
+		panic(fmt.Sprintf("cache %s: AllowFrom needs a security group ID, got nil or empty", *c.Node().Path()))
+	}
+	source := tfx.Resolved(c, sourceSecurityGroupID)
+	for _, s := range c.allowed {
+		if s == source {
+			return
+		}
+	}
+	id := "AllowFrom" + strconv.Itoa(len(c.allowed))
+	c.allowed = append(c.allowed, source)
 	vpcsecuritygroupingressrule.NewVpcSecurityGroupIngressRule(c, jsii.String(id), &vpcsecuritygroupingressrule.VpcSecurityGroupIngressRuleConfig{
 		SecurityGroupId:           c.sg.Id(),
 		ReferencedSecurityGroupId: sourceSecurityGroupID,
 		IpProtocol:                jsii.String("tcp"),
 		FromPort:                  jsii.Number(Port),
 		ToPort:                    jsii.Number(Port),
-		Description:               jsii.String("Redis from an allowed security group"),
+		Description:               jsii.String(string(c.cfg.Engine) + " from an allowed security group"),
 	})
 }
+
+// ListenPort returns the port clients connect to (Port), for their egress rules.
+func (c *Cache) ListenPort() int { return Port }
 
 // Config returns the configuration with defaults applied.
 func (c *Cache) Config() Config { return c.cfg }
 
-// Name returns the cache name (a plain string, known at synth time).
-func (c *Cache) Name() *string { return jsii.String(c.cfg.Name) }
+// Name returns the cache name: a plain string known at synth, except in a PR
+// environment whose suffix lives in Terraform state (naming.Environment.StampKept),
+// where it holds a reference to that suffix (a token Terraform resolves).
+func (c *Cache) Name() *string { return jsii.String(c.names.cache) }
 
 // NameRef returns the cache name as a Terraform reference to the resource, for outputs
 // that should wait for the cache to exist.
@@ -191,14 +240,18 @@ func (c *Cache) ConnectionURL() *string { return c.url }
 // SecurityGroupID returns the cache's security group ID (token).
 func (c *Cache) SecurityGroupID() *string { return c.sg.Id() }
 
-// ConnectionSecretARN returns the connection secret's ARN, or nil without
-// ConnectionSecret.
-func (c *Cache) ConnectionSecretARN() *string {
+// ConnectionSecretARN returns the connection secret's ARN (token), and false when the
+// cache has no connection secret (Config.ConnectionSecret is false): check the second
+// result before using the first.
+func (c *Cache) ConnectionSecretARN() (*string, bool) {
 	if c.secret == nil {
-		return nil
+		return nil, false
 	}
-	return c.secret.Arn()
+	return c.secret.Arn(), true
 }
+
+// HasConnectionSecret reports whether the cache has a connection secret.
+func (c *Cache) HasConnectionSecret() bool { return c.secret != nil }
 
 // Resource returns the underlying aws_elasticache_serverless_cache.
 func (c *Cache) Resource() elasticacheserverlesscache.ElasticacheServerlessCache { return c.cache }

@@ -172,7 +172,7 @@ func TestSecurityGroupAdmitsOnlyAllowedGroups(t *testing.T) {
 		"ip_protocol":                  "tcp",
 		"from_port":                    6379.0,
 		"to_port":                      6379.0,
-		"description":                  "Redis from an allowed security group",
+		"description":                  "redis from an allowed security group",
 	}
 	if diff := cmp.Diff(want, rule); diff != "" {
 		t.Errorf("AllowFrom rule (-want +got):\n%s", diff)
@@ -199,7 +199,7 @@ func TestConnectionSecret(t *testing.T) {
 		t.Errorf("PR connection secret = %v", secret)
 	}
 	prod := variants.Synth(t, "valkey").Only(t, "aws_secretsmanager_secret")
-	if prod["name"] != "lms/prod/redis-connection" || prod["recovery_window_in_days"] != 30.0 || prod["kms_key_id"] != kmsKey {
+	if prod["name"] != "lms/prod/valkey-connection" || prod["recovery_window_in_days"] != 30.0 || prod["kms_key_id"] != kmsKey {
 		t.Errorf("prod connection secret = %v", prod)
 	}
 	variants.Synth(t, "default").Absent(t, "aws_secretsmanager_secret", "aws_secretsmanager_secret_version")
@@ -220,7 +220,7 @@ func TestAccessors(t *testing.T) {
 		"ReaderAddress":       testutil.ResolveString(c, c.ReaderAddress()),
 		"ConnectionURL":       testutil.ResolveString(c, c.ConnectionURL()),
 		"SecurityGroupID":     testutil.ResolveString(c, c.SecurityGroupID()),
-		"ConnectionSecretARN": testutil.ResolveString(c, c.ConnectionSecretARN()),
+		"ConnectionSecretARN": testutil.ResolveString(c, must(c.ConnectionSecretARN())),
 	}
 	want := map[string]string{
 		"Name":                "lms-redis-pr4892-123456",
@@ -241,8 +241,11 @@ func TestAccessors(t *testing.T) {
 		t.Error("escape hatches are nil")
 	}
 	variants.Synth(t, "default")
-	if d := built["default"]; d.ConnectionSecretARN() != nil || d.ConnectionSecret() != nil || d.ConnectionSecretVersion() != nil {
+	if d := built["default"]; d.HasConnectionSecret() || d.ConnectionSecret() != nil || d.ConnectionSecretVersion() != nil {
 		t.Error("cache without ConnectionSecret exposes one")
+	}
+	if arn, ok := built["default"].ConnectionSecretARN(); ok || arn != nil {
+		t.Errorf("ConnectionSecretARN() without a secret = %v, %v", arn, ok)
 	}
 }
 
@@ -286,13 +289,25 @@ func TestValidate(t *testing.T) {
 		{"bad snapshot time", base(cache.Config{DailySnapshotTime: "25:00"}), []string{`DailySnapshotTime "25:00" is not a UTC time`}},
 		{"bad retention", base(cache.Config{SnapshotRetentionDays: 36}), []string{"SnapshotRetentionDays 36 must be between 0 and 35"}},
 		{"names that break a rule", cache.Config{Environment: naming.MustEnvironment("stage", naming.Options{Project: "sg"}), Network: net},
-			[]string{`Environment "stage": security group name "sg-cache-stage" must not start with "sg-"`}},
+			[]string{`Environment "stage", Component "": security group name "sg-cache-stage" must not start with "sg-"`}},
+		{"bad component", base(cache.Config{Component: "Jobs"}), []string{`Component: component "Jobs" must be lowercase`}},
+		{"network without private subnets", cache.Config{Environment: stage, Network: network.Config{Environment: stage, ExistingVPCID: "vpc-0a1b2c3d", PublicSubnetIDs: []string{"subnet-00000001", "subnet-00000002"}}.Plan()},
+			[]string{"Network has no private subnets for the cache"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.desc, func(t *testing.T) { testutil.ErrorContains(t, tt.cfg.Validate(), tt.want...) })
 	}
 	if err := base(cache.Config{EnableUsageLimits: true, DataStorageMinGB: 20, DataStorageMaxGB: 20}).Validate(); err != nil {
 		t.Errorf("min == max rejected: %v", err)
+	}
+	// A key from another resource or stack is a reference: accepted as it is.
+	if err := base(cache.Config{KMSKeyARN: "${aws_kms_key.cache.arn}"}).Validate(); err != nil {
+		t.Errorf("KMS key reference rejected: %v", err)
+	}
+	// A plan of the network is enough to validate, before anything is defined.
+	plan := cache.Config{Environment: stage, Network: network.Config{Environment: stage}.Plan(), ConnectionSecret: true}
+	if err := plan.Validate(); err != nil {
+		t.Errorf("validation against a planned network: %v", err)
 	}
 }
 
@@ -339,6 +354,13 @@ func TestSecretJSONIsValidAfterSubstitution(t *testing.T) {
 }
 
 func TestTerraform(t *testing.T) { variants.CheckTerraform(t) }
+
+func must(arn *string, ok bool) *string {
+	if !ok {
+		panic("no connection secret")
+	}
+	return arn
+}
 
 // BenchmarkNew synthesizes a stack holding a network and a cache with its connection
 // secret (subtract the network package's BenchmarkNew for the cache alone).

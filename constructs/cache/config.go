@@ -2,8 +2,8 @@ package cache
 
 import (
 	"errors"
-	"fmt"
 	"regexp"
+	"slices"
 
 	"github.com/tapstack/infra/constructs/naming"
 	"github.com/tapstack/infra/constructs/network"
@@ -29,35 +29,78 @@ const (
 	DefaultECPU        = 5000 // ECPU/s, when EnableUsageLimits and ECPUPerSecondMax is 0
 )
 
-// Port is the port of the primary endpoint. Serverless caches serve reads on Port+1.
+// Port is the port of the primary endpoint, which AllowFrom opens. Serverless caches
+// serve reads on Port+1.
 const Port = 6379
 
 var majorVersions = map[Engine][]string{EngineRedis: {"7"}, EngineValkey: {"7", "8"}}
+
+// Connection is what a service needs from the cache it connects to. A *Cache is one;
+// Config.Plan gives one before anything is defined, so that a composition can be
+// validated without jsii (the token accessors of a plan return nil).
+type Connection interface {
+	// HasConnectionSecret and ListenPort are known before the cache is defined.
+	HasConnectionSecret() bool
+	ListenPort() int
+	// SecurityGroupID, Address, PortString and ConnectionSecretARN are tokens.
+	SecurityGroupID() *string
+	Address() *string
+	PortString() *string
+	ConnectionSecretARN() (*string, bool)
+	// AllowFrom admits a client security group (idempotent per group).
+	AllowFrom(sourceSecurityGroupID *string)
+}
+
+// Plan returns the Connection a Cache built from c will offer, for validating a
+// service before anything is defined. Its token accessors return nil and its AllowFrom
+// panics: pass a *Cache to a construct's New.
+func (c Config) Plan() Connection { return planned{c} }
+
+type planned struct{ cfg Config }
+
+func (p planned) HasConnectionSecret() bool            { return p.cfg.ConnectionSecret }
+func (p planned) ListenPort() int                      { return Port }
+func (p planned) SecurityGroupID() *string             { return nil }
+func (p planned) Address() *string                     { return nil }
+func (p planned) PortString() *string                  { return nil }
+func (p planned) ConnectionSecretARN() (*string, bool) { return nil, p.cfg.ConnectionSecret }
+func (p planned) AllowFrom(*string) {
+	panic("cache: AllowFrom on a plan (cache.Config.Plan): pass the cache from cache.New")
+}
 
 // Config configures a Cache.
 type Config struct {
 	// Environment names and tags every resource. Required.
 	Environment naming.Environment
+	// Component is the instance name that tells this cache apart from another one of the
+	// same environment in the stack ("sessions", "jobs"): lowercase letters, digits and
+	// single hyphens, at most naming.MaxComponentLength. It goes into every physical name
+	// ("lms-jobs-redis-stage", "lms/stage/jobs/redis-connection"). Default: "", today's
+	// names. Changing it renames, so replaces, the cache and its secret.
+	Component string
 	// Network places the cache: its VPC gets the cache's security group and, unless
-	// SubnetIDs is set, its private subnets hold the cache. Required.
-	Network *network.Network
+	// SubnetIDs is set, its private subnets hold the cache. Required: a *network.Network
+	// (network.Config.Plan() is enough for Validate).
+	Network network.Placement
 	// SubnetIDs overrides the subnets (tokens allowed). Default: the Network's private
 	// subnets. When set, it must not be empty.
 	SubnetIDs []string
 
 	// Name of the cache: lowercase letters, digits and single hyphens, starting with a
-	// letter, at most 40 characters. Default: "lms-redis-<env>" (shortened with a stable
-	// hash when longer than 40).
+	// letter, at most 40 characters. Default: "<project>-[<component>-]<engine>-<env>"
+	// ("lms-redis-stage", "lms-valkey-stage"; shortened with a stable hash when longer
+	// than 40).
 	Name string
 	// Engine: EngineRedis or EngineValkey. Default: EngineRedis.
 	Engine Engine
 	// MajorEngineVersion: "7" for redis; "7" or "8" for valkey. Default: "7".
 	MajorEngineVersion string
-	// Description of the cache. Default: "<engine> cache for <env>".
+	// Description of the cache. Default: "<engine> cache for <env>" (with the suffix
+	// reference in a PR environment whose suffix lives in state).
 	Description string
 	// KMSKeyARN encrypts the cache (and the connection secret) with a customer managed
-	// key. Default: "" (AWS managed keys). Must be a full key ARN, not a key ID: the
-	// provider reports a key ID as a perpetual diff.
+	// key. Default: "" (AWS managed keys). Must be a full key ARN, not a key ID (the
+	// provider reports a key ID as a perpetual diff), or a Terraform reference to one.
 	KMSKeyARN string
 	// DailySnapshotTime is the UTC time ("HH:MM") of the daily snapshot. Default: "",
 	// chosen by AWS.
@@ -83,9 +126,10 @@ type Config struct {
 	// none.
 	ECPUPerSecondMin int
 
-	// ConnectionSecret adds a Secrets Manager secret "lms/<env>/redis-connection" whose
-	// value is JSON with host, port, tls and url, all Terraform references to the cache
-	// endpoint. Its recovery window follows the environment profile (0 days for PR
+	// ConnectionSecret adds a Secrets Manager secret
+	// "<project>/<env>/[<component>/]<engine>-connection" ("lms/stage/redis-connection")
+	// whose value is JSON with host, port, tls and url, all Terraform references to the
+	// cache endpoint. Its recovery window follows the environment profile (0 days for PR
 	// environments). Default: false.
 	ConnectionSecret bool
 }
@@ -96,13 +140,6 @@ func (c Config) withDefaults() Config {
 	}
 	if c.MajorEngineVersion == "" {
 		c.MajorEngineVersion = "7"
-	}
-	if c.Name == "" && !c.Environment.IsZero() {
-		n, _ := c.names() // checked in Validate
-		c.Name = n.cache
-	}
-	if c.Description == "" && !c.Environment.IsZero() {
-		c.Description = fmt.Sprintf("%s cache for %s", c.Engine, c.Environment.ID())
 	}
 	if c.EnableUsageLimits {
 		if c.DataStorageMaxGB == 0 {
@@ -120,34 +157,38 @@ var (
 )
 
 // Validate returns every problem of c at once, each naming the field and the bad value.
+// It needs no jsii: with Network set to network.Config.Plan() it checks a cache before
+// anything is defined.
 func (c Config) Validate() error {
-	raw := c
 	c = c.withDefaults()
 	var problems tfx.Problems
 	add := problems.Addf
-	if problems.RequireEnvironment(c.Environment) {
-		if _, err := raw.names(); err != nil {
-			add("Environment %q: %v", c.Environment, err)
+	envSet := problems.RequireEnvironment(c.Environment)
+	if id, ok := problems.Identity(c.Environment, c.Component, envSet); ok {
+		if _, err := c.names(id); err != nil {
+			add("Environment %q, Component %q: %v", c.Environment, c.Component, err)
 		}
 	}
 	if c.Network == nil {
 		add("Network is required (the cache needs a VPC and subnets)")
+	} else if l := c.Network.Layout(); c.SubnetIDs == nil && l.PrivateSubnets == 0 {
+		add("Network has no private subnets for the cache: give it some, or set SubnetIDs")
 	}
 	if c.SubnetIDs != nil && len(c.SubnetIDs) == 0 {
 		add("SubnetIDs is empty; leave it nil to use the Network's private subnets")
 	}
-	if raw.Name != "" {
-		if err := naming.Check(naming.ServerlessCache, raw.Name); err != nil {
+	if c.Name != "" {
+		if err := naming.Check(naming.ServerlessCache, c.Name); err != nil {
 			add("Name: %v", err)
 		}
 	}
 	versions, ok := majorVersions[c.Engine]
 	if !ok {
 		add("Engine %q is not supported (want %q or %q)", c.Engine, EngineRedis, EngineValkey)
-	} else if !contains(versions, c.MajorEngineVersion) {
+	} else if !slices.Contains(versions, c.MajorEngineVersion) {
 		add("MajorEngineVersion %q is not available for engine %q (want one of %q)", c.MajorEngineVersion, c.Engine, versions)
 	}
-	if c.KMSKeyARN != "" && !tfx.IsKMSKeyARN(c.KMSKeyARN) {
+	if c.KMSKeyARN != "" && !tfx.IsToken(c.KMSKeyARN) && !tfx.IsKMSKeyARN(c.KMSKeyARN) {
 		add("KMSKeyARN %q is not a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)", c.KMSKeyARN)
 	}
 	if c.DailySnapshotTime != "" && !snapshotTime.MatchString(c.DailySnapshotTime) {
@@ -193,25 +234,16 @@ type names struct {
 	cache, securityGroup, secret string
 }
 
-// names derives the physical names; an explicit Name is checked separately.
-func (c Config) names() (names, error) {
-	env := c.Environment
+// names derives the physical names from the instance's identity (the engine words
+// follow Engine); an explicit Name is used as it is and checked separately.
+func (c Config) names(id naming.Identity) (names, error) {
 	var n names
 	var errs [3]error
 	n.cache = c.Name
 	if n.cache == "" {
-		n.cache, errs[0] = env.Resource(naming.ServerlessCache, "redis")
+		n.cache, errs[0] = id.Resource(naming.ServerlessCache, string(c.Engine))
 	}
-	n.securityGroup, errs[1] = env.Resource(naming.SecurityGroup, "cache")
-	n.secret, errs[2] = env.Path(naming.Secret, "redis-connection")
+	n.securityGroup, errs[1] = id.Resource(naming.SecurityGroup, "cache")
+	n.secret, errs[2] = id.Path(naming.Secret, string(c.Engine)+"-connection")
 	return n, errors.Join(errs[:]...)
-}
-
-func contains(xs []string, x string) bool {
-	for _, y := range xs {
-		if x == y {
-			return true
-		}
-	}
-	return false
 }

@@ -160,3 +160,23 @@ func SortedKeys[V any](m map[string]V) []string {
 	sort.Strings(out)
 	return out
 }
+
+// Resolved returns s as it will appear in the synthesized JSON of scope's stack (a
+// token becomes its Terraform expression, "${aws_security_group.A.id}"): each read of
+// a resource attribute is a new token, so tokens compare equal only once resolved.
+func Resolved(scope constructs.IConstruct, s *string) string {
+	if s == nil || !IsToken(*s) {
+		if s == nil {
+			return ""
+		}
+		return *s
+	}
+	v := cdktf.Tokenization_Resolve(s, &cdktf.ResolveOptions{
+		Resolver: cdktf.NewDefaultTokenResolver(cdktf.NewStringConcat()),
+		Scope:    scope,
+	})
+	if str, ok := v.(string); ok {
+		return str
+	}
+	return *s
+}
