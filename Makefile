@@ -20,7 +20,7 @@ SCAN_ENVS := stage prod pr4892
 COVERAGE_MIN := 90
 COVERAGE_PKGS := constructs/|examples/tapstack$$
 
-.PHONY: synth test tools golden fmt-check vet lint go-test scan apicheck bench perf-check perf-typescript
+.PHONY: synth test tools golden fmt-check vet lint go-test state-test scan apicheck bench perf-check perf-typescript
 
 ## synth: synthesize the example TapStack into cdktf.out/ (or $CDKTF_OUTDIR)
 synth:
@@ -28,9 +28,10 @@ synth:
 
 ## test: every check CI runs: gofmt, go vet, golangci-lint, go test with the coverage
 ## gate (including terraform validate and a mock-provider terraform test of every
-## variant), the KICS scan of the synthesized stacks, the API check against the latest
-## tag, and the performance check against the floor
-test: fmt-check vet lint go-test scan apicheck perf-check
+## variant), the S3 state check (real Terraform against an S3 API on loopback), the KICS
+## scan of the synthesized stacks, the API check against the latest tag, and the
+## performance check against the floor
+test: fmt-check vet lint go-test state-test scan apicheck perf-check
 
 ## tools: pinned Go tools into ./bin (skipped when already present)
 tools: $(GOLANGCI_LINT) $(KICS) $(APIDIFF)
@@ -82,6 +83,12 @@ bench:
 perf-typescript:
 	cd perf/typescript && npm install --no-audit --no-fund
 
+## state-test: the TapStack's synthesized S3 backend with the real Terraform CLI against
+## an in-memory S3 API on 127.0.0.1 (state key, lock file, lock error, two working
+## directories); a module of its own, internal/s3state, which go test ./... skips
+state-test:
+	cd internal/s3state && TAPSTACK_REQUIRE_TERRAFORM=1 go test -count=1 -timeout 20m ./...
+
 ## golden: regenerate testdata/*.golden.json (read the diff: it is a Terraform diff)
 golden:
 	UPDATE_GOLDEN=1 go test -count=1 ./...
@@ -93,10 +100,12 @@ fmt-check:
 vet:
 	go vet ./...
 	cd examples/consumer && go vet ./...
+	cd internal/s3state && go vet ./...
 
 lint: $(GOLANGCI_LINT)
 	$(GOLANGCI_LINT) run ./...
 	cd examples/consumer && $(GOLANGCI_LINT) run ./...
+	cd internal/s3state && $(GOLANGCI_LINT) run ./...
 
 go-test:
 	TAPSTACK_REQUIRE_TERRAFORM=1 go test -count=1 -timeout 20m -cover ./... | tee $(BIN)/go-test.log
