@@ -56,7 +56,7 @@ var engines = []engine{
 // TestS3State proves the TapStack's synthesized S3 backend block with a real CLI and a
 // real S3 API (gofakes3 on loopback): state at <env>/<stack>.tfstate, a lock file that
 // keeps a second apply out while a first one runs, and one state for every working
-// directory.
+// directory; then a stale lock left by a killed run, cleared with force-unlock.
 func TestS3State(t *testing.T) {
 	for _, e := range engines {
 		t.Run(e.name, func(t *testing.T) {
@@ -226,7 +226,7 @@ func testS3State(t *testing.T, bin string, backend map[string]any, requiredVersi
 	// A second apply in a, held inside terraform_data.hold, holds the lock.
 	hold := t.TempDir()
 	held := a.start(t, holdTimeout, "apply", "-auto-approve", "-input=false", "-no-color", "-var=run=v2", "-var=hold="+hold)
-	t.Cleanup(func() { release(t, hold); held.wait(t) }) // on an early failure too
+	t.Cleanup(func() { release(t, hold); _, _ = held.wait(t) }) // on an early failure too
 	waitFor(t, filepath.Join(hold, "started"), held)
 	wantKeys(t, srv, stateKey, lockKey)
 	lockBefore := object(t, srv, lockKey)
@@ -283,6 +283,40 @@ func testS3State(t *testing.T, bin string, backend map[string]any, requiredVersi
 			t.Errorf("terraform state list in %s = %v, want [terraform_data.run]", w.name, got)
 		}
 	}
+	if t.Failed() {
+		return
+	}
+
+	// A run killed while it holds the lock leaves a stale lock file: every later run
+	// fails with the lock error until force-unlock with the lock's ID removes it (the
+	// runbook's procedure).
+	hold = t.TempDir()
+	killed := a.start(t, holdTimeout, "apply", "-auto-approve", "-input=false", "-no-color", "-var=run=v4", "-var=hold="+hold)
+	t.Cleanup(func() { release(t, hold); _, _ = killed.wait(t) })
+	waitFor(t, filepath.Join(hold, "started"), killed)
+	stale := object(t, srv, lockKey)
+	killed.kill()
+	release(t, hold) // the orphaned provisioner's shell
+	if out, err := killed.wait(t); err == nil {
+		t.Fatalf("the killed apply in a succeeded:\n%s", out)
+	}
+	wantKeys(t, srv, stateKey, lockKey)
+	if !bytes.Equal(object(t, srv, stateKey), v3.raw) {
+		t.Fatalf("s3://%s/%s changed by the killed apply", bucket, stateKey)
+	}
+	if err := json.Unmarshal(stale, &lock); err != nil {
+		t.Fatalf("s3://%s/%s: %v\n%s", bucket, lockKey, err, stale)
+	}
+	if out, err := b.run(t, commandTimeout, "apply", "-auto-approve", "-input=false", "-no-color", "-lock-timeout=0s", "-var=run=v5"); err == nil || !strings.Contains(out, lockError) || !strings.Contains(out, lock.ID) {
+		t.Fatalf("apply in b with a stale lock: want %q naming lock %s, got %v\n%s", lockError, lock.ID, err, out)
+	}
+	b.must(t, "force-unlock", "-force", "-no-color", lock.ID)
+	wantKeys(t, srv, stateKey)
+	b.must(t, "apply", "-auto-approve", "-input=false", "-no-color", "-lock-timeout=0s", "-var=run=v5")
+	if v5 := stored(t, srv); v5.Outputs.Run.Value != "v5" {
+		t.Fatalf("after force-unlock and apply in b: output run %q, want \"v5\"", v5.Outputs.Run.Value)
+	}
+	wantKeys(t, srv, stateKey)
 }
 
 // workdir is one Terraform working directory holding the root module.
@@ -349,18 +383,20 @@ func (w *workdir) must(t *testing.T, args ...string) string {
 
 // background is a command running on its own.
 type background struct {
-	done   chan struct{}
-	out    string
-	err    error
-	waited bool
+	done chan struct{}
+	kill context.CancelFunc // SIGKILL, as when a CI runner dies
+	out  string
+	err  error
 }
 
 func (w *workdir) start(t *testing.T, timeout time.Duration, args ...string) *background {
 	t.Helper()
-	bg := &background{done: make(chan struct{})}
+	ctx, kill := context.WithCancel(context.Background())
+	bg := &background{done: make(chan struct{}), kill: kill}
 	go func() {
 		defer close(bg.done)
-		bg.out, bg.err = run(t, timeout, w.dir, w.env, w.bin, args...)
+		defer kill()
+		bg.out, bg.err = runContext(ctx, t, timeout, w.dir, w.env, w.bin, args...)
 	}()
 	return bg
 }
@@ -403,7 +439,13 @@ func release(t *testing.T, hold string) {
 // run runs bin with args in dir under a timeout; env nil means the test's environment.
 func run(t *testing.T, timeout time.Duration, dir string, env []string, bin string, args ...string) (string, error) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	return runContext(context.Background(), t, timeout, dir, env, bin, args...)
+}
+
+// runContext is run that also ends (SIGKILL) when parent is canceled.
+func runContext(parent context.Context, t *testing.T, timeout time.Duration, dir string, env []string, bin string, args ...string) (string, error) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(parent, timeout)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, bin, args...)
 	cmd.Dir, cmd.Env = dir, env
@@ -412,7 +454,7 @@ func run(t *testing.T, timeout time.Duration, dir string, env []string, bin stri
 	cmd.Stdout, cmd.Stderr = &out, &out
 	start := time.Now()
 	err := cmd.Run()
-	if ctx.Err() != nil {
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
 		err = fmt.Errorf("timed out after %s: %w", timeout, errors.Join(err, ctx.Err()))
 	}
 	t.Logf("%s %s (%s): %.1fs", filepath.Base(bin), strings.Join(args, " "), filepath.Base(dir), time.Since(start).Seconds())

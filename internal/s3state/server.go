@@ -93,7 +93,7 @@ func (s *Server) Object(bucket, key string) (content []byte, found bool, err err
 	if err != nil {
 		return nil, false, fmt.Errorf("get s3://%s/%s: %w", bucket, key, err)
 	}
-	defer obj.Contents.Close()
+	defer func() { _ = obj.Contents.Close() }()
 	content, err = io.ReadAll(obj.Contents)
 	if err != nil {
 		return nil, false, fmt.Errorf("read s3://%s/%s: %w", bucket, key, err)
