@@ -3,7 +3,6 @@ package lmsservice
 import (
 	"errors"
 	"regexp"
-	"sort"
 	"strings"
 
 	"github.com/tapstack/infra/constructs/cache"
@@ -12,19 +11,36 @@ import (
 	"github.com/tapstack/infra/internal/tfx"
 )
 
-// Defaults.
+// Defaults, named after the Config fields they default.
 const (
-	DefaultCPU            = 256
-	DefaultMemory         = 512
-	DefaultContainerPort  = 80
-	DefaultDesiredCount   = 2
-	DefaultHealthPath     = "/"
-	DefaultGracePeriod    = 60
-	DefaultDeregistration = 30
-	DefaultDBUsername     = "lmsadmin"
-	DefaultSSLPolicy      = "ELBSecurityPolicy-TLS13-1-2-2021-06"
-	DefaultCPUTarget      = 60
-	ContainerName         = "app"
+	DefaultCPU                           = 256
+	DefaultMemory                        = 512
+	DefaultContainerPort                 = 80
+	DefaultDesiredCount                  = 2
+	DefaultHealthCheckPath               = "/"
+	DefaultHealthCheckGracePeriodSeconds = 60
+	DefaultMinHealthyPercent             = 100
+	DefaultMaxPercent                    = 200
+	DefaultDeregistrationDelaySeconds    = 30
+	DefaultDBUsername                    = "lmsadmin"
+	DefaultSSLPolicy                     = "ELBSecurityPolicy-TLS13-1-2-2021-06"
+	DefaultAutoscalingCPUPercent         = 60
+)
+
+// ContainerName is the name of the task's one container.
+const ContainerName = "app"
+
+// Fixed settings of the target group's health check and the container's.
+const (
+	healthCheckIntervalSeconds = 30
+	healthCheckTimeoutSeconds  = 5
+	healthyThreshold           = 2
+	unhealthyThreshold         = 3
+	containerHealthRetries     = 3
+	containerStartPeriod       = 60
+	scaleInCooldownSeconds     = 300
+	scaleOutCooldownSeconds    = 60
+	dbPasswordLength           = 32
 )
 
 // SecretRef names a Secrets Manager secret to inject, and optionally one JSON key of it.
@@ -39,16 +55,26 @@ type SecretRef struct {
 type Config struct {
 	// Environment names, tags and profiles every resource. Required.
 	Environment naming.Environment
-	// Network holds the service: the ALB goes to its public subnets, the tasks to its
-	// private subnets (public ones with AssignPublicIP). Required.
-	Network *network.Network
-	// Cache, when set, is opened to the tasks (TCP 6379 from the task security group) and
-	// reaches the container as REDIS_HOST and REDIS_PORT (Terraform references to the
-	// endpoint) and, when the cache has a connection secret, REDIS_URL injected from it.
-	// Default: no cache.
-	Cache *cache.Cache
-	// ExistingClusterARN runs the service in an existing ECS cluster. Default: "", a new
-	// cluster "lms-cluster-<env>" with Container Insights on.
+	// Component is the instance name that tells this service apart from another one of
+	// the same environment in the stack ("web", "worker"): lowercase letters, digits and
+	// single hyphens, at most naming.MaxComponentLength. It goes into every physical name
+	// ("lms-web-alb-stage", "lms/stage/web/db-credentials", "/ecs/lms-web-stage").
+	// Default: "", today's names. Changing it renames, so replaces, the named resources
+	// (see docs/lifecycle.md).
+	Component string
+	// Network holds the service: the ALB goes to its public subnets (at least two, in
+	// two zones), the tasks to its private subnets (public ones with AssignPublicIP).
+	// Required: a *network.Network (network.Config.Plan() is enough for Validate).
+	Network network.Placement
+	// Cache, when set, is opened to the tasks (its port, from the task security group,
+	// through Cache.AllowFrom) and reaches the container as REDIS_HOST and REDIS_PORT
+	// (Terraform references to the endpoint) and, when the cache has a connection
+	// secret, REDIS_URL injected from it. Default: no cache. A *cache.Cache
+	// (cache.Config.Plan() is enough for Validate).
+	Cache cache.Connection
+	// ExistingClusterARN runs the service in an existing ECS cluster (a literal ARN: the
+	// cluster name is read from it at synth). Default: "", a new cluster
+	// "<project>-[<component>-]cluster-<env>" with Container Insights on.
 	ExistingClusterARN string
 
 	// Image of the container. Required.
@@ -75,10 +101,12 @@ type Config struct {
 
 	// DesiredCount of tasks, at least 1. Default: 2.
 	DesiredCount int
-	// HealthCheckGracePeriodSeconds before failing ALB health checks count. Default: 60.
-	HealthCheckGracePeriodSeconds int
-	// MinHealthyPercent during deployments, 0 to 100. Default: 100.
-	MinHealthyPercent int
+	// HealthCheckGracePeriodSeconds before failing ALB health checks count, 0 or more;
+	// 0 counts them from the start. Default (nil): 60. Set it with new(seconds).
+	HealthCheckGracePeriodSeconds *int
+	// MinHealthyPercent during deployments, 0 to 100; 0 lets a deployment stop every
+	// old task first. Default (nil): 100. Set it with new(percent).
+	MinHealthyPercent *int
 	// MaxPercent during deployments, 100 to 200. Default: 200.
 	MaxPercent int
 	// AssignPublicIP runs the tasks in the public subnets with public IPs, so they can
@@ -88,8 +116,9 @@ type Config struct {
 
 	// HealthCheckPath of the target group. Default: "/".
 	HealthCheckPath string
-	// DeregistrationDelaySeconds of the target group, 0 to 3600. Default: 30.
-	DeregistrationDelaySeconds int
+	// DeregistrationDelaySeconds of the target group, 0 to 3600; 0 drops connections
+	// at once. Default (nil): 30. Set it with new(seconds).
+	DeregistrationDelaySeconds *int
 	// CertificateARN of an ACM certificate adds an HTTPS listener and turns the HTTP
 	// listener into a redirect to HTTPS. Default: "" (HTTP only).
 	CertificateARN string
@@ -113,9 +142,11 @@ type Config struct {
 	// access logs.
 	AccessLogsBucket string
 
-	// LogRetentionDays of the log group "/ecs/lms-<env>". Default: the environment
-	// profile (3 for PR environments, 365 for prod, 30 otherwise).
-	LogRetentionDays int
+	// LogRetentionDays of the log group "/ecs/<project>-[<component>-]<env>", one of the
+	// values CloudWatch Logs accepts; 0 keeps the logs forever. Default (nil): the
+	// environment profile (3 for PR environments, 365 for prod, 30 otherwise). Set it
+	// with new(days).
+	LogRetentionDays *int
 	// DBUsername stored in the DB credentials secret. Default: "lmsadmin".
 	DBUsername string
 }
@@ -126,20 +157,25 @@ func (c Config) withDefaults() Config {
 			*v = d
 		}
 	}
+	unset := func(v **int, d int) {
+		if *v == nil {
+			*v = new(d)
+		}
+	}
 	def(&c.CPU, DefaultCPU)
 	def(&c.Memory, DefaultMemory)
 	def(&c.ContainerPort, DefaultContainerPort)
 	def(&c.DesiredCount, DefaultDesiredCount)
-	def(&c.HealthCheckGracePeriodSeconds, DefaultGracePeriod)
-	def(&c.MinHealthyPercent, 100)
-	def(&c.MaxPercent, 200)
-	def(&c.DeregistrationDelaySeconds, DefaultDeregistration)
+	def(&c.MaxPercent, DefaultMaxPercent)
+	unset(&c.HealthCheckGracePeriodSeconds, DefaultHealthCheckGracePeriodSeconds)
+	unset(&c.MinHealthyPercent, DefaultMinHealthyPercent)
+	unset(&c.DeregistrationDelaySeconds, DefaultDeregistrationDelaySeconds)
 	if c.AutoscalingMaxCount > 0 {
 		def(&c.AutoscalingMinCount, c.DesiredCount)
-		def(&c.AutoscalingCPUPercent, DefaultCPUTarget)
+		def(&c.AutoscalingCPUPercent, DefaultAutoscalingCPUPercent)
 	}
 	if c.HealthCheckPath == "" {
-		c.HealthCheckPath = DefaultHealthPath
+		c.HealthCheckPath = DefaultHealthCheckPath
 	}
 	if c.SSLPolicy == "" {
 		c.SSLPolicy = DefaultSSLPolicy
@@ -147,20 +183,16 @@ func (c Config) withDefaults() Config {
 	if c.DBUsername == "" {
 		c.DBUsername = DefaultDBUsername
 	}
-	if c.LogRetentionDays == 0 && !c.Environment.IsZero() {
-		c.LogRetentionDays = c.Environment.Profile().LogRetentionDays
+	if c.LogRetentionDays == nil && !c.Environment.IsZero() {
+		c.LogRetentionDays = new(c.Environment.Profile().LogRetentionDays)
 	}
 	return c
 }
 
 var (
-	acmARN       = regexp.MustCompile(`^arn:aws[a-z-]*:acm:[a-z0-9-]+:[0-9]{12}:certificate/[A-Za-z0-9-]+$`)
-	secretARN    = regexp.MustCompile(`^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[A-Za-z0-9/_+=.@-]+$`)
-	clusterARN   = regexp.MustCompile(`^arn:aws[a-z-]*:ecs:[a-z0-9-]+:[0-9]{12}:cluster/([A-Za-z0-9_-]{1,255})$`)
-	envName      = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
-	healthPath   = regexp.MustCompile(`^/[\x21-\x7e]*$`)
-	sslPolicy    = regexp.MustCompile(`^ELBSecurityPolicy-[A-Za-z0-9-]+$`)
-	validRetains = []int{1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653}
+	envName    = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+	healthPath = regexp.MustCompile(`^/[\x21-\x7e]*$`)
+	sslPolicy  = regexp.MustCompile(`^ELBSecurityPolicy-[A-Za-z0-9-]+$`)
 )
 
 // Reserved container variables, set by the construct.
@@ -169,9 +201,6 @@ var (
 	cacheVariables = []string{"REDIS_HOST", "REDIS_PORT", "REDIS_URL"}
 )
 
-// isToken reports whether s holds a cdktf token, whose value is only known to Terraform.
-func isToken(s string) bool { return strings.Contains(s, "${") }
-
 // Validate returns every problem of c at once, each naming the field and the bad value,
 // including the egress check: tasks that could not reach ECR, CloudWatch Logs and
 // Secrets Manager are refused here, not at deploy time.
@@ -179,9 +208,10 @@ func (c Config) Validate() error {
 	c = c.withDefaults()
 	var problems tfx.Problems
 	add := problems.Addf
-	if problems.RequireEnvironment(c.Environment) {
-		if _, err := c.names(); err != nil {
-			add("Environment %q: %v", c.Environment, err)
+	envSet := problems.RequireEnvironment(c.Environment)
+	if id, ok := problems.Identity(c.Environment, c.Component, envSet); ok {
+		if _, err := c.names(id); err != nil {
+			add("Environment %q, Component %q: %v", c.Environment, c.Component, err)
 		}
 	}
 	if c.Network == nil {
@@ -201,44 +231,45 @@ func (c Config) Validate() error {
 	if c.DesiredCount < 1 {
 		add("DesiredCount %d must be at least 1", c.DesiredCount)
 	}
-	if c.HealthCheckGracePeriodSeconds < 0 {
-		add("HealthCheckGracePeriodSeconds %d must not be negative", c.HealthCheckGracePeriodSeconds)
+	if *c.HealthCheckGracePeriodSeconds < 0 {
+		add("HealthCheckGracePeriodSeconds %d must not be negative", *c.HealthCheckGracePeriodSeconds)
 	}
-	if c.MinHealthyPercent < 0 || c.MinHealthyPercent > 100 {
-		add("MinHealthyPercent %d is out of range 0-100", c.MinHealthyPercent)
+	if p := *c.MinHealthyPercent; p < 0 || p > 100 {
+		add("MinHealthyPercent %d is out of range 0-100", p)
 	}
 	if c.MaxPercent < 100 || c.MaxPercent > 200 {
 		add("MaxPercent %d is out of range 100-200", c.MaxPercent)
 	}
-	if c.DeregistrationDelaySeconds < 0 || c.DeregistrationDelaySeconds > 3600 {
-		add("DeregistrationDelaySeconds %d is out of range 0-3600", c.DeregistrationDelaySeconds)
+	if d := *c.DeregistrationDelaySeconds; d < 0 || d > 3600 {
+		add("DeregistrationDelaySeconds %d is out of range 0-3600", d)
 	}
 	if !healthPath.MatchString(c.HealthCheckPath) || len(c.HealthCheckPath) > 1024 {
 		add("HealthCheckPath %q must start with '/' and hold no spaces", c.HealthCheckPath)
 	}
-	if c.CertificateARN != "" && !isToken(c.CertificateARN) && !acmARN.MatchString(c.CertificateARN) {
-		add("CertificateARN %q is not an ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/<id>)", c.CertificateARN)
+	literal := func(field, v string, valid func(string) bool, what string) {
+		if v != "" && !tfx.IsToken(v) && !valid(v) {
+			add("%s %q is not %s", field, v, what)
+		}
 	}
+	literal("CertificateARN", c.CertificateARN, tfx.IsCertificateARN, "an ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/<id>)")
+	literal("KMSKeyARN", c.KMSKeyARN, tfx.IsKMSKeyARN, "a KMS key ARN")
+	literal("LogKMSKeyARN", c.LogKMSKeyARN, tfx.IsKMSKeyARN, "a KMS key ARN")
+	literal("AccessLogsBucket", c.AccessLogsBucket, tfx.IsBucketName, "an S3 bucket name")
 	if !sslPolicy.MatchString(c.SSLPolicy) {
 		add("SSLPolicy %q is not an ELB security policy name", c.SSLPolicy)
 	}
-	if c.KMSKeyARN != "" && !isToken(c.KMSKeyARN) && !tfx.IsKMSKeyARN(c.KMSKeyARN) {
-		add("KMSKeyARN %q is not a KMS key ARN", c.KMSKeyARN)
+	if arn := c.ExistingClusterARN; arn != "" {
+		if _, ok := tfx.ClusterName(arn); !ok && !tfx.IsToken(arn) {
+			add("ExistingClusterARN %q is not an ECS cluster ARN (arn:aws:ecs:<region>:<account>:cluster/<name>)", arn)
+		}
+		if tfx.IsToken(arn) {
+			add("ExistingClusterARN must be a literal ARN: the cluster name is read from it at synth time")
+		}
 	}
-	if c.LogKMSKeyARN != "" && !isToken(c.LogKMSKeyARN) && !tfx.IsKMSKeyARN(c.LogKMSKeyARN) {
-		add("LogKMSKeyARN %q is not a KMS key ARN", c.LogKMSKeyARN)
-	}
-	if c.AccessLogsBucket != "" && !isToken(c.AccessLogsBucket) && !tfx.IsBucketName(c.AccessLogsBucket) {
-		add("AccessLogsBucket %q is not an S3 bucket name", c.AccessLogsBucket)
-	}
-	if c.ExistingClusterARN != "" && !isToken(c.ExistingClusterARN) && !clusterARN.MatchString(c.ExistingClusterARN) {
-		add("ExistingClusterARN %q is not an ECS cluster ARN (arn:aws:ecs:<region>:<account>:cluster/<name>)", c.ExistingClusterARN)
-	}
-	if c.ExistingClusterARN != "" && isToken(c.ExistingClusterARN) {
-		add("ExistingClusterARN must be a literal ARN: the cluster name is read from it at synth time")
-	}
-	if !contains(validRetains, c.LogRetentionDays) {
-		add("LogRetentionDays %d is not a CloudWatch Logs retention (valid: %v)", c.LogRetentionDays, validRetains)
+	if c.LogRetentionDays != nil {
+		if err := tfx.LogRetentionError("LogRetentionDays", *c.LogRetentionDays); err != nil {
+			add("%v", err)
+		}
 	}
 	if len(c.DBUsername) > 63 || !envName.MatchString(c.DBUsername) {
 		add("DBUsername %q must be a letter or '_' followed by letters, digits and '_', at most 63 characters", c.DBUsername)
@@ -249,17 +280,18 @@ func (c Config) Validate() error {
 }
 
 func (c Config) validatePlacement(add func(string, ...any)) {
-	net := c.Network
-	if !net.HasPublicSubnets() {
-		add("Network has no public subnets: the internet-facing ALB needs at least two")
+	l := c.Network.Layout()
+	if l.PublicSubnets >= 0 && l.PublicSubnets < 2 {
+		add("Network has %d public subnet(s): the internet-facing ALB needs two, in two availability zones "+
+			"(network.Config.AZCount >= 2, or at least two PublicSubnetIDs for an existing VPC)", l.PublicSubnets)
 	}
 	if c.AssignPublicIP {
 		return
 	}
-	if net.Egress() == network.EgressNone {
+	if l.Egress == network.EgressNone {
 		add("tasks in the private subnets could not pull images or read secrets: the network has neither NAT nor VPC endpoints (Egress %q). "+
 			"Fix one of: enable NAT (network.Config.NAT = NATSingle or NATPerAZ), add endpoints (network.Config.Endpoints = true), "+
-			"or run the tasks in the public subnets (lmsservice.Config.AssignPublicIP = true)", net.Egress())
+			"or run the tasks in the public subnets (lmsservice.Config.AssignPublicIP = true)", l.Egress)
 	}
 }
 
@@ -294,7 +326,7 @@ func (c Config) validateContainer(add func(string, ...any)) {
 			reserved[v] = "Cache"
 		}
 	}
-	for _, name := range sortedKeys(c.ContainerEnv) {
+	for _, name := range tfx.SortedKeys(c.ContainerEnv) {
 		if !envName.MatchString(name) {
 			add("ContainerEnv key %q is not a variable name", name)
 		}
@@ -305,7 +337,7 @@ func (c Config) validateContainer(add func(string, ...any)) {
 			add("%q is both in ContainerEnv and in Secrets", name)
 		}
 	}
-	for _, name := range sortedKeys(c.Secrets) {
+	for _, name := range tfx.SortedKeys(c.Secrets) {
 		ref := c.Secrets[name]
 		if !envName.MatchString(name) {
 			add("Secrets key %q is not a variable name", name)
@@ -316,7 +348,7 @@ func (c Config) validateContainer(add func(string, ...any)) {
 		switch {
 		case ref.ARN == "":
 			add("Secrets[%q].ARN is empty", name)
-		case !isToken(ref.ARN) && !secretARN.MatchString(ref.ARN):
+		case !tfx.IsToken(ref.ARN) && !tfx.IsSecretARN(ref.ARN):
 			add("Secrets[%q].ARN %q is not a Secrets Manager secret ARN", name, ref.ARN)
 		}
 		if strings.Contains(ref.JSONKey, ":") {
@@ -337,16 +369,15 @@ type names struct {
 	executionRole, taskRole, albSG, taskSG, dbSecret     string
 }
 
-func (c Config) names() (names, error) {
-	env := c.Environment
+func (c Config) names(id naming.Identity) (names, error) {
 	var n names
 	var errs []error
 	set := func(dst *string, name string, err error) {
 		*dst = name
 		errs = append(errs, err)
 	}
-	res := func(dst *string, k naming.Kind, component string) {
-		name, err := env.Resource(k, component)
+	res := func(dst *string, k naming.Kind, purpose string) {
+		name, err := id.Resource(k, purpose)
 		set(dst, name, err)
 	}
 	res(&n.cluster, naming.ECSCluster, "cluster")
@@ -358,27 +389,9 @@ func (c Config) names() (names, error) {
 	res(&n.taskRole, naming.IAMRole, "ecs-task-role")
 	res(&n.albSG, naming.SecurityGroup, "alb-sg")
 	res(&n.taskSG, naming.SecurityGroup, "tasks-sg")
-	name, err := naming.Fit(naming.LogGroup, "/ecs/"+env.Prefix())
+	name, err := id.Around(naming.LogGroup, "/ecs/", "")
 	set(&n.logGroup, name, err)
-	name, err = env.Path(naming.Secret, "db-credentials")
+	name, err = id.Path(naming.Secret, "db-credentials")
 	set(&n.dbSecret, name, err)
 	return n, errors.Join(errs...)
-}
-
-func contains(xs []int, x int) bool {
-	for _, y := range xs {
-		if x == y {
-			return true
-		}
-	}
-	return false
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }

@@ -3,6 +3,7 @@ package lmsservice
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"sort"
 	"strconv"
 
@@ -30,6 +31,7 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpcsecuritygroupingressrule"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
+	"github.com/tapstack/infra/constructs/naming"
 	"github.com/tapstack/infra/internal/tfx"
 )
 
@@ -38,6 +40,7 @@ type Service struct {
 	constructs.Construct
 
 	cfg   Config
+	id    naming.Identity
 	names names
 
 	clusterName *string
@@ -54,14 +57,15 @@ type Service struct {
 	taskDef     ecstaskdefinition.EcsTaskDefinition
 	service     ecsservice.EcsService
 	dbSecret    secretsmanagersecret.SecretsmanagerSecret
-	secretARNs  []string
-	// injectedSecrets are the container's secrets: variable name and valueFrom.
-	injectedSecrets [][2]string
 }
+
+// injection is one secret injected into the container: variable name and valueFrom.
+type injection struct{ name, from string }
 
 // New defines a Service in scope. It validates cfg first (including the egress check)
 // and panics with every problem, the text Config.Validate returns, before defining any
-// child.
+// child. Its physical names are registered with the app, which refuses duplicates at
+// synth (see docs/naming.md).
 //
 // Child IDs: "Cluster" (unless ExistingClusterARN), "Region", "Partition", "LogGroup",
 // "DBPassword", "DBSecret", "DBSecretVersion", "ExecutionRole",
@@ -70,20 +74,30 @@ type Service struct {
 // (with a certificate), "LoadBalancerEgress", "TaskSecurityGroup", "TaskIngress",
 // "TaskEgressHTTPS", "TaskEgressCache" (with a Cache), "LoadBalancer", "TargetGroup",
 // "HTTPListener", "HTTPSListener" (with a certificate), "TaskDefinition", "Service", and
-// with autoscaling "ScalingTarget" and "ScalingPolicy". With a Cache, the cache gets an
-// "AllowFrom<n>" rule for the task security group.
+// with autoscaling "ScalingTarget" and "ScalingPolicy". With a Cache, the cache admits
+// the task security group (Cache.AllowFrom).
 func New(scope constructs.Construct, id string, cfg Config) *Service {
 	tfx.MustBeValid("lmsservice", id, cfg.Validate())
+	if cfg.Network.VPCID() == nil {
+		panic(fmt.Sprintf("lmsservice.New(%q): Network has no VPC ID: pass the network from network.New (a plan from network.Config.Plan is for Validate only)", id))
+	}
+	if cfg.Cache != nil && cfg.Cache.SecurityGroupID() == nil {
+		panic(fmt.Sprintf("lmsservice.New(%q): Cache has no security group: pass the cache from cache.New (a plan from cache.Config.Plan is for Validate only)", id))
+	}
 	s := &Service{cfg: cfg.withDefaults()}
-	s.names, _ = s.cfg.names() // checked by Validate
 	constructs.NewConstruct_Override(s, scope, jsii.String(id))
+	s.id = tfx.Identity(s, s.cfg.Environment, s.cfg.Component)
+	var err error
+	if s.names, err = s.cfg.names(s.id); err != nil {
+		panic(fmt.Sprintf("lmsservice.New(%q): %v", id, err)) // a stack region Validate cannot know
+	}
 
 	s.defineCluster()
 	region := *dataawsregion.NewDataAwsRegion(s, jsii.String("Region"), &dataawsregion.DataAwsRegionConfig{}).Name()
 	partition := *dataawspartition.NewDataAwsPartition(s, jsii.String("Partition"), &dataawspartition.DataAwsPartitionConfig{}).Partition()
 	logs := &cloudwatchloggroup.CloudwatchLogGroupConfig{
 		Name:            jsii.String(s.names.logGroup),
-		RetentionInDays: jsii.Number(float64(s.cfg.LogRetentionDays)),
+		RetentionInDays: jsii.Number(float64(*s.cfg.LogRetentionDays)),
 		Tags:            s.tags(s.names.logGroup),
 	}
 	if s.cfg.LogKMSKeyARN != "" {
@@ -91,23 +105,48 @@ func New(scope constructs.Construct, id string, cfg Config) *Service {
 	}
 	s.logGroup = cloudwatchloggroup.NewCloudwatchLogGroup(s, jsii.String("LogGroup"), logs)
 	s.defineDBSecret()
-	s.defineRoles(partition, region)
+	secrets, readable := s.injections()
+	s.defineRoles(partition, region, readable)
 	s.defineSecurityGroups()
 	s.defineLoadBalancer()
-	s.defineTask(region)
+	s.defineTask(region, secrets)
 	s.defineService()
 	if s.cfg.AutoscalingMaxCount > 0 {
 		s.defineAutoscaling()
 	}
+	s.claim()
 	return s
+}
+
+// claim registers the physical names with the app (tfx.Claim).
+func (s *Service) claim() {
+	const fix = "lmsservice.Config.Component"
+	vpc := *s.cfg.Network.VPCID()
+	var names []tfx.Named
+	if s.cluster != nil {
+		names = append(names, tfx.Named{Kind: naming.ECSCluster, Name: s.names.cluster, Child: "Cluster", Fix: fix})
+	}
+	names = append(names, []tfx.Named{
+		{Kind: naming.ECSService, Name: s.names.service, Child: "Service", Within: tfx.Resolved(s, s.clusterARN), Fix: fix},
+		{Kind: naming.TaskFamily, Name: s.names.family, Child: "TaskDefinition", Fix: fix},
+		{Kind: naming.LogGroup, Name: s.names.logGroup, Child: "LogGroup", Fix: fix},
+		{Kind: naming.Secret, Name: s.names.dbSecret, Child: "DBSecret", Fix: fix},
+		{Kind: naming.IAMRole, Name: s.names.executionRole, Child: "ExecutionRole", Fix: fix},
+		{Kind: naming.IAMRole, Name: s.names.taskRole, Child: "TaskRole", Fix: fix},
+		{Kind: naming.SecurityGroup, Name: s.names.albSG, Child: "LoadBalancerSecurityGroup", Within: vpc, Fix: fix},
+		{Kind: naming.SecurityGroup, Name: s.names.taskSG, Child: "TaskSecurityGroup", Within: vpc, Fix: fix},
+		{Kind: naming.LoadBalancer, Name: s.names.alb, Child: "LoadBalancer", Fix: fix},
+		{Kind: naming.TargetGroup, Name: s.names.targetGroup, Child: "TargetGroup", Fix: fix},
+	}...)
+	tfx.Claim(s, names...)
 }
 
 func (s *Service) tags(name string) *map[string]*string { return tfx.Tags(s.cfg.Environment, name) }
 
 func (s *Service) defineCluster() {
 	if arn := s.cfg.ExistingClusterARN; arn != "" {
-		s.clusterARN = jsii.String(arn)
-		s.clusterName = jsii.String(clusterARN.FindStringSubmatch(arn)[1])
+		name, _ := tfx.ClusterName(arn) // checked by Validate
+		s.clusterARN, s.clusterName = jsii.String(arn), jsii.String(name)
 		return
 	}
 	s.cluster = ecscluster.NewEcsCluster(s, jsii.String("Cluster"), &ecscluster.EcsClusterConfig{
@@ -124,13 +163,13 @@ func (s *Service) defineDBSecret() {
 	env := s.cfg.Environment
 	password := dataawssecretsmanagerrandompassword.NewDataAwsSecretsmanagerRandomPassword(s, jsii.String("DBPassword"),
 		&dataawssecretsmanagerrandompassword.DataAwsSecretsmanagerRandomPasswordConfig{
-			PasswordLength:          jsii.Number(32),
+			PasswordLength:          jsii.Number(dbPasswordLength),
 			ExcludeCharacters:       jsii.String(`"'@/\ `),
 			RequireEachIncludedType: jsii.Bool(true),
 		})
 	props := &secretsmanagersecret.SecretsmanagerSecretConfig{
 		Name:                 jsii.String(s.names.dbSecret),
-		Description:          jsii.String("Database credentials of " + env.Label("service")),
+		Description:          jsii.String("Database credentials of " + s.id.Label("service")),
 		RecoveryWindowInDays: jsii.Number(float64(env.Profile().SecretRecoveryDays)),
 		Tags:                 s.tags(s.names.dbSecret),
 	}
@@ -149,37 +188,38 @@ func (s *Service) defineDBSecret() {
 	})
 }
 
-// injected returns the container's secrets (name to valueFrom), sorted by name, and
-// records the secret ARNs the execution role may read.
-func (s *Service) injected() [][2]string {
-	var out [][2]string
+// injections returns the container's injected secrets, sorted by name, and the secret
+// ARNs the execution role may read (each once): computed once, from the DB secret (so
+// after defineDBSecret), the cache's connection secret and Config.Secrets.
+func (s *Service) injections() (secrets []injection, readable []string) {
 	seen := map[string]bool{}
 	inject := func(name, arn, key string) {
 		from := arn
 		if key != "" {
 			from = arn + ":" + key + "::"
 		}
-		out = append(out, [2]string{name, from})
+		secrets = append(secrets, injection{name, from})
 		if !seen[arn] {
 			seen[arn] = true
-			s.secretARNs = append(s.secretARNs, arn)
+			readable = append(readable, arn)
 		}
 	}
 	db := *s.dbSecret.Arn()
 	inject("DB_USERNAME", db, "username")
 	inject("DB_PASSWORD", db, "password")
-	if s.cfg.Cache != nil && s.cfg.Cache.ConnectionSecretARN() != nil {
-		inject("REDIS_URL", *s.cfg.Cache.ConnectionSecretARN(), "url")
+	if s.cfg.Cache != nil {
+		if arn, ok := s.cfg.Cache.ConnectionSecretARN(); ok {
+			inject("REDIS_URL", *arn, "url")
+		}
 	}
-	for _, name := range sortedKeys(s.cfg.Secrets) {
+	for _, name := range tfx.SortedKeys(s.cfg.Secrets) {
 		ref := s.cfg.Secrets[name]
 		inject(name, ref.ARN, ref.JSONKey)
 	}
-	return out
+	return secrets, readable
 }
 
-func (s *Service) defineRoles(partition, region string) {
-	s.injectedSecrets = s.injected()
+func (s *Service) defineRoles(partition, region string, readable []string) {
 	s.execRole = iamrole.NewIamRole(s, jsii.String("ExecutionRole"), &iamrole.IamRoleConfig{
 		Name:             jsii.String(s.names.executionRole),
 		Description:      jsii.String("Pulls the image, writes logs and reads the injected secrets of " + s.names.service),
@@ -193,7 +233,7 @@ func (s *Service) defineRoles(partition, region string) {
 	statements := []tfx.Statement{{
 		Sid: "ReadInjectedSecrets", Effect: "Allow",
 		Action:   []string{"secretsmanager:GetSecretValue"},
-		Resource: append([]string(nil), s.secretARNs...),
+		Resource: readable,
 	}}
 	if s.cfg.KMSKeyARN != "" {
 		statements = append(statements, tfx.Statement{
@@ -224,12 +264,14 @@ func (s *Service) defineSecurityGroups() {
 		Description: jsii.String("Internet to the load balancer of " + s.names.service),
 		VpcId:       vpcID,
 		Tags:        s.tags(s.names.albSG),
+		Lifecycle:   tfx.CreateBeforeDestroy(),
 	})
 	s.taskSG = securitygroup.NewSecurityGroup(s, jsii.String("TaskSecurityGroup"), &securitygroup.SecurityGroupConfig{
 		Name:        jsii.String(s.names.taskSG),
 		Description: jsii.String("Load balancer to the tasks of " + s.names.service),
 		VpcId:       vpcID,
 		Tags:        s.tags(s.names.taskSG),
+		Lifecycle:   tfx.CreateBeforeDestroy(),
 	})
 	world := func(id string, p float64, what string) {
 		vpcsecuritygroupingressrule.NewVpcSecurityGroupIngressRule(s, jsii.String(id), &vpcsecuritygroupingressrule.VpcSecurityGroupIngressRuleConfig{
@@ -254,8 +296,9 @@ func (s *Service) defineSecurityGroups() {
 		CidrIpv4: jsii.String("0.0.0.0/0"), Description: jsii.String("HTTPS to ECR, CloudWatch Logs, Secrets Manager and other AWS APIs"),
 	})
 	if c := s.cfg.Cache; c != nil {
+		p := float64(c.ListenPort())
 		vpcsecuritygroupegressrule.NewVpcSecurityGroupEgressRule(s, jsii.String("TaskEgressCache"), &vpcsecuritygroupegressrule.VpcSecurityGroupEgressRuleConfig{
-			SecurityGroupId: s.taskSG.Id(), IpProtocol: jsii.String("tcp"), FromPort: jsii.Number(6379), ToPort: jsii.Number(6379),
+			SecurityGroupId: s.taskSG.Id(), IpProtocol: jsii.String("tcp"), FromPort: jsii.Number(p), ToPort: jsii.Number(p),
 			ReferencedSecurityGroupId: c.SecurityGroupID(), Description: jsii.String("To the cache"),
 		})
 		c.AllowFrom(s.taskSG.Id())
@@ -276,7 +319,7 @@ func (s *Service) defineLoadBalancer() {
 	}
 	if s.cfg.AccessLogsBucket != "" {
 		albProps.AccessLogs = &lb.LbAccessLogs{
-			Bucket: jsii.String(s.cfg.AccessLogsBucket), Prefix: jsii.String(s.cfg.Environment.Prefix()), Enabled: jsii.Bool(true),
+			Bucket: jsii.String(s.cfg.AccessLogsBucket), Prefix: jsii.String(s.id.Prefix()), Enabled: jsii.Bool(true),
 		}
 	}
 	s.alb = lb.NewLb(s, jsii.String("LoadBalancer"), albProps)
@@ -286,13 +329,15 @@ func (s *Service) defineLoadBalancer() {
 		Protocol:            jsii.String("HTTP"),
 		TargetType:          jsii.String("ip"),
 		VpcId:               s.cfg.Network.VPCID(),
-		DeregistrationDelay: jsii.String(strconv.Itoa(s.cfg.DeregistrationDelaySeconds)),
+		DeregistrationDelay: jsii.String(strconv.Itoa(*s.cfg.DeregistrationDelaySeconds)),
 		HealthCheck: &lbtargetgroup.LbTargetGroupHealthCheck{
 			Enabled: jsii.Bool(true), Path: jsii.String(s.cfg.HealthCheckPath), Protocol: jsii.String("HTTP"),
-			Matcher: jsii.String("200-399"), Interval: jsii.Number(30), Timeout: jsii.Number(5),
-			HealthyThreshold: jsii.Number(2), UnhealthyThreshold: jsii.Number(3),
+			Matcher: jsii.String("200-399"), Interval: jsii.Number(healthCheckIntervalSeconds), Timeout: jsii.Number(healthCheckTimeoutSeconds),
+			HealthyThreshold: jsii.Number(healthyThreshold), UnhealthyThreshold: jsii.Number(unhealthyThreshold),
 		},
 		Tags: s.tags(s.names.targetGroup),
+		// A renamed target group is created before the old one leaves the listener.
+		Lifecycle: tfx.CreateBeforeDestroy(),
 	})
 	forward := &[]*lblistener.LbListenerDefaultAction{{Type: jsii.String("forward"), TargetGroupArn: s.targetGroup.Arn()}}
 	http := &lblistener.LbListenerConfig{
@@ -323,7 +368,7 @@ type keyValue struct {
 
 // containerDefinitions renders the task's container definitions. Values may be tokens;
 // Terraform fills them in at apply time.
-func (s *Service) containerDefinitions(region string) string {
+func (s *Service) containerDefinitions(region string, injected []injection) string {
 	c := s.cfg
 	env := []keyValue{{Name: "DB_SECRET_ARN", Value: *s.dbSecret.Arn()}}
 	if c.Cache != nil {
@@ -331,13 +376,13 @@ func (s *Service) containerDefinitions(region string) string {
 			keyValue{Name: "REDIS_HOST", Value: *c.Cache.Address()},
 			keyValue{Name: "REDIS_PORT", Value: *c.Cache.PortString()})
 	}
-	for _, k := range sortedKeys(c.ContainerEnv) {
+	for _, k := range tfx.SortedKeys(c.ContainerEnv) {
 		env = append(env, keyValue{Name: k, Value: c.ContainerEnv[k]})
 	}
 	sort.Slice(env, func(i, j int) bool { return env[i].Name < env[j].Name })
 	var secrets []keyValue
-	for _, kv := range s.injectedSecrets {
-		secrets = append(secrets, keyValue{Name: kv[0], From: kv[1]})
+	for _, in := range injected {
+		secrets = append(secrets, keyValue{Name: in.name, From: in.from})
 	}
 	container := map[string]any{
 		"name":         ContainerName,
@@ -351,12 +396,13 @@ func (s *Service) containerDefinitions(region string) string {
 			"options": map[string]string{
 				"awslogs-group":         s.names.logGroup,
 				"awslogs-region":        region,
-				"awslogs-stream-prefix": "lms",
+				"awslogs-stream-prefix": s.id.Stem(),
 			},
 		},
 	}
 	if len(c.HealthCheckCommand) > 0 {
-		container["healthCheck"] = map[string]any{"command": c.HealthCheckCommand, "interval": 30, "timeout": 5, "retries": 3, "startPeriod": 60}
+		container["healthCheck"] = map[string]any{"command": c.HealthCheckCommand, "interval": healthCheckIntervalSeconds,
+			"timeout": healthCheckTimeoutSeconds, "retries": containerHealthRetries, "startPeriod": containerStartPeriod}
 	}
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
@@ -367,7 +413,7 @@ func (s *Service) containerDefinitions(region string) string {
 	return string(bytes.TrimSpace(buf.Bytes()))
 }
 
-func (s *Service) defineTask(region string) {
+func (s *Service) defineTask(region string, injected []injection) {
 	c := s.cfg
 	s.taskDef = ecstaskdefinition.NewEcsTaskDefinition(s, jsii.String("TaskDefinition"), &ecstaskdefinition.EcsTaskDefinitionConfig{
 		Family:                  jsii.String(s.names.family),
@@ -377,7 +423,7 @@ func (s *Service) defineTask(region string) {
 		Memory:                  jsii.String(strconv.Itoa(c.Memory)),
 		ExecutionRoleArn:        s.execRole.Arn(),
 		TaskRoleArn:             s.taskRole.Arn(),
-		ContainerDefinitions:    jsii.String(s.containerDefinitions(region)),
+		ContainerDefinitions:    jsii.String(s.containerDefinitions(region, injected)),
 		RuntimePlatform: &ecstaskdefinition.EcsTaskDefinitionRuntimePlatform{
 			OperatingSystemFamily: jsii.String("LINUX"), CpuArchitecture: jsii.String("X86_64"),
 		},
@@ -410,8 +456,8 @@ func (s *Service) defineService() {
 			TargetGroupArn: s.targetGroup.Arn(), ContainerName: jsii.String(ContainerName), ContainerPort: jsii.Number(float64(c.ContainerPort)),
 		}},
 		DeploymentCircuitBreaker:        &ecsservice.EcsServiceDeploymentCircuitBreaker{Enable: jsii.Bool(true), Rollback: jsii.Bool(true)},
-		HealthCheckGracePeriodSeconds:   jsii.Number(float64(c.HealthCheckGracePeriodSeconds)),
-		DeploymentMinimumHealthyPercent: jsii.Number(float64(c.MinHealthyPercent)),
+		HealthCheckGracePeriodSeconds:   jsii.Number(float64(*c.HealthCheckGracePeriodSeconds)),
+		DeploymentMinimumHealthyPercent: jsii.Number(float64(*c.MinHealthyPercent)),
 		DeploymentMaximumPercent:        jsii.Number(float64(c.MaxPercent)),
 		ForceDelete:                     jsii.Bool(prof.ForceDelete),
 		PropagateTags:                   jsii.String("SERVICE"),
@@ -446,8 +492,8 @@ func (s *Service) defineAutoscaling() {
 			PredefinedMetricSpecification: &appautoscalingpolicy.AppautoscalingPolicyTargetTrackingScalingPolicyConfigurationPredefinedMetricSpecification{
 				PredefinedMetricType: jsii.String("ECSServiceAverageCPUUtilization"),
 			},
-			ScaleInCooldown:  jsii.Number(300),
-			ScaleOutCooldown: jsii.Number(60),
+			ScaleInCooldown:  jsii.Number(scaleInCooldownSeconds),
+			ScaleOutCooldown: jsii.Number(scaleOutCooldownSeconds),
 		},
 	})
 }
@@ -487,11 +533,15 @@ func (s *Service) ExecutionRoleARN() *string { return s.execRole.Arn() }
 // permissions to it.
 func (s *Service) TaskRoleARN() *string { return s.taskRole.Arn() }
 
-// LogGroupName returns the log group name ("/ecs/lms-<env>").
+// LogGroupName returns the log group name ("/ecs/lms-<env>"): a plain string known at
+// synth, except in a PR environment whose suffix lives in Terraform state
+// (naming.Environment.StampKept), where it holds a reference to that suffix.
 func (s *Service) LogGroupName() *string { return jsii.String(s.names.logGroup) }
 
-// Cluster returns the aws_ecs_cluster, or nil with ExistingClusterARN.
-func (s *Service) Cluster() ecscluster.EcsCluster { return s.cluster }
+// Cluster returns the aws_ecs_cluster the service created, and false when it runs in
+// an existing cluster (ExistingClusterARN): check the second result before using the
+// first. ClusterARN and ClusterName work in both cases.
+func (s *Service) Cluster() (ecscluster.EcsCluster, bool) { return s.cluster, s.cluster != nil }
 
 // ECSService returns the aws_ecs_service.
 func (s *Service) ECSService() ecsservice.EcsService { return s.service }

@@ -115,11 +115,11 @@ func TestNames(t *testing.T) {
 	}{
 		{"http", map[string]any{"cluster": "lms-cluster-stage", "service": "lms-service-stage", "alb": "lms-alb-stage",
 			"tg": "lms-tg-stage", "family": "lms-task-stage", "logs": "/ecs/lms-stage", "db": "lms/stage/db-credentials",
-			"exec": "lms-ecs-task-execution-role-stage", "task": "lms-ecs-task-role-stage"}},
+			"exec": "lms-ecs-task-execution-role-stage-ca-central-1", "task": "lms-ecs-task-role-stage-ca-central-1"}},
 		{"pr-public-ip", map[string]any{"cluster": "lms-cluster-pr4892-123456", "service": "lms-service-pr4892-123456",
 			"alb": "lms-alb-pr4892-123456", "tg": "lms-tg-pr4892-123456", "family": "lms-task-pr4892-123456",
 			"logs": "/ecs/lms-pr4892-123456", "db": "lms/pr4892-123456/db-credentials",
-			"exec": "lms-ecs-task-execution-role-pr4892-123456", "task": "lms-ecs-task-role-pr4892-123456"}},
+			"exec": "lms-ecs-task-execution-role-pr4892-123456-ca-central-1", "task": "lms-ecs-task-role-pr4892-123456-ca-central-1"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.variant, func(t *testing.T) {
@@ -225,26 +225,49 @@ func TestListeners(t *testing.T) {
 // TestOnlyTheALBIsOpenToTheWorld checks every ingress rule and every inline rule of
 // every variant: the only CIDR-sourced ingress is 0.0.0.0/0 on 80 (and 443 with HTTPS)
 // into the ALB's group; the tasks admit only the ALB's group on the container port.
+// servicesOf returns the services of a variant by construct ID.
+func servicesOf(name string) map[string]*lmsservice.Service {
+	if name == "two-services" {
+		return map[string]*lmsservice.Service{"Web": built["web"], "Worker": built["worker"]}
+	}
+	return map[string]*lmsservice.Service{"Service": built[name]}
+}
+
 func TestOnlyTheALBIsOpenToTheWorld(t *testing.T) {
 	for _, name := range variants.Names() {
 		t.Run(name, func(t *testing.T) {
 			s := variants.Synth(t, name)
-			albSG := s.RefTo(t, "aws_security_group", "Service/LoadBalancerSecurityGroup", "id")
-			taskSG := s.RefTo(t, "aws_security_group", "Service/TaskSecurityGroup", "id")
+			albOf := map[any]any{} // task group -> its ALB group
+			albs := map[any]bool{}
+			wantWorld := []float64{}
+			for id, svc := range servicesOf(name) {
+				albSG := s.RefTo(t, "aws_security_group", id+"/LoadBalancerSecurityGroup", "id")
+				albOf[s.RefTo(t, "aws_security_group", id+"/TaskSecurityGroup", "id")] = albSG
+				albs[albSG] = true
+				wantWorld = append(wantWorld, 80)
+				if svc.Config().CertificateARN != "" {
+					wantWorld = append(wantWorld, 443)
+				}
+				_, task := s.Find(t, "aws_vpc_security_group_ingress_rule", id+"/TaskIngress")
+				port := float64(svc.Config().ContainerPort)
+				if task["from_port"] != port || task["to_port"] != port {
+					t.Errorf("%s: task ingress %v, want container port %v", id, task, port)
+				}
+			}
 			var world []float64
 			for id, r := range s.Resources("aws_vpc_security_group_ingress_rule") {
 				cidr, _ := r["cidr_ipv4"].(string)
 				switch {
 				case cidr == "0.0.0.0/0":
-					if r["security_group_id"] != albSG || r["from_port"] != r["to_port"] {
+					if !albs[r["security_group_id"]] || r["from_port"] != r["to_port"] {
 						t.Errorf("%s opens %v to the world", id, r)
 					}
 					world = append(world, r["from_port"].(float64))
 				case cidr != "" && !strings.Contains(cidr, "cidr_block"):
 					t.Errorf("%s admits CIDR %s", id, cidr)
 				}
-				if r["security_group_id"] == taskSG && r["referenced_security_group_id"] != albSG {
-					t.Errorf("tasks admit something other than the ALB: %v", r)
+				if alb, ok := albOf[r["security_group_id"]]; ok && r["referenced_security_group_id"] != alb {
+					t.Errorf("tasks admit something other than their ALB: %v", r)
 				}
 			}
 			for _, sg := range s.Resources("aws_security_group") {
@@ -253,17 +276,9 @@ func TestOnlyTheALBIsOpenToTheWorld(t *testing.T) {
 				}
 			}
 			sort.Float64s(world)
-			want := []float64{80}
-			if built[name].Config().CertificateARN != "" {
-				want = []float64{80, 443}
-			}
-			if diff := cmp.Diff(want, world); diff != "" {
+			sort.Float64s(wantWorld)
+			if diff := cmp.Diff(wantWorld, world); diff != "" {
 				t.Errorf("world-open ports (-want +got):\n%s", diff)
-			}
-			_, task := s.Find(t, "aws_vpc_security_group_ingress_rule", "Service/TaskIngress")
-			port := float64(built[name].Config().ContainerPort)
-			if task["from_port"] != port || task["to_port"] != port {
-				t.Errorf("task ingress %v, want container port %v", task, port)
 			}
 		})
 	}
@@ -359,14 +374,16 @@ func TestExecutionRoleReadsExactlyTheInjectedSecrets(t *testing.T) {
 		Resource  []string
 		Condition map[string]map[string]string
 	}
-	policyOf := func(s *testutil.Synthesized) []statement {
-		_, p := s.Find(t, "aws_iam_role_policy", "Service/ExecutionRoleSecrets")
+	policyIn := func(s *testutil.Synthesized, id string) []statement {
+		_, p := s.Find(t, "aws_iam_role_policy", id+"/ExecutionRoleSecrets")
 		var doc struct{ Statement []statement }
 		if err := json.Unmarshal([]byte(p["policy"].(string)), &doc); err != nil {
 			t.Fatal(err)
 		}
 		return doc.Statement
 	}
+	policyOf := func(s *testutil.Synthesized) []statement { return policyIn(s, "Service") }
+
 	s := variants.Synth(t, "http")
 	want := []statement{{Sid: "ReadInjectedSecrets", Effect: "Allow", Action: []string{"secretsmanager:GetSecretValue"},
 		Resource: []string{s.RefTo(t, "aws_secretsmanager_secret", "Service/DBSecret", "arn"), s.RefTo(t, "aws_secretsmanager_secret", "Cache/ConnectionSecret", "arn"), apiKey}}}
@@ -384,10 +401,12 @@ func TestExecutionRoleReadsExactlyTheInjectedSecrets(t *testing.T) {
 		t.Errorf("execution role policy with KMS (-want +got):\n%s", diff)
 	}
 	for _, name := range variants.Names() {
-		for _, st := range policyOf(variants.Synth(t, name)) {
-			for _, r := range st.Resource {
-				if strings.Contains(r, "*") {
-					t.Errorf("%s: wildcard resource %q", name, r)
+		for id := range servicesOf(name) {
+			for _, st := range policyIn(variants.Synth(t, name), id) {
+				for _, r := range st.Resource {
+					if strings.Contains(r, "*") {
+						t.Errorf("%s: wildcard resource %q", name, r)
+					}
 				}
 			}
 		}
@@ -480,7 +499,7 @@ func TestExistingCluster(t *testing.T) {
 		t.Errorf("cluster = %v", got)
 	}
 	svc := built["existing-cluster"]
-	if *svc.ClusterName() != "shared-cluster" || svc.Cluster() != nil {
+	if c, ok := svc.Cluster(); *svc.ClusterName() != "shared-cluster" || ok || c != nil {
 		t.Errorf("ClusterName() = %q", *svc.ClusterName())
 	}
 	c := variants.Synth(t, "http").Only(t, "aws_ecs_cluster")
@@ -511,7 +530,7 @@ func TestAccessors(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("accessors (-want +got):\n%s", diff)
 	}
-	if svc.Cluster() == nil || svc.ECSService() == nil || svc.TaskDefinition() == nil || svc.LoadBalancer() == nil || svc.TargetGroup() == nil ||
+	if c, ok := svc.Cluster(); !ok || c == nil || svc.ECSService() == nil || svc.TaskDefinition() == nil || svc.LoadBalancer() == nil || svc.TargetGroup() == nil ||
 		len(svc.Listeners()) != 1 || svc.ExecutionRole() == nil || svc.TaskRole() == nil || svc.LogGroup() == nil || svc.DBSecret() == nil {
 		t.Error("an escape hatch is nil")
 	}

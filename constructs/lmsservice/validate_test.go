@@ -23,12 +23,12 @@ func net(t *testing.T, name string) *network.Network {
 	if validationStack == nil {
 		validationStack = testutil.NewStack("Validation")
 		env := pr
-		networks["nat"] = network.New(validationStack, "NAT", network.Config{Environment: env})
+		networks["nat"] = network.New(validationStack, "NAT", network.Config{Environment: env, NAT: network.NATSingle})
 		networks["none"] = network.New(validationStack, "None", network.Config{Environment: env, NAT: network.NATNone})
 		networks["endpoints"] = network.New(validationStack, "Endpoints", network.Config{Environment: env, NAT: network.NATNone, Endpoints: true})
 		networks["private-only"] = network.New(validationStack, "PrivateOnly", network.Config{Environment: env, ExistingVPCID: "vpc-0a1b2c3d",
 			PrivateSubnetIDs: []string{"subnet-00000003", "subnet-00000004"}, ExistingEgress: network.EgressNAT})
-		networks["cache"] = network.New(validationStack, "ForCache", network.Config{Environment: env})
+		networks["cache"] = network.New(validationStack, "ForCache", network.Config{Environment: env, NAT: network.NATSingle})
 	}
 	return networks[name]
 }
@@ -102,13 +102,16 @@ func TestValidate(t *testing.T) {
 		{"access logs bucket", base(lmsservice.Config{AccessLogsBucket: "Logs_Bucket"}), []string{`AccessLogsBucket "Logs_Bucket" is not an S3 bucket name`}},
 		{"cluster ARN", base(lmsservice.Config{ExistingClusterARN: "shared"}), []string{`ExistingClusterARN "shared" is not an ECS cluster ARN`}},
 		{"cluster token", base(lmsservice.Config{ExistingClusterARN: "${TfToken[TOKEN.1]}"}), []string{"ExistingClusterARN must be a literal ARN"}},
-		{"retention", base(lmsservice.Config{LogRetentionDays: 2}), []string{"LogRetentionDays 2 is not a CloudWatch Logs retention"}},
+		{"retention", base(lmsservice.Config{LogRetentionDays: new(2)}), []string{"LogRetentionDays 2 is not a CloudWatch Logs retention"}},
 		{"health path", base(lmsservice.Config{HealthCheckPath: "health"}), []string{`HealthCheckPath "health" must start with '/'`}},
-		{"percentages", base(lmsservice.Config{MinHealthyPercent: 101, MaxPercent: 250}), []string{"MinHealthyPercent 101 is out of range 0-100", "MaxPercent 250 is out of range 100-200"}},
-		{"deregistration", base(lmsservice.Config{DeregistrationDelaySeconds: 4000}), []string{"DeregistrationDelaySeconds 4000 is out of range 0-3600"}},
-		{"grace period", base(lmsservice.Config{HealthCheckGracePeriodSeconds: -5}), []string{"HealthCheckGracePeriodSeconds -5 must not be negative"}},
+		{"percentages", base(lmsservice.Config{MinHealthyPercent: new(101), MaxPercent: 250}), []string{"MinHealthyPercent 101 is out of range 0-100", "MaxPercent 250 is out of range 100-200"}},
+		{"deregistration", base(lmsservice.Config{DeregistrationDelaySeconds: new(4000)}), []string{"DeregistrationDelaySeconds 4000 is out of range 0-3600"}},
+		{"grace period", base(lmsservice.Config{HealthCheckGracePeriodSeconds: new(-5)}), []string{"HealthCheckGracePeriodSeconds -5 must not be negative"}},
+		{"one zone", lmsservice.Config{Environment: pr, Network: network.Config{Environment: pr, AZCount: 1, NAT: network.NATSingle}.Plan(), Image: image},
+			[]string{"Network has 1 public subnet(s): the internet-facing ALB needs two, in two availability zones (network.Config.AZCount >= 2, or at least two PublicSubnetIDs for an existing VPC)"}},
+		{"bad component", base(lmsservice.Config{Component: "Web"}), []string{`Component: component "Web" must be lowercase`}},
 		{"DB username", base(lmsservice.Config{DBUsername: "1admin"}), []string{`DBUsername "1admin" must be a letter or '_'`}},
-		{"no public subnets", lmsservice.Config{Environment: pr, Network: net(t, "private-only"), Image: image}, []string{"Network has no public subnets: the internet-facing ALB needs at least two"}},
+		{"no public subnets", lmsservice.Config{Environment: pr, Network: net(t, "private-only"), Image: image}, []string{"Network has 0 public subnet(s): the internet-facing ALB needs two"}},
 		{"env and secret collide", base(lmsservice.Config{ContainerEnv: map[string]string{"TOKEN": "x"}, Secrets: map[string]lmsservice.SecretRef{"TOKEN": {ARN: apiKey}}}), []string{`"TOKEN" is both in ContainerEnv and in Secrets`}},
 		{"reserved DB variable", base(lmsservice.Config{ContainerEnv: map[string]string{"DB_PASSWORD": "hunter2"}}), []string{`ContainerEnv key "DB_PASSWORD" is set by the DB secret`}},
 		{"reserved cache variable", base(lmsservice.Config{Cache: redis, Secrets: map[string]lmsservice.SecretRef{"REDIS_URL": {ARN: apiKey}}}), []string{`Secrets key "REDIS_URL" is set by Cache`}},
@@ -117,7 +120,7 @@ func TestValidate(t *testing.T) {
 		{"JSON key", base(lmsservice.Config{Secrets: map[string]lmsservice.SecretRef{"A": {ARN: apiKey, JSONKey: "a:b"}}}), []string{`Secrets["A"].JSONKey "a:b" must not contain ':'`}},
 		{"health check form", base(lmsservice.Config{HealthCheckCommand: []string{"curl"}}), []string{`HealthCheckCommand ["curl"] needs a form and a command`}},
 		{"health check kind", base(lmsservice.Config{HealthCheckCommand: []string{"RUN", "curl"}}), []string{`HealthCheckCommand starts with "RUN"`}},
-		{"names that break a rule", lmsservice.Config{Environment: naming.MustEnvironment("stage", naming.Options{Project: "sg"}), Network: net(t, "nat"), Image: image}, []string{`security group name "sg-alb-sg-stage" must not start with "sg-"`}},
+		{"names that break a rule", lmsservice.Config{Environment: naming.MustEnvironment("stage", naming.Options{Project: "sg"}), Network: net(t, "nat"), Image: image}, []string{`Environment "stage", Component "": security group name "sg-alb-sg-stage" must not start with "sg-"`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.desc, func(t *testing.T) { testutil.ErrorContains(t, tt.cfg.Validate(), tt.want...) })
@@ -126,6 +129,17 @@ func TestValidate(t *testing.T) {
 	if err := valid.Validate(); err != nil {
 		t.Errorf("valid config rejected: %v", err)
 	}
+	// Zero is a value, honoured where AWS gives it a meaning; unset is nil.
+	zeros := base(lmsservice.Config{MinHealthyPercent: new(0), DeregistrationDelaySeconds: new(0), HealthCheckGracePeriodSeconds: new(0), LogRetentionDays: new(0)})
+	if err := zeros.Validate(); err != nil {
+		t.Errorf("zeros rejected: %v", err)
+	}
+	// A whole composition validates before anything is defined, from plans.
+	netPlan := network.Config{Environment: pr, NAT: network.NATNone}.Plan()
+	planned := lmsservice.Config{Environment: pr, Network: netPlan, Image: image, AssignPublicIP: true,
+		Cache:   cache.Config{Environment: pr, Network: netPlan, ConnectionSecret: true}.Plan(),
+		Secrets: map[string]lmsservice.SecretRef{"REDIS_URL": {ARN: apiKey}}}
+	testutil.ErrorContains(t, planned.Validate(), `Secrets key "REDIS_URL" is set by Cache`)
 }
 
 func validationStackOf(t *testing.T) cdktf.TerraformStack {

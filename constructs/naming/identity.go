@@ -97,11 +97,15 @@ func (i Identity) ID() string {
 }
 
 // stem is "<project>-" or "<project>-<component>-".
-func (i Identity) stem() string {
+func (i Identity) stem() string { return i.Stem() + "-" }
+
+// Stem returns "<project>" or "<project>-<component>": the owner part of names, without
+// the environment ("lms-web"), for prefixes such as a log stream prefix.
+func (i Identity) Stem() string {
 	if i.component == "" {
-		return i.env.project + "-"
+		return i.env.project
 	}
-	return i.env.project + "-" + i.component + "-"
+	return i.env.project + "-" + i.component
 }
 
 // Prefix returns "<project>-[<component>-]<ID>" ("lms-web-stage"), unchecked.

@@ -1,0 +1,165 @@
+package lmsservice_test
+
+import (
+	"encoding/json"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/jsii-runtime-go"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/provider"
+	"github.com/google/go-cmp/cmp"
+	"github.com/hashicorp/terraform-cdk-go/cdktf"
+
+	"github.com/tapstack/infra/constructs/cache"
+	"github.com/tapstack/infra/constructs/lmsservice"
+	"github.com/tapstack/infra/constructs/naming"
+	"github.com/tapstack/infra/constructs/network"
+	"github.com/tapstack/infra/internal/testutil"
+)
+
+func init() {
+	// Two services (web, worker) and two caches sharing one network.
+	variants.Add("two-services", func() cdktf.TerraformStack {
+		stack := testutil.NewStack("Test")
+		net := network.New(stack, "Network", network.Config{Environment: stage})
+		sessions := cache.New(stack, "Sessions", cache.Config{Environment: stage, Component: "web", Network: net, ConnectionSecret: true})
+		jobs := cache.New(stack, "Jobs", cache.Config{Environment: stage, Component: "worker", Network: net})
+		web := lmsservice.New(stack, "Web", lmsservice.Config{Environment: stage, Component: "web", Network: net, Cache: sessions, Image: image})
+		worker := lmsservice.New(stack, "Worker", lmsservice.Config{Environment: stage, Component: "worker", Network: net, Cache: jobs, Image: image,
+			MinHealthyPercent: new(0), DeregistrationDelaySeconds: new(0), HealthCheckGracePeriodSeconds: new(0), LogRetentionDays: new(0)})
+		for name, s := range map[string]*lmsservice.Service{"web": web, "worker": worker} {
+			cdktf.NewTerraformOutput(stack, jsii.String(name+"_service"), &cdktf.TerraformOutputConfig{Value: s.ServiceName()})
+		}
+		built["web"], built["worker"] = web, worker
+		return stack
+	}, `module.two-services.web_service == "lms-web-service-stage"`, `module.two-services.worker_service == "lms-worker-service-stage"`)
+	// A PR environment without a pinned suffix.
+	variants.Add("pr-kept-suffix", func() cdktf.TerraformStack {
+		stack := testutil.NewStack("Test")
+		env := naming.MustEnvironment("pr77", naming.Options{Clock: func() time.Time { return time.Unix(1_700_000_042, 0) }})
+		net := network.New(stack, "Network", network.Config{Environment: env})
+		s := lmsservice.New(stack, "Service", lmsservice.Config{Environment: env, Network: net, Image: image, AssignPublicIP: true})
+		built["pr-kept-suffix"] = s
+		cdktf.NewTerraformOutput(stack, jsii.String("log_group"), &cdktf.TerraformOutputConfig{Value: s.LogGroupName()})
+		cdktf.NewTerraformOutput(stack, jsii.String("alb"), &cdktf.TerraformOutputConfig{Value: s.LoadBalancer().Name()})
+		return stack
+	}, `module.pr-kept-suffix.log_group == "/ecs/lms-pr77-000042"`, `module.pr-kept-suffix.alb == "lms-alb-pr77-000042"`)
+}
+
+func TestTwoServicesShareNothingNamed(t *testing.T) {
+	s := variants.Synth(t, "two-services")
+	names := func(c string) []any {
+		var out []any
+		for _, r := range []struct{ typ, child, attr string }{
+			{"aws_ecs_cluster", "Cluster", "name"}, {"aws_ecs_service", "Service", "name"}, {"aws_ecs_task_definition", "TaskDefinition", "family"},
+			{"aws_lb", "LoadBalancer", "name"}, {"aws_lb_target_group", "TargetGroup", "name"},
+			{"aws_iam_role", "ExecutionRole", "name"}, {"aws_iam_role", "TaskRole", "name"},
+			{"aws_security_group", "LoadBalancerSecurityGroup", "name"}, {"aws_security_group", "TaskSecurityGroup", "name"},
+			{"aws_cloudwatch_log_group", "LogGroup", "name"}, {"aws_secretsmanager_secret", "DBSecret", "name"},
+		} {
+			_, body := s.Find(t, r.typ, c+"/"+r.child)
+			out = append(out, body[r.attr])
+		}
+		return out
+	}
+	want := map[string][]any{
+		"Web": {"lms-web-cluster-stage", "lms-web-service-stage", "lms-web-task-stage", "lms-web-alb-stage", "lms-web-tg-stage",
+			"lms-web-ecs-task-execution-role-stage-ca-central-1", "lms-web-ecs-task-role-stage-ca-central-1", "lms-web-alb-sg-stage",
+			"lms-web-tasks-sg-stage", "/ecs/lms-web-stage", "lms/stage/web/db-credentials"},
+		"Worker": {"lms-worker-cluster-stage", "lms-worker-service-stage", "lms-worker-task-stage", "lms-worker-alb-stage", "lms-worker-tg-stage",
+			"lms-worker-ecs-task-execution-role-stage-ca-central-1", "lms-worker-ecs-task-role-stage-ca-central-1", "lms-worker-alb-sg-stage",
+			"lms-worker-tasks-sg-stage", "/ecs/lms-worker-stage", "lms/stage/worker/db-credentials"},
+	}
+	got := map[string][]any{"Web": names("Web"), "Worker": names("Worker")}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("names (-want +got):\n%s", diff)
+	}
+	// Each cache admits exactly its own service's tasks, once.
+	for cacheName, svc := range map[string]string{"Sessions": "Web", "Jobs": "Worker"} {
+		_, rule := s.Find(t, "aws_vpc_security_group_ingress_rule", cacheName+"/AllowFrom0")
+		if rule["referenced_security_group_id"] != s.RefTo(t, "aws_security_group", svc+"/TaskSecurityGroup", "id") {
+			t.Errorf("%s admits %v", cacheName, rule["referenced_security_group_id"])
+		}
+	}
+	if n := s.Count("aws_vpc_security_group_ingress_rule"); n != 2+2*2 {
+		t.Errorf("%d ingress rules, want 2 cache rules and 2 per service", n)
+	}
+	// The log stream prefix is the project and component.
+	_, td := s.Find(t, "aws_ecs_task_definition", "Worker/TaskDefinition")
+	var containers []map[string]any
+	if err := json.Unmarshal([]byte(td["container_definitions"].(string)), &containers); err != nil {
+		t.Fatal(err)
+	}
+	if p := containers[0]["logConfiguration"].(map[string]any)["options"].(map[string]any)["awslogs-stream-prefix"]; p != "lms-worker" {
+		t.Errorf("stream prefix = %v", p)
+	}
+	// Zero is honoured, not replaced by a default.
+	_, svc := s.Find(t, "aws_ecs_service", "Worker/Service")
+	_, tg := s.Find(t, "aws_lb_target_group", "Worker/TargetGroup")
+	_, lg := s.Find(t, "aws_cloudwatch_log_group", "Worker/LogGroup")
+	zeros := []any{svc["deployment_minimum_healthy_percent"], svc["health_check_grace_period_seconds"], tg["deregistration_delay"], lg["retention_in_days"]}
+	if diff := cmp.Diff([]any{0.0, 0.0, "0", 0.0}, zeros); diff != "" {
+		t.Errorf("zeros (-want +got):\n%s", diff)
+	}
+	// Renames replace named resources that AWS keeps in use: create before destroy.
+	for _, r := range []struct{ typ, path string }{
+		{"aws_lb_target_group", "Web/TargetGroup"}, {"aws_security_group", "Web/LoadBalancerSecurityGroup"}, {"aws_security_group", "Web/TaskSecurityGroup"},
+	} {
+		_, body := s.Find(t, r.typ, r.path)
+		if lc, _ := body["lifecycle"].(map[string]any); lc["create_before_destroy"] != true {
+			t.Errorf("%s lifecycle = %v", r.path, body["lifecycle"])
+		}
+	}
+}
+
+func TestKeptSuffixNames(t *testing.T) {
+	s := variants.Synth(t, "pr-kept-suffix")
+	ref := "${terraform_data.PRSuffix-lms-pr77.output.suffix}"
+	_, exec := s.Find(t, "aws_iam_role", "Service/ExecutionRole")
+	got := []any{s.Only(t, "aws_lb")["name"], s.Only(t, "aws_lb_target_group")["name"], exec["name"], s.Only(t, "aws_cloudwatch_log_group")["name"]}
+	want := []any{"lms-alb-pr77-" + ref, "lms-tg-pr77-" + ref, "lms-ecs-task-execution-role-pr77-" + ref + "-ca-central-1", "/ecs/lms-pr77-" + ref}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("names (-want +got):\n%s", diff)
+	}
+}
+
+// TestNameConflicts: two services of one environment sharing a network and a cache,
+// neither with a Component: the synthesis fails before anything is written, with one
+// line per conflict naming both construct paths, the name and the field to set.
+func TestNameConflicts(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "out")
+	app := testutil.NewAppIn(out)
+	stack := cdktf.NewTerraformStack(app, jsii.String("Twice"))
+	provider.NewAwsProvider(stack, jsii.String("aws"), &provider.AwsProviderConfig{Region: jsii.String("ca-central-1")})
+	net := network.New(stack, "Network", network.Config{Environment: stage})
+	c := cache.New(stack, "Cache", cache.Config{Environment: stage, Network: net})
+	lmsservice.New(stack, "A", lmsservice.Config{Environment: stage, Network: net, Cache: c, Image: image})
+	lmsservice.New(stack, "B", lmsservice.Config{Environment: stage, Network: net, Cache: c, Image: image})
+	msg := testutil.SynthFails(t, app, out)
+	var lines []string
+	for _, l := range strings.Split(msg, "\n") {
+		if l = strings.TrimSpace(l); strings.HasPrefix(l, "[Twice] ") {
+			lines = append(lines, strings.TrimPrefix(l, "[Twice] "))
+		}
+	}
+	line := func(kind, name, where, child string) string {
+		return kind + ` name "` + name + `" is defined twice in ` + where + `, by Twice/A/` + child + ` and by Twice/B/` + child + `: give one of them its own lmsservice.Config.Component`
+	}
+	want := []string{
+		line("ECS cluster", "lms-cluster-stage", "stack Twice", "Cluster"),
+		line("task family", "lms-task-stage", "stack Twice", "TaskDefinition"),
+		line("log group", "/ecs/lms-stage", "stack Twice", "LogGroup"),
+		line("secret", "lms/stage/db-credentials", "stack Twice", "DBSecret"),
+		line("IAM role", "lms-ecs-task-execution-role-stage-ca-central-1", "the account (every region)", "ExecutionRole"),
+		line("IAM role", "lms-ecs-task-role-stage-ca-central-1", "the account (every region)", "TaskRole"),
+		line("security group", "lms-alb-sg-stage", "one VPC of stack Twice", "LoadBalancerSecurityGroup"),
+		line("security group", "lms-tasks-sg-stage", "one VPC of stack Twice", "TaskSecurityGroup"),
+		line("load balancer", "lms-alb-stage", "stack Twice", "LoadBalancer"),
+		line("target group", "lms-tg-stage", "stack Twice", "TargetGroup"),
+	}
+	if diff := cmp.Diff(want, lines); diff != "" {
+		t.Errorf("conflicts (-want +got):\n%s\nwhole message:\n%s", diff, msg)
+	}
+}
