@@ -198,7 +198,7 @@ func (c *Cache) AllowFrom(sourceSecurityGroupID *string) {
 		IpProtocol:                jsii.String("tcp"),
 		FromPort:                  jsii.Number(Port),
 		ToPort:                    jsii.Number(Port),
-		Description:               jsii.String(string(c.cfg.Engine) + " from an allowed security group"),
+		Description:               jsii.String(engineTitles[c.cfg.Engine] + " from an allowed security group"),
 	})
 }
 

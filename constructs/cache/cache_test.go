@@ -172,7 +172,7 @@ func TestSecurityGroupAdmitsOnlyAllowedGroups(t *testing.T) {
 		"ip_protocol":                  "tcp",
 		"from_port":                    6379.0,
 		"to_port":                      6379.0,
-		"description":                  "redis from an allowed security group",
+		"description":                  "Redis from an allowed security group",
 	}
 	if diff := cmp.Diff(want, rule); diff != "" {
 		t.Errorf("AllowFrom rule (-want +got):\n%s", diff)

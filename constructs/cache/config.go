@@ -35,6 +35,9 @@ const Port = 6379
 
 var majorVersions = map[Engine][]string{EngineRedis: {"7"}, EngineValkey: {"7", "8"}}
 
+// engineTitles are the engines' names in prose.
+var engineTitles = map[Engine]string{EngineRedis: "Redis", EngineValkey: "Valkey"}
+
 // Connection is what a service needs from the cache it connects to. A *Cache is one;
 // Config.Plan gives one before anything is defined, so that a composition can be
 // validated without jsii (the token accessors of a plan return nil).

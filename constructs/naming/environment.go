@@ -6,6 +6,8 @@ import (
 	"regexp"
 	"strings"
 	"time"
+
+	"github.com/tapstack/infra/internal/text"
 )
 
 // MaxEnvironmentLength bounds environment names so that stack names, state keys and
@@ -35,9 +37,9 @@ func ValidateEnvironmentName(name string) error {
 	case name == "":
 		return errors.New("environment name is empty")
 	case len(name) > MaxEnvironmentLength:
-		return fmt.Errorf("environment name %q is %d characters, over the limit of %d", name, len(name), MaxEnvironmentLength)
+		return fmt.Errorf("environment name %s is %d characters, over the limit of %d", text.Quote(name), len(name), MaxEnvironmentLength)
 	case !envPattern.MatchString(name):
-		return fmt.Errorf("environment name %q must match ^[a-z][a-z0-9-]*$ (a lowercase letter, then lowercase letters, digits and '-')", name)
+		return fmt.Errorf("environment name %s must match ^[a-z][a-z0-9-]*$ (a lowercase letter, then lowercase letters, digits and '-')", text.Quote(name))
 	case name[len(name)-1] == '-':
 		return fmt.Errorf("environment name %q must not end with '-'", name)
 	case strings.Contains(name, "--"):
@@ -49,7 +51,7 @@ func ValidateEnvironmentName(name string) error {
 // ValidateTimestamp checks a pinned PR timestamp suffix: exactly six digits.
 func ValidateTimestamp(stamp string) error {
 	if !stampPattern.MatchString(stamp) {
-		return fmt.Errorf("PR timestamp suffix %q must be exactly 6 digits", stamp)
+		return fmt.Errorf("PR timestamp suffix %s must be exactly 6 digits", text.Quote(stamp))
 	}
 	return nil
 }
@@ -95,7 +97,7 @@ func NewEnvironment(name string, opts Options) (Environment, error) {
 		errs = append(errs, err)
 	}
 	if len(project) > MaxProjectLength || !projectPattern.MatchString(project) {
-		errs = append(errs, fmt.Errorf("project %q must match ^[a-z][a-z0-9]*$ and be at most %d characters", project, MaxProjectLength))
+		errs = append(errs, fmt.Errorf("project %s must match ^[a-z][a-z0-9]*$ and be at most %d characters", text.Quote(project), MaxProjectLength))
 	}
 	stamp, pinned := "", false
 	if IsPullRequest(name) {

@@ -3,6 +3,8 @@ package naming
 import (
 	"fmt"
 	"regexp"
+
+	"github.com/tapstack/infra/internal/text"
 )
 
 // MaxComponentLength bounds a component (instance) name.
@@ -21,9 +23,9 @@ func ValidateComponent(component string) error {
 	case component == "":
 		return nil
 	case len(component) > MaxComponentLength:
-		return fmt.Errorf("component %q is %d characters, over the limit of %d", component, len(component), MaxComponentLength)
+		return fmt.Errorf("component %s is %d characters, over the limit of %d", text.Quote(component), len(component), MaxComponentLength)
 	case !componentPattern.MatchString(component):
-		return fmt.Errorf("component %q must be lowercase letters, digits and single hyphens, not starting or ending with '-'", component)
+		return fmt.Errorf("component %s must be lowercase letters, digits and single hyphens, not starting or ending with '-'", text.Quote(component))
 	}
 	return nil
 }

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+
+	"github.com/tapstack/infra/internal/text"
 )
 
 // partitions lists the regions of every AWS partition that the AWS provider this module
@@ -76,5 +78,5 @@ func ValidateRegion(region string) error {
 			}
 		}
 	}
-	return fmt.Errorf("%q is not a region of any AWS partition the provider knows (like \"ca-central-1\"; the list is in docs/naming.md)%s", region, hint)
+	return fmt.Errorf("%s is not a region of any AWS partition the provider knows (like \"ca-central-1\"; the list is in docs/naming.md)%s", text.Quote(region), hint)
 }

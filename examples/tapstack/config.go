@@ -1,12 +1,15 @@
 package tapstack
 
 import (
+	"errors"
 	"fmt"
-	"regexp"
 	"strings"
 
+	"github.com/tapstack/infra/constructs/cache"
+	"github.com/tapstack/infra/constructs/lmsservice"
 	"github.com/tapstack/infra/constructs/naming"
 	"github.com/tapstack/infra/constructs/network"
+	"github.com/tapstack/infra/internal/text"
 	"github.com/tapstack/infra/internal/tfx"
 )
 
@@ -41,17 +44,19 @@ var Outputs = []string{OutputVPCID, OutputALBDNSName, OutputClusterName, OutputS
 type Config struct {
 	// Environment names everything. Required.
 	Environment naming.Environment
-	// Region of the AWS provider. Default: "ca-central-1".
+	// Region of the AWS provider: a region of an AWS partition the provider knows
+	// (naming.ValidateRegion). Default: "ca-central-1".
 	Region string
-	// NAT of the network. Default: the environment profile: NATNone for PR
-	// environments, NATSingle otherwise.
+	// NAT of the network. Default: the network's, from the environment profile: NATNone
+	// for PR environments, NATSingle otherwise.
 	NAT network.NATMode
 	// Endpoints gives private tasks their way out through VPC endpoints when there is no
 	// NAT. Default: false, and then tasks of a network without NAT run in the public
 	// subnets with public IPs (no endpoint cost for short-lived PR environments).
 	Endpoints bool
 	// ExistingVPCID, PublicSubnetIDs and PrivateSubnetIDs adopt an existing VPC instead of
-	// creating one (the answer to VpcLimitExceeded). Default: a new VPC.
+	// creating one (the answer to VpcLimitExceeded). Default: a new VPC. The IDs may be
+	// Terraform references.
 	ExistingVPCID    string
 	PublicSubnetIDs  []string
 	PrivateSubnetIDs []string
@@ -62,6 +67,14 @@ type Config struct {
 	EnableCacheLimits bool
 	// Image of the service. Default: "public.ecr.aws/nginx/nginx:stable".
 	Image string
+	// CPU and Memory of the service's task, a Fargate combination. Default: 256 and 512.
+	CPU, Memory int
+	// AutoscalingMaxCount turns on CPU target tracking for the service up to this many
+	// tasks. Default: 0, no autoscaling.
+	AutoscalingMaxCount int
+	// CertificateARN of an ACM certificate adds an HTTPS listener and turns HTTP into a
+	// redirect. Default: "", HTTP only.
+	CertificateARN string
 	// StateBucket selects the S3 backend: key "<env>/<stack id>.tfstate" (StateKey),
 	// encrypted, locked with a lock file next to the state. Default: "", a local state
 	// file (LocalStatePath), which production refuses unless AllowLocalState is set.
@@ -87,12 +100,6 @@ func (c Config) withDefaults() Config {
 	if c.ExistingVPCID != "" && c.ExistingEgress == "" {
 		c.ExistingEgress = network.EgressNAT
 	}
-	if c.NAT == "" && c.ExistingVPCID == "" && !c.Environment.IsZero() {
-		c.NAT = network.NATNone
-		if c.Environment.Profile().NAT {
-			c.NAT = network.NATSingle
-		}
-	}
 	return c
 }
 
@@ -112,57 +119,62 @@ func (c Config) StateKey(stackID string) string { return c.Environment.StateKey(
 // rewrites, so state survives every re-synth.
 func LocalStatePath(stackID string) string { return "../../../terraform." + stackID + ".tfstate" }
 
-var (
-	regionPattern = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]$`)
-)
+// FieldError is a problem of one Config field: the field, the value as given, and why
+// it is refused. The app names the environment variable instead of the field.
+type FieldError struct {
+	Field  string
+	Value  string
+	Reason string
+}
 
-// Validate returns every problem of c at once. It checks what can be checked without
-// jsii: the stack's own fields and the network Config; New checks the rest.
+// Error is "<Field> <value> <reason>", with a long value cut short ("<Field> <reason>"
+// when the value is empty).
+func (e *FieldError) Error() string {
+	if e.Value == "" {
+		return e.Field + " " + e.Reason
+	}
+	return e.Field + " " + text.Quote(e.Value) + " " + e.Reason
+}
+
+// Validate returns every problem of c at once: the stack's own fields as *FieldError,
+// then those of the network, the cache and the service it composes, all checked before
+// anything is defined and without jsii (the cache and the service are validated
+// against plans of the network and the cache).
 func (c Config) Validate() error {
 	c = c.withDefaults()
-	var problems tfx.Problems
-	add := problems.Addf
-	envSet := problems.RequireEnvironment(c.Environment)
-	if err := ValidateRegion(c.Region); err != nil {
-		add("Region: %w", err)
+	var errs []error
+	field := func(name, value string, err error) {
+		if err != nil {
+			// The reason follows the value the error starts with.
+			reason := strings.TrimPrefix(err.Error(), text.Quote(value)+" ")
+			errs = append(errs, &FieldError{Field: name, Value: value, Reason: reason})
+		}
 	}
-	if c.StateBucket == "" && envSet && c.Environment.IsProduction() && !c.AllowLocalState {
-		add("StateBucket is empty: production environment %q needs remote state (set StateBucket, or AllowLocalState to keep its state in a local file on purpose)", c.Environment.Name())
+	envSet := !c.Environment.IsZero()
+	if !envSet {
+		errs = append(errs, &FieldError{Field: "Environment", Reason: "is required (build one with naming.NewEnvironment)"})
 	}
+	field("Region", c.Region, naming.ValidateRegion(c.Region))
+	field("StateBucketRegion", c.StateBucketRegion, naming.ValidateRegion(c.StateBucketRegion))
 	if c.StateBucket != "" {
-		if err := ValidateBucket(c.StateBucket); err != nil {
-			add("StateBucket: %w", err)
-		}
-		if err := ValidateRegion(c.StateBucketRegion); err != nil {
-			add("StateBucketRegion: %w", err)
-		}
+		field("StateBucket", c.StateBucket, tfx.BucketNameError(c.StateBucket))
+	} else if envSet && c.Environment.IsProduction() && !c.AllowLocalState {
+		errs = append(errs, &FieldError{Field: "StateBucket", Reason: fmt.Sprintf(
+			"is empty: production environment %q needs remote state (set StateBucket, or AllowLocalState to keep its state in a local file on purpose)", c.Environment.Name())})
 	}
 	if strings.TrimSpace(c.Image) == "" {
-		add("Image is empty")
+		errs = append(errs, &FieldError{Field: "Image", Value: c.Image, Reason: "is empty: name the container image to run"})
 	}
 	if envSet {
-		problems.Add(c.networkConfig().Validate())
+		netCfg := c.networkConfig()
+		cacheCfg := c.cacheConfig(netCfg.Plan())
+		errs = append(errs, netCfg.Validate(), cacheCfg.Validate(), c.serviceConfig(netCfg.Plan(), cacheCfg.Plan()).Validate())
 	}
-	return problems.Err()
+	return errors.Join(errs...)
 }
 
-// ValidateRegion checks an AWS region name such as "ca-central-1".
-func ValidateRegion(region string) error {
-	if !regionPattern.MatchString(region) {
-		return fmt.Errorf("%q is not an AWS region name (like \"ca-central-1\")", region)
-	}
-	return nil
-}
-
-// ValidateBucket checks an S3 bucket name: 3-63 characters, lowercase letters, digits,
-// '.' and '-', starting and ending with a letter or digit, not an IP address, no "..".
-func ValidateBucket(bucket string) error {
-	if !tfx.IsBucketName(bucket) {
-		return fmt.Errorf("%q is not an S3 bucket name (3-63 lowercase letters, digits, '.' and '-')", bucket)
-	}
-	return nil
-}
-
+// networkConfig, cacheConfig and serviceConfig are the composition: Validate checks
+// them against plans, New defines them, so both see the same configs.
 func (c Config) networkConfig() network.Config {
 	if c.ExistingVPCID != "" {
 		return network.Config{
@@ -174,4 +186,18 @@ func (c Config) networkConfig() network.Config {
 	// Flow logs always: a VPC without them is a finding of every scanner, and the
 	// retention follows the profile (3 days for PR environments).
 	return network.Config{Environment: c.Environment, NAT: c.NAT, Endpoints: c.Endpoints, FlowLogs: true}
+}
+
+func (c Config) cacheConfig(net network.Placement) cache.Config {
+	return cache.Config{Environment: c.Environment, Network: net, ConnectionSecret: true, EnableUsageLimits: c.EnableCacheLimits}
+}
+
+func (c Config) serviceConfig(net network.Placement, redis cache.Connection) lmsservice.Config {
+	return lmsservice.Config{
+		Environment: c.Environment, Network: net, Cache: redis, Image: c.Image,
+		CPU: c.CPU, Memory: c.Memory, AutoscalingMaxCount: c.AutoscalingMaxCount, CertificateARN: c.CertificateARN,
+		// Without NAT or endpoints, tasks take the free way out: public IPs in the public
+		// subnets, still reachable only from the ALB.
+		AssignPublicIP: net.Layout().Egress == network.EgressNone,
+	}
 }

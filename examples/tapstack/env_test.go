@@ -15,7 +15,7 @@ func TestConfigFromLookup(t *testing.T) {
 	type view struct {
 		Env, ID, Region string
 		NAT             network.NATMode
-		Limits          bool
+		Limits, Local   bool
 		Bucket, BRegion string
 		Stack, Key      string
 	}
@@ -24,54 +24,52 @@ func TestConfigFromLookup(t *testing.T) {
 		vars map[string]string
 		want view
 	}{
-		{"defaults", map[string]string{}, view{"stage", "stage", "ca-central-1", "", false, "", "us-east-1", "TapStackstage", "stage/TapStackstage.tfstate"}},
-		{"empty counts as unset", map[string]string{"ENVIRONMENT_SUFFIX": " ", "AWS_REGION": ""}, view{"stage", "stage", "ca-central-1", "", false, "", "us-east-1", "TapStackstage", "stage/TapStackstage.tfstate"}},
-		{"prod is not a PR", map[string]string{"ENVIRONMENT_SUFFIX": "prod", "PR_TIMESTAMP_SUFFIX": "123456", "ALLOW_LOCAL_STATE": "true"}, view{"prod", "prod", "ca-central-1", "", false, "", "us-east-1", "TapStackprod", "prod/TapStackprod.tfstate"}},
-		{"pinned PR", map[string]string{"ENVIRONMENT_SUFFIX": "pr4892", "PR_TIMESTAMP_SUFFIX": "123456"}, view{"pr4892", "pr4892-123456", "ca-central-1", "", false, "", "us-east-1", "TapStackpr4892", "pr4892/TapStackpr4892.tfstate"}},
-		{"PR from the clock", map[string]string{"ENVIRONMENT_SUFFIX": "pr12"}, view{"pr12", "pr12-000042", "ca-central-1", "", false, "", "us-east-1", "TapStackpr12", "pr12/TapStackpr12.tfstate"}},
+		{"defaults", map[string]string{}, view{"stage", "stage", "", "", false, false, "", "", "TapStackstage", "stage/TapStackstage.tfstate"}},
+		{"empty counts as unset", map[string]string{"ENVIRONMENT_SUFFIX": "", "AWS_REGION": ""}, view{"stage", "stage", "", "", false, false, "", "", "TapStackstage", "stage/TapStackstage.tfstate"}},
+		{"prod is not a PR", map[string]string{"ENVIRONMENT_SUFFIX": "prod", "PR_TIMESTAMP_SUFFIX": "123456", "ALLOW_LOCAL_STATE": "true"}, view{"prod", "prod", "", "", false, true, "", "", "TapStackprod", "prod/TapStackprod.tfstate"}},
+		{"pinned PR", map[string]string{"ENVIRONMENT_SUFFIX": "pr4892", "PR_TIMESTAMP_SUFFIX": "123456"}, view{"pr4892", "pr4892-123456", "", "", false, false, "", "", "TapStackpr4892", "pr4892/TapStackpr4892.tfstate"}},
+		{"PR suffix for the first deploy from the clock", map[string]string{"ENVIRONMENT_SUFFIX": "pr12"}, view{"pr12", "pr12-000042", "", "", false, false, "", "", "TapStackpr12", "pr12/TapStackpr12.tfstate"}},
 		{"everything set", map[string]string{"ENVIRONMENT_SUFFIX": "dev-eu", "AWS_REGION": "eu-west-1", "CREATE_NAT_GATEWAY": "0",
 			"ENABLE_CACHE_LIMITS": "1", "TERRAFORM_STATE_BUCKET": "my.state-bucket", "TERRAFORM_STATE_BUCKET_REGION": "eu-central-1"},
-			view{"dev-eu", "dev-eu", "eu-west-1", network.NATNone, true, "my.state-bucket", "eu-central-1", "TapStackdev-eu", "dev-eu/TapStackdev-eu.tfstate"}},
-		{"NAT forced on", map[string]string{"CREATE_NAT_GATEWAY": "TRUE"}, view{"stage", "stage", "ca-central-1", network.NATSingle, false, "", "us-east-1", "TapStackstage", "stage/TapStackstage.tfstate"}},
+			view{"dev-eu", "dev-eu", "eu-west-1", network.NATNone, true, false, "my.state-bucket", "eu-central-1", "TapStackdev-eu", "dev-eu/TapStackdev-eu.tfstate"}},
+		{"NAT forced on", map[string]string{"CREATE_NAT_GATEWAY": "TRUE"}, view{"stage", "stage", "", network.NATSingle, false, false, "", "", "TapStackstage", "stage/TapStackstage.tfstate"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.desc, func(t *testing.T) {
 			c := fromEnv(t, tt.vars)
-			got := view{c.Environment.Name(), c.Environment.ID(), c.Region, c.NAT, c.EnableCacheLimits, c.StateBucket, c.StateBucketRegion, c.StackName(), c.StateKey(c.StackName())}
+			got := view{c.Environment.Name(), c.Environment.ID(), c.Region, c.NAT, c.EnableCacheLimits, c.AllowLocalState, c.StateBucket, c.StateBucketRegion, c.StackName(), c.StateKey(c.StackName())}
 			if diff := cmp.Diff(tt.want, got); diff != "" {
 				t.Errorf("config (-want +got):\n%s", diff)
 			}
 		})
 	}
+	// An unpinned PR environment keeps its suffix in state; a pin is a literal.
+	if !fromEnv(t, map[string]string{"ENVIRONMENT_SUFFIX": "pr12"}).Environment.StampKept() ||
+		fromEnv(t, map[string]string{"ENVIRONMENT_SUFFIX": "pr12", "PR_TIMESTAMP_SUFFIX": "000001"}).Environment.StampKept() {
+		t.Error("StampKept does not follow PR_TIMESTAMP_SUFFIX")
+	}
 }
 
-func TestConfigFromLookupErrors(t *testing.T) {
-	tests := []struct {
-		desc string
-		vars map[string]string
-		want []string
-	}{
-		{"bad environment", map[string]string{"ENVIRONMENT_SUFFIX": "Stage"}, []string{`ENVIRONMENT_SUFFIX="Stage": environment name "Stage" must match`}},
-		{"too long environment", map[string]string{"ENVIRONMENT_SUFFIX": strings.Repeat("a", 33)}, []string{`ENVIRONMENT_SUFFIX="aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa": environment name`, "over the limit of 32"}},
-		{"malformed pin", map[string]string{"ENVIRONMENT_SUFFIX": "pr1", "PR_TIMESTAMP_SUFFIX": "12345"}, []string{`PR_TIMESTAMP_SUFFIX="12345": PR timestamp suffix "12345" must be exactly 6 digits`}},
-		{"bad region", map[string]string{"AWS_REGION": "canada"}, []string{`AWS_REGION="canada": "canada" is not an AWS region name`}},
-		{"bad booleans", map[string]string{"CREATE_NAT_GATEWAY": "yes", "ENABLE_CACHE_LIMITS": "on"}, []string{`CREATE_NAT_GATEWAY="yes": want true, false, 1 or 0`, `ENABLE_CACHE_LIMITS="on": want true, false, 1 or 0`}},
-		{"bad bucket", map[string]string{"TERRAFORM_STATE_BUCKET": "My_Bucket"}, []string{`TERRAFORM_STATE_BUCKET="My_Bucket": "My_Bucket" is not an S3 bucket name`}},
-		{"IP bucket", map[string]string{"TERRAFORM_STATE_BUCKET": "192.168.1.1"}, []string{`TERRAFORM_STATE_BUCKET="192.168.1.1"`}},
-		{"bad bucket region", map[string]string{"TERRAFORM_STATE_BUCKET_REGION": "us_east_1"}, []string{`TERRAFORM_STATE_BUCKET_REGION="us_east_1"`}},
-		{"all at once, one line each", map[string]string{"ENVIRONMENT_SUFFIX": "BAD", "AWS_REGION": "x", "CREATE_NAT_GATEWAY": "maybe"},
-			[]string{"ENVIRONMENT_SUFFIX=\"BAD\"", "\nAWS_REGION=\"x\"", "\nCREATE_NAT_GATEWAY=\"maybe\""}},
+// TestConfigFromLookupOnlyParses: parsing reports what it cannot read, and leaves
+// the rest (regions, buckets) to Config.Validate.
+func TestConfigFromLookupOnlyParses(t *testing.T) {
+	cfg, err := tapstack.ConfigFromLookup(lookup(map[string]string{"AWS_REGION": "moon-1", "TERRAFORM_STATE_BUCKET": "Not_A_Bucket"}), clock)
+	if err != nil {
+		t.Fatalf("parsing validated: %v", err)
 	}
-	for _, tt := range tests {
-		t.Run(tt.desc, func(t *testing.T) {
-			_, err := tapstack.ConfigFromLookup(lookup(tt.vars), clock)
-			testutil.ErrorContains(t, err, tt.want...)
-		})
+	testutil.ErrorContains(t, cfg.Validate(), `Region "moon-1" is not a region`, `StateBucket "Not_A_Bucket" is not an S3 bucket name`)
+	_, err = tapstack.ConfigFromLookup(lookup(map[string]string{"ENVIRONMENT_SUFFIX": "Stage", "CREATE_NAT_GATEWAY": "yes", "ENABLE_CACHE_LIMITS": " true"}), clock)
+	want := `ENVIRONMENT_SUFFIX="Stage": environment name "Stage" must match ^[a-z][a-z0-9-]*$ (a lowercase letter, then lowercase letters, digits and '-')` + "\n" +
+		`CREATE_NAT_GATEWAY="yes": want true, false, 1 or 0` + "\n" +
+		`ENABLE_CACHE_LIMITS=" true": has whitespace around the value: remove it`
+	if err == nil || err.Error() != want {
+		t.Errorf("parse errors:\n%v\nwant\n%s", err, want)
 	}
 }
 
 func TestConfigValidate(t *testing.T) {
 	env := fromEnv(t, map[string]string{}).Environment
+	prod := fromEnv(t, map[string]string{"ENVIRONMENT_SUFFIX": "prod", "ALLOW_LOCAL_STATE": "1"}).Environment
 	tests := []struct {
 		desc string
 		cfg  tapstack.Config
@@ -79,15 +77,25 @@ func TestConfigValidate(t *testing.T) {
 	}{
 		{"no environment", tapstack.Config{}, []string{"Environment is required"}},
 		{"bad bucket and regions", tapstack.Config{Environment: env, Region: "x", StateBucket: "A", StateBucketRegion: "y"},
-			[]string{`Region: "x"`, `StateBucket: "A"`, `StateBucketRegion: "y"`}},
-		{"blank image", tapstack.Config{Environment: env, Image: " "}, []string{"Image is empty"}},
+			[]string{`Region "x" is not a region`, `StateBucket "A" is not an S3 bucket name`, `StateBucketRegion "y" is not a region`}},
+		{"bucket region checked without a bucket too", tapstack.Config{Environment: env, StateBucketRegion: "us-east-9"}, []string{`StateBucketRegion "us-east-9" is not a region`}},
+		{"blank image", tapstack.Config{Environment: env, Image: " "}, []string{`Image " " is empty`}},
+		{"production needs remote state", tapstack.Config{Environment: prod}, []string{`StateBucket is empty: production environment "prod" needs remote state`}},
 		{"network problems surface", tapstack.Config{Environment: env, ExistingVPCID: "vpc-0a1b2c3d", PrivateSubnetIDs: []string{"subnet-00000003"}, NAT: network.NATSingle},
 			[]string{"PrivateSubnetIDs has 1 subnet(s)", "NAT configures a new VPC"}},
+		// The whole composition is checked before anything is defined: an existing VPC
+		// without public subnets cannot hold the ALB.
+		{"composition", tapstack.Config{Environment: env, ExistingVPCID: "vpc-0a1b2c3d", PrivateSubnetIDs: []string{"subnet-00000003", "subnet-00000004"}},
+			[]string{"Network has 0 public subnet(s): the internet-facing ALB needs two"}},
+		{"service fields", tapstack.Config{Environment: env, CPU: 256, Memory: 4096, CertificateARN: "cert"},
+			[]string{"invalid Memory 4096 for CPU 256", `CertificateARN "cert" is not an ACM certificate ARN`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.desc, func(t *testing.T) { testutil.ErrorContains(t, tt.cfg.Validate(), tt.want...) })
 	}
-	if err := tapstack.ValidateBucket("a..b"); err == nil {
-		t.Error(`bucket "a..b" accepted`)
+	for _, b := range []string{"xn--bucket", "sthree-bucket", "bucket-s3alias", "bucket--ol-s3", "a.-b", "a-.b", "192.168.1.1"} {
+		if err := (tapstack.Config{Environment: env, StateBucket: b}).Validate(); err == nil || !strings.Contains(err.Error(), "is not an S3 bucket name") {
+			t.Errorf("bucket %q: %v", b, err)
+		}
 	}
 }

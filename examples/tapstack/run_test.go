@@ -9,36 +9,169 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/tapstack/infra/examples/tapstack"
 )
 
-func TestRunRejectsBadInputAndWritesNothing(t *testing.T) {
-	out := filepath.Join(t.TempDir(), "out")
-	var stderr bytes.Buffer
-	code := tapstack.Run(lookup(map[string]string{"ENVIRONMENT_SUFFIX": "Bad!", "ENABLE_CACHE_LIMITS": "nope", "CDKTF_OUTDIR": out}), clock, &stderr)
-	if code != 2 {
-		t.Errorf("exit code %d, want 2", code)
-	}
-	lines := strings.Split(strings.TrimSpace(stderr.String()), "\n")
-	want := []string{`tapstack: ENVIRONMENT_SUFFIX="Bad!": environment name "Bad!" must match`, `tapstack: ENABLE_CACHE_LIMITS="nope": want true, false, 1 or 0`}
-	if len(lines) != len(want) {
-		t.Fatalf("stderr:\n%s", stderr.String())
-	}
-	for i, w := range want {
-		if !strings.HasPrefix(lines[i], w) {
-			t.Errorf("line %d = %q, want prefix %q", i, lines[i], w)
+// run runs the app with vars (CDKTF_OUTDIR defaults to a new directory in a temporary
+// one) and returns its exit code, stdout and stderr.
+func run(t *testing.T, vars map[string]string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code = tapstack.Run(lookup(vars), clock, &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+// tree lists every path under dir, to prove that a refused run wrote nothing.
+func tree(t *testing.T, dir string) []string {
+	t.Helper()
+	var out []string
+	_ = filepath.WalkDir(dir, func(p string, _ os.DirEntry, err error) error {
+		if err == nil {
+			out = append(out, p)
 		}
+		return nil
+	})
+	return out
+}
+
+// TestRunRefusesBadInput: every row exits 2 with exactly the lines given (one per
+// problem, naming the variable), prints nothing on stdout, and writes nothing.
+func TestRunRefusesBadInput(t *testing.T) {
+	bucket := func(name, reason string) string {
+		return `tapstack: TERRAFORM_STATE_BUCKET="` + name + `": is not an S3 bucket name` + reason
 	}
-	if _, err := os.Stat(out); !os.IsNotExist(err) {
-		t.Errorf("bad input created %s (%v)", out, err)
+	region := func(v, hint string) string {
+		return `tapstack: AWS_REGION="` + v + `": is not a region of any AWS partition the provider knows (like "ca-central-1"; the list is in docs/naming.md)` + hint
 	}
+	long := strings.Repeat("b", 10000)
+	tests := []struct {
+		desc  string
+		vars  map[string]string
+		lines []string
+	}{
+		{"whitespace-only environment", map[string]string{"ENVIRONMENT_SUFFIX": "   "},
+			[]string{`tapstack: ENVIRONMENT_SUFFIX="   ": is only whitespace: leave it empty or unset for the default, or give a value`}},
+		{"region of no partition", map[string]string{"AWS_REGION": "us-east-9"}, []string{region("us-east-9", ` (did you mean "us-east-1"?)`)}},
+		{"another region of no partition", map[string]string{"AWS_REGION": "eu-north-7"}, []string{region("eu-north-7", ` (did you mean "eu-north-1"?)`)}},
+		{"reserved bucket prefix xn--", map[string]string{"TERRAFORM_STATE_BUCKET": "xn--bucket"}, []string{bucket("xn--bucket", `: AWS reserves the prefix "xn--"`)}},
+		{"reserved bucket prefix sthree-", map[string]string{"TERRAFORM_STATE_BUCKET": "sthree-bucket"}, []string{bucket("sthree-bucket", `: AWS reserves the prefix "sthree-"`)}},
+		{"reserved bucket suffix -s3alias", map[string]string{"TERRAFORM_STATE_BUCKET": "bucket-s3alias"}, []string{bucket("bucket-s3alias", `: AWS reserves the suffix "-s3alias"`)}},
+		{"reserved bucket suffix --ol-s3", map[string]string{"TERRAFORM_STATE_BUCKET": "bucket--ol-s3"}, []string{bucket("bucket--ol-s3", `: AWS reserves the suffix "--ol-s3"`)}},
+		{"bucket with .-", map[string]string{"TERRAFORM_STATE_BUCKET": "a.-b"}, []string{bucket("a.-b", `: "..", ".-" and "-." are not allowed`)}},
+		{"production without a bucket", map[string]string{"ENVIRONMENT_SUFFIX": "prod"},
+			[]string{`tapstack: TERRAFORM_STATE_BUCKET="": is empty: production environment "prod" needs remote state (set StateBucket, or AllowLocalState to keep its state in a local file on purpose)`}},
+		{"a 10,000-character value is echoed short", map[string]string{"TERRAFORM_STATE_BUCKET": long},
+			[]string{`tapstack: TERRAFORM_STATE_BUCKET="` + long[:100] + `"... (10000 characters): is not an S3 bucket name (3-63 lowercase letters, digits, '.' and '-', starting and ending with a letter or digit)`}},
+		{"eight bad variables in one pass", map[string]string{
+			"ENVIRONMENT_SUFFIX": "Bad!", "PR_TIMESTAMP_SUFFIX": "12345", "AWS_REGION": "moon-1", "CREATE_NAT_GATEWAY": "maybe",
+			"ENABLE_CACHE_LIMITS": "on", "TERRAFORM_STATE_BUCKET": "My_Bucket", "TERRAFORM_STATE_BUCKET_REGION": "mars-2", "CDKTF_OUTDIR": "/",
+		}, []string{
+			`tapstack: ENVIRONMENT_SUFFIX="Bad!": environment name "Bad!" must match ^[a-z][a-z0-9-]*$ (a lowercase letter, then lowercase letters, digits and '-')`,
+			`tapstack: PR_TIMESTAMP_SUFFIX="12345": PR timestamp suffix "12345" must be exactly 6 digits`,
+			`tapstack: CREATE_NAT_GATEWAY="maybe": want true, false, 1 or 0`,
+			`tapstack: ENABLE_CACHE_LIMITS="on": want true, false, 1 or 0`,
+			`tapstack: AWS_REGION="moon-1": is not a region of any AWS partition the provider knows (like "ca-central-1"; the list is in docs/naming.md)`,
+			`tapstack: TERRAFORM_STATE_BUCKET_REGION="mars-2": is not a region of any AWS partition the provider knows (like "ca-central-1"; the list is in docs/naming.md)`,
+			`tapstack: TERRAFORM_STATE_BUCKET="My_Bucket": is not an S3 bucket name (3-63 lowercase letters, digits, '.' and '-', starting and ending with a letter or digit)`,
+			"CDKTF_OUTDIR", // checked below: "/" holds unrelated files
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.desc, func(t *testing.T) {
+			dir := t.TempDir()
+			vars := map[string]string{"CDKTF_OUTDIR": filepath.Join(dir, "out")}
+			for k, v := range tt.vars {
+				vars[k] = v
+			}
+			code, stdout, stderr := run(t, vars)
+			lines := strings.Split(strings.TrimSuffix(stderr, "\n"), "\n")
+			if last := len(tt.lines) - 1; tt.lines[last] == "CDKTF_OUTDIR" && len(lines) == len(tt.lines) {
+				if !strings.HasPrefix(lines[last], `tapstack: CDKTF_OUTDIR="/": holds files that are not a synth output (`) {
+					t.Errorf("outdir line = %q", lines[last])
+				}
+				lines = lines[:last]
+				tt.lines = tt.lines[:last]
+			}
+			if diff := cmp.Diff(tt.lines, lines); diff != "" {
+				t.Errorf("stderr (-want +got):\n%s", diff)
+			}
+			if code != 2 || stdout != "" || strings.Contains(stderr, "goroutine") {
+				t.Errorf("exit %d, stdout %q", code, stdout)
+			}
+			if got := tree(t, dir); len(got) != 1 {
+				t.Errorf("a refused run wrote %v", got[1:])
+			}
+		})
+	}
+}
+
+// TestRunOutdir: the app writes only into a new or empty directory, or one that holds
+// a previous synth output, and refuses the rest naming CDKTF_OUTDIR, without writing.
+func TestRunOutdir(t *testing.T) {
+	t.Run("holding unrelated files", func(t *testing.T) {
+		dir := t.TempDir()
+		if err := os.WriteFile(filepath.Join(dir, "notes.txt"), []byte("mine"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		code, _, stderr := run(t, map[string]string{"CDKTF_OUTDIR": dir})
+		want := `tapstack: CDKTF_OUTDIR="` + dir + `": holds files that are not a synth output (notes.txt): write into a new or empty directory, or one that holds a previous synth output` + "\n"
+		if code != 2 || stderr != want {
+			t.Errorf("exit %d, stderr %q", code, stderr)
+		}
+	})
+	t.Run("a file", func(t *testing.T) {
+		file := filepath.Join(t.TempDir(), "file")
+		if err := os.WriteFile(file, nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		for _, dir := range []string{file, filepath.Join(file, "out")} {
+			code, _, stderr := run(t, map[string]string{"CDKTF_OUTDIR": dir})
+			if code != 2 || !strings.HasPrefix(stderr, `tapstack: CDKTF_OUTDIR="`+dir+`": `) || strings.Count(stderr, "\n") != 1 {
+				t.Errorf("%s: exit %d, stderr %q", dir, code, stderr)
+			}
+		}
+	})
+	t.Run("not writable", func(t *testing.T) {
+		dir := filepath.Join(t.TempDir(), "locked")
+		if err := os.Mkdir(dir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		lockDir(t, dir)
+		for _, target := range []string{dir, filepath.Join(dir, "out")} {
+			code, _, stderr := run(t, map[string]string{"CDKTF_OUTDIR": target})
+			if code != 2 || !strings.HasPrefix(stderr, `tapstack: CDKTF_OUTDIR="`+target+`": cannot be`) || strings.Count(stderr, "\n") != 1 {
+				t.Errorf("%s: exit %d, stderr %q", target, code, stderr)
+			}
+		}
+	})
+}
+
+// lockDir makes dir unwritable for this process: immutable when running as root (root
+// ignores permission bits, not the immutable flag, like a read-only mount), read-only
+// permissions otherwise.
+func lockDir(t *testing.T, dir string) {
+	t.Helper()
+	if os.Geteuid() != 0 {
+		if err := os.Chmod(dir, 0o555); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = os.Chmod(dir, 0o755) })
+		return
+	}
+	if out, err := exec.Command("chattr", "+i", dir).CombinedOutput(); err != nil {
+		t.Skipf("running as root, and chattr +i is not available to make %s unwritable: %v %s", dir, err, out)
+	}
+	t.Cleanup(func() { _ = exec.Command("chattr", "-i", dir).Run() })
 }
 
 func TestRunSynthesizes(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "nested", "out") // parents are created too
-	var stderr bytes.Buffer
-	if code := tapstack.Run(lookup(map[string]string{"CDKTF_OUTDIR": out, "ENVIRONMENT_SUFFIX": "pr4892", "PR_TIMESTAMP_SUFFIX": "123456"}), clock, &stderr); code != 0 {
-		t.Fatalf("exit code %d: %s", code, stderr.String())
+	vars := map[string]string{"CDKTF_OUTDIR": out, "ENVIRONMENT_SUFFIX": "pr4892", "PR_TIMESTAMP_SUFFIX": "123456"}
+	code, stdout, stderr := run(t, vars)
+	if code != 0 || stderr != "" || stdout != "tapstack: synthesized TapStackpr4892 into "+out+"\n" {
+		t.Fatalf("exit %d, stdout %q, stderr %q", code, stdout, stderr)
 	}
 	raw, err := os.ReadFile(filepath.Join(out, "stacks", "TapStackpr4892", "cdk.tf.json"))
 	if err != nil {
@@ -51,21 +184,15 @@ func TestRunSynthesizes(t *testing.T) {
 	if outputs := doc["output"].(map[string]any); len(outputs) != len(tapstack.Outputs) {
 		t.Errorf("outputs = %v", outputs)
 	}
-}
-
-// TestAppBinary runs the real command: bad input exits non-zero with one line per
-// problem, no panic trace and no files.
-func TestRunReportsAnUnusableOutdir(t *testing.T) {
-	file := filepath.Join(t.TempDir(), "file")
-	if err := os.WriteFile(file, nil, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	var stderr bytes.Buffer
-	if code := tapstack.Run(lookup(map[string]string{"CDKTF_OUTDIR": filepath.Join(file, "out")}), clock, &stderr); code != 2 || !strings.Contains(stderr.String(), "tapstack: CDKTF_OUTDIR=") {
-		t.Errorf("exit %d, stderr %q", code, stderr.String())
+	// A directory holding a previous synth output is written again.
+	if code, _, stderr := run(t, vars); code != 0 || stderr != "" {
+		t.Errorf("re-synth into the previous output: exit %d, stderr %q", code, stderr)
 	}
 }
 
+// TestAppBinary runs the real command: bad input exits 2 with one line per problem, no
+// panic trace and no files; a good run prints its one line on stdout and nothing on
+// stderr (twice: the jsii runtime once printed a stray line on some exits).
 func TestAppBinary(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the app")
@@ -94,5 +221,15 @@ func TestAppBinary(t *testing.T) {
 	}
 	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
 		t.Errorf("bad input wrote %v", entries)
+	}
+	for i := 0; i < 2; i++ {
+		var stdout, stderr bytes.Buffer
+		good := exec.Command(bin)
+		good.Dir = t.TempDir()
+		good.Env = append(os.Environ(), "CDKTF_OUTDIR=out")
+		good.Stdout, good.Stderr = &stdout, &stderr
+		if err := good.Run(); err != nil || stderr.Len() != 0 || !strings.HasPrefix(stdout.String(), "tapstack: synthesized TapStackstage into out") {
+			t.Errorf("run %d: %v, stdout %q, stderr %q", i, err, stdout.String(), stderr.String())
+		}
 	}
 }

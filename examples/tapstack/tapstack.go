@@ -23,7 +23,8 @@ type TapStack struct {
 }
 
 // New defines the TapStack in scope (an app) under id, conventionally cfg.StackName().
-// It validates cfg first and panics with every problem before defining anything.
+// It validates cfg first (the whole composition: Config.Validate) and panics with every
+// problem before defining anything.
 //
 // The stack declares the Terraform version it needs (RequiredTerraformVersion) and its
 // backend: S3 with a lock file when StateBucket is set (key StateKey(id)), otherwise a
@@ -63,21 +64,9 @@ func New(scope constructs.Construct, id string, cfg Config) *TapStack {
 	}
 
 	t.network = network.New(t, "Network", c.networkConfig())
-	t.cache = cache.New(t, "Cache", cache.Config{
-		Environment:       env,
-		Network:           t.network,
-		ConnectionSecret:  true,
-		EnableUsageLimits: c.EnableCacheLimits,
-	})
-	t.service = lmsservice.New(t, "Service", lmsservice.Config{
-		Environment: env,
-		Network:     t.network,
-		Cache:       t.cache,
-		Image:       c.Image,
-		// Without NAT or endpoints, tasks take the free way out: public IPs in the public
-		// subnets, still reachable only from the ALB.
-		AssignPublicIP: t.network.Egress() == network.EgressNone,
-	})
+	t.cache = cache.New(t, "Cache", c.cacheConfig(t.network))
+	t.service = lmsservice.New(t, "Service", c.serviceConfig(t.network, t.cache))
+	redisSecret, _ := t.cache.ConnectionSecretARN() // the TapStack's cache always has one
 
 	for _, o := range []struct {
 		name, description string
@@ -89,7 +78,7 @@ func New(scope constructs.Construct, id string, cfg Config) *TapStack {
 		{OutputServiceName, "ECS service name", t.service.ServiceName()},
 		{OutputCacheName, "ElastiCache Serverless cache name", t.cache.NameRef()},
 		{OutputDBSecretARN, "ARN of the database credentials secret", t.service.DBSecretARN()},
-		{OutputRedisSecretARN, "ARN of the Redis connection secret", t.cache.ConnectionSecretARN()},
+		{OutputRedisSecretARN, "ARN of the Redis connection secret", redisSecret},
 	} {
 		cdktf.NewTerraformOutput(t, jsii.String(o.name), &cdktf.TerraformOutputConfig{
 			Value: o.value, Description: jsii.String(o.description),

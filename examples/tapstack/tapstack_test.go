@@ -253,7 +253,7 @@ func TestReSynthIsStable(t *testing.T) {
 
 func TestNewPanicsOnInvalidConfig(t *testing.T) {
 	msg := testutil.MustPanic(t, func() { tapstack.New(testutil.NewApp(), "TapStackx", tapstack.Config{Region: "moon-1"}) })
-	for _, w := range []string{`tapstack.New("TapStackx"): invalid Config`, "Environment is required", `Region: "moon-1" is not an AWS region name`} {
+	for _, w := range []string{`tapstack.New("TapStackx"): invalid Config`, "Environment is required", `Region "moon-1" is not a region of any AWS partition`} {
 		if !strings.Contains(msg, w) {
 			t.Errorf("panic %q does not contain %q", msg, w)
 		}
@@ -263,7 +263,7 @@ func TestNewPanicsOnInvalidConfig(t *testing.T) {
 func TestAccessors(t *testing.T) {
 	variants.Synth(t, "default")
 	st := stacks["default"]
-	if st.Network() == nil || st.Cache() == nil || st.Service() == nil || st.Config().Image != tapstack.DefaultImage || st.Config().NAT != network.NATSingle {
+	if st.Network() == nil || st.Cache() == nil || st.Service() == nil || st.Config().Image != tapstack.DefaultImage || st.Network().Config().NAT != network.NATSingle {
 		t.Errorf("accessors: %+v", st.Config())
 	}
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"github.com/tapstack/infra/constructs/naming"
+	"github.com/tapstack/infra/internal/text"
 )
 
 // Tags returns the environment's standard tags plus Name.
@@ -217,22 +218,23 @@ func IsSecurityGroupID(s string) bool { return securityGroup.MatchString(s) }
 // digit, no "..", ".-" or "-.", not an IP address, none of the prefixes and suffixes AWS
 // reserves (xn--, sthree-, amzn-s3-demo-; -s3alias, --ol-s3, .mrap, --x-s3, --table-s3).
 func BucketNameError(s string) error {
+	q := text.Quote(s)
 	switch {
 	case !bucketName.MatchString(s):
-		return fmt.Errorf("%q is not an S3 bucket name (3-63 lowercase letters, digits, '.' and '-', starting and ending with a letter or digit)", s)
+		return fmt.Errorf("%s is not an S3 bucket name (3-63 lowercase letters, digits, '.' and '-', starting and ending with a letter or digit)", q)
 	case ipAddress.MatchString(s):
-		return fmt.Errorf("%q is not an S3 bucket name: it is shaped like an IP address", s)
+		return fmt.Errorf("%s is not an S3 bucket name: it is shaped like an IP address", q)
 	case strings.Contains(s, ".."), strings.Contains(s, ".-"), strings.Contains(s, "-."):
-		return fmt.Errorf("%q is not an S3 bucket name: \"..\", \".-\" and \"-.\" are not allowed", s)
+		return fmt.Errorf("%s is not an S3 bucket name: \"..\", \".-\" and \"-.\" are not allowed", q)
 	}
 	for _, p := range bucketReserved {
 		if strings.HasPrefix(s, p) {
-			return fmt.Errorf("%q is not an S3 bucket name: AWS reserves the prefix %q", s, p)
+			return fmt.Errorf("%s is not an S3 bucket name: AWS reserves the prefix %q", q, p)
 		}
 	}
 	for _, x := range bucketSuffixes {
 		if strings.HasSuffix(s, x) {
-			return fmt.Errorf("%q is not an S3 bucket name: AWS reserves the suffix %q", s, x)
+			return fmt.Errorf("%s is not an S3 bucket name: AWS reserves the suffix %q", q, x)
 		}
 	}
 	return nil

@@ -19,5 +19,5 @@ func main() {
 
 func run() int {
 	defer jsii.Close()
-	return tapstack.Run(os.LookupEnv, time.Now, os.Stderr)
+	return tapstack.Run(os.LookupEnv, time.Now, os.Stdout, os.Stderr)
 }
