@@ -68,7 +68,9 @@ func ConfigFromEnv() (Config, error) { return ConfigFromLookup(os.LookupEnv, tim
 // the same pass (Run does).
 func ConfigFromLookup(lookup func(string) (string, bool), clock func() time.Time) (Config, error) {
 	var errs []error
-	bad := func(name, value, reason string) { errs = append(errs, &VarError{Name: name, Value: value, Reason: reason}) }
+	bad := func(name, value, reason string) {
+		errs = append(errs, &VarError{Name: name, Value: value, Reason: reason})
+	}
 	get := func(name string) string {
 		v, _ := lookup(name)
 		switch {
@@ -87,7 +89,6 @@ func ConfigFromLookup(lookup func(string) (string, bool), clock func() time.Time
 		return parseBool(name, v, bad)
 	}
 	var cfg Config
-
 
 	rawName, _ := lookup(EnvEnvironmentSuffix)
 	name := get(EnvEnvironmentSuffix)

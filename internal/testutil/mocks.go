@@ -1,5 +1,32 @@
 package testutil
 
+// RealProviderSettings is the body of the real AWS provider block of the plan run:
+// fake credentials and the skip flags that keep the provider from calling AWS, so the
+// provider's own planning (defaults, plan-time validation, replacement decisions) runs
+// offline. Refresh does not happen on a first plan, and data sources that would call AWS
+// are overridden (dataOverrides).
+const RealProviderSettings = `
+  region                      = "ca-central-1"
+  access_key                  = "AKIAIOSFODNN7EXAMPLE"
+  secret_key                  = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+  skip_credentials_validation = true
+  skip_requesting_account_id  = true
+  skip_metadata_api_check     = true
+  skip_region_validation      = true
+`
+
+// offlineData are data sources the provider answers without calling AWS.
+var offlineData = map[string]bool{"aws_region": true, "aws_partition": true, "aws_iam_policy_document": true}
+
+// dataOverrides are the values of data sources that would call AWS, for the
+// real-provider plan (HCL object expressions).
+var dataOverrides = map[string]string{
+	"aws_availability_zones":             `{ names = ["ca-central-1a", "ca-central-1b", "ca-central-1d"], zone_ids = ["cac1-az1", "cac1-az2", "cac1-az4"] }`,
+	"aws_secretsmanager_random_password": `{ random_password = "fake-password-0123456789abcdefghij" }`,
+	"aws_vpc":                            `{ cidr_block = "10.0.0.0/16", arn = "arn:aws:ec2:ca-central-1:123456789012:vpc/vpc-0a1b2c3d" }`,
+	"aws_caller_identity":                `{ account_id = "123456789012", arn = "arn:aws:iam::123456789012:user/fake", user_id = "AIDAFAKE" }`,
+}
+
 // MockDefaults is the body of every mock_provider "aws" block the harness writes.
 // Mocked providers invent random strings for computed attributes, but the real provider
 // validates ARNs and JSON at apply, so every computed value that feeds another resource

@@ -1,12 +1,15 @@
 package testutil_test
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/aws/jsii-runtime-go"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/dataawsami"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/lbtargetgroup"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/subnet"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpc"
 	"github.com/google/go-cmp/cmp"
@@ -97,13 +100,34 @@ func TestCaseNames(t *testing.T) {
 	requireTerraform(t)
 	s := variants.Synth(t, "good")
 	for _, name := range []string{"Bad", "x y", ""} {
-		if err := testutil.Check(t.TempDir(), testutil.Case{Name: name, Stack: s}); err == nil {
-			t.Errorf("case name %q accepted", name)
-		}
+		err := testutil.Check(t.TempDir(), testutil.Case{Name: name, Stack: s})
+		testutil.ErrorContains(t, err, fmt.Sprintf("testutil.Terraform: case name %q must match", name))
 	}
-	if err := testutil.Check(t.TempDir()); err == nil {
-		t.Error("no cases accepted")
-	}
+	testutil.ErrorContains(t, testutil.Check(t.TempDir()), "testutil.Terraform: no cases")
+}
+
+// TestHarnessRealPlanCatchesPlanTimeErrors: the real provider's plan rejects what
+// validate and a mocked apply accept, here a target group rule that the provider checks
+// only when it plans (a matcher on a TCP health check).
+func TestHarnessRealPlanCatchesPlanTimeErrors(t *testing.T) {
+	requireTerraform(t)
+	stack := testutil.NewStack("Plan")
+	lbtargetgroup.NewLbTargetGroup(stack, jsii.String("TG"), &lbtargetgroup.LbTargetGroupConfig{
+		Name: jsii.String("tg"), Port: jsii.Number(80), Protocol: jsii.String("TCP"), TargetType: jsii.String("ip"), VpcId: jsii.String("vpc-0a1b2c3d"),
+		HealthCheck: &lbtargetgroup.LbTargetGroupHealthCheck{Protocol: jsii.String("TCP"), Matcher: jsii.String("200")},
+	})
+	err := testutil.Check(t.TempDir(), testutil.Case{Name: "tcp", Stack: testutil.Synth(t, stack)})
+	testutil.ErrorContains(t, err, `run "real_plan"`, `Attribute "health_check[0].matcher" cannot be specified when "health_check[0].protocol" is "TCP"`)
+}
+
+// TestHarnessOverridesDataSources: the real plan needs a fake for every data source
+// that would call AWS, and says which one is missing.
+func TestHarnessOverridesDataSources(t *testing.T) {
+	requireTerraform(t)
+	stack := testutil.NewStack("Data")
+	dataawsami.NewDataAwsAmi(stack, jsii.String("Ami"), &dataawsami.DataAwsAmiConfig{MostRecent: jsii.Bool(true), Owners: jsii.Strings("amazon")})
+	err := testutil.Check(t.TempDir(), testutil.Case{Name: "ami", Stack: testutil.Synth(t, stack)})
+	testutil.ErrorContains(t, err, "case ami: data source aws_ami.Ami would call AWS in the real-provider plan: add an override for aws_ami")
 }
 
 func TestFindPluginDirOverride(t *testing.T) {

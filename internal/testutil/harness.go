@@ -10,19 +10,10 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"runtime"
-	"sort"
 	"strings"
-	"sync"
 	"testing"
 	"time"
-
-	"github.com/hashicorp/terraform-cdk-go/cdktf"
 )
-
-// RequireEnv names the variable that, set to 1, turns a missing Terraform CLI or provider mirror into a test
-// failure instead of a skip. make test sets it, so CI never skips silently.
-const RequireEnv = "TAPSTACK_REQUIRE_TERRAFORM"
 
 // KeepEnv names the variable that, set to 1, keeps the Terraform working directory of
 // each check (and logs where it is), to reproduce a failure by hand.
@@ -47,92 +38,6 @@ type Case struct {
 }
 
 var caseName = regexp.MustCompile(`^[a-z][a-z0-9_-]*$`)
-
-type tool struct {
-	terraform, plugins string
-	missing            string
-}
-
-var (
-	toolOnce sync.Once
-	tools    tool
-)
-
-func findTools() tool {
-	toolOnce.Do(func() {
-		tf := os.Getenv("TERRAFORM_BINARY_NAME")
-		if tf == "" {
-			tf = "terraform"
-		}
-		path, err := exec.LookPath(tf)
-		if err != nil {
-			tools.missing = fmt.Sprintf("terraform CLI %q not found on PATH (set TERRAFORM_BINARY_NAME)", tf)
-			return
-		}
-		tools.terraform = path
-		dir, err := FindPluginDir()
-		if err != nil {
-			tools.missing = err.Error()
-			return
-		}
-		tools.plugins = dir
-	})
-	return tools
-}
-
-// FindPluginDir returns a local provider mirror that holds hashicorp/aws for this
-// platform: $TF_PLUGIN_DIR when set, otherwise the first directory found under the usual
-// roots (/opt, /usr/local/share, /usr/share, $HOME/.terraform.d, $HOME/.local/share)
-// whose layout is <dir>/registry.terraform.io/hashicorp/aws/<version>/<os>_<arch>/.
-func FindPluginDir() (string, error) {
-	platform := runtime.GOOS + "_" + runtime.GOARCH
-	has := func(dir string) bool {
-		m, _ := filepath.Glob(filepath.Join(dir, "registry.terraform.io", "hashicorp", "aws", "5.*", platform))
-		return len(m) > 0
-	}
-	if d := os.Getenv("TF_PLUGIN_DIR"); d != "" {
-		if has(d) {
-			return d, nil
-		}
-		return "", fmt.Errorf("TF_PLUGIN_DIR=%s holds no registry.terraform.io/hashicorp/aws/5.*/%s", d, platform)
-	}
-	home, _ := os.UserHomeDir()
-	roots := []string{"/opt", "/usr/local/share", "/usr/share", filepath.Join(home, ".terraform.d"), filepath.Join(home, ".local", "share")}
-	for _, root := range roots {
-		found := ""
-		_ = filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
-			if err != nil || !d.IsDir() || found != "" {
-				return filepath.SkipDir
-			}
-			if strings.Count(strings.TrimPrefix(p, root), string(filepath.Separator)) > 3 {
-				return filepath.SkipDir
-			}
-			if d.Name() == "registry.terraform.io" && has(filepath.Dir(p)) {
-				found = filepath.Dir(p)
-				return filepath.SkipAll
-			}
-			return nil
-		})
-		if found != "" {
-			return found, nil
-		}
-	}
-	return "", fmt.Errorf("no provider mirror with registry.terraform.io/hashicorp/aws/5.*/%s under %v (set TF_PLUGIN_DIR)", platform, roots)
-}
-
-// requireTools skips (or, with RequireEnv=1, fails) a test when Terraform or the mirror
-// is missing, saying exactly what is missing.
-func requireTools(t testing.TB) tool {
-	t.Helper()
-	tl := findTools()
-	if tl.missing != "" {
-		if os.Getenv(RequireEnv) == "1" {
-			t.Fatalf("Terraform checks required (%s=1) but %s", RequireEnv, tl.missing)
-		}
-		t.Skipf("skipping Terraform checks: %s", tl.missing)
-	}
-	return tl
-}
 
 // Terraform checks every case with the real Terraform CLI (see Check), failing the test
 // with the diagnostics of the case that broke. It skips, or with RequireEnv=1 fails,
@@ -286,8 +191,36 @@ func writeRoot(dir string, cases []Case) (validateRoot, testRoot map[string]any,
 	validateRoot = map[string]any{"terraform": required, "provider": map[string]any{"aws": providers}, "module": aliased}
 	testRoot = map[string]any{"terraform": required, "provider": map[string]any{"aws": []any{map[string]any{"region": Region}}}, "module": plain}
 
+	test, err := testFile(cases)
+	if err != nil {
+		return nil, nil, err
+	}
+	return validateRoot, testRoot, os.WriteFile(filepath.Join(dir, "mock.tftest.hcl"), []byte(test), 0o644)
+}
+
+// testFile is the terraform test file: a real-provider plan of every case (fake
+// credentials, the provider's offline skip flags, data sources that would call AWS
+// overridden with fakes), then an apply against the mocked provider that asserts every
+// output and the cases' Asserts.
+func testFile(cases []Case) (string, error) {
 	var test strings.Builder
-	fmt.Fprintf(&test, "mock_provider \"aws\" {%s}\n\nrun \"mock_apply\" {\n  command = apply\n", MockDefaults)
+	fmt.Fprintf(&test, "provider \"aws\" {%s}\n\nmock_provider \"aws\" {\n  alias = \"mock\"\n%s}\n\n", RealProviderSettings, MockDefaults)
+	test.WriteString("run \"real_plan\" {\n  command = plan\n")
+	for _, c := range cases {
+		for _, typ := range sortedKeys(mapOf(c.Stack.JSON["data"])) {
+			for _, name := range sortedKeys(mapOf(mapOf(c.Stack.JSON["data"])[typ])) {
+				if offlineData[typ] {
+					continue
+				}
+				values, ok := dataOverrides[typ]
+				if !ok {
+					return "", fmt.Errorf("case %s: data source %s.%s would call AWS in the real-provider plan: add an override for %s to testutil's dataOverrides", c.Name, typ, name, typ)
+				}
+				fmt.Fprintf(&test, "  override_data {\n    target = module.%s.data.%s.%s\n    values = %s\n  }\n", c.Name, typ, name, values)
+			}
+		}
+	}
+	test.WriteString("}\n\nrun \"mock_apply\" {\n  command = apply\n  providers = {\n    aws = aws.mock\n  }\n")
 	for _, c := range cases {
 		for _, o := range sortedKeys(mapOf(c.Stack.JSON["output"])) {
 			ref := fmt.Sprintf("module.%s.%s", c.Name, o)
@@ -298,7 +231,7 @@ func writeRoot(dir string, cases []Case) (validateRoot, testRoot map[string]any,
 		}
 	}
 	test.WriteString("}\n")
-	return validateRoot, testRoot, os.WriteFile(filepath.Join(dir, "mock.tftest.hcl"), []byte(test.String()), 0o644)
+	return test.String(), nil
 }
 
 // childModule turns a synthesized stack into a child module: it checks the provider
@@ -341,62 +274,4 @@ func writeJSON(path string, v any) error {
 		return err
 	}
 	return os.WriteFile(path, raw, 0o644)
-}
-
-// Variants is a package's set of named stacks. Tests synthesize each one once through
-// Synth, and one test hands them all to Terraform through CheckTerraform.
-type Variants struct {
-	names   []string
-	build   map[string]func() cdktf.TerraformStack
-	asserts map[string][]string
-	done    map[string]*Synthesized
-}
-
-// NewVariants returns an empty set.
-func NewVariants() *Variants {
-	return &Variants{build: map[string]func() cdktf.TerraformStack{}, asserts: map[string][]string{}, done: map[string]*Synthesized{}}
-}
-
-// Add registers a variant: build defines the stack and is called at most once; asserts
-// are extra HCL conditions for the mock apply (see Case).
-func (v *Variants) Add(name string, build func() cdktf.TerraformStack, asserts ...string) {
-	if _, dup := v.build[name]; dup {
-		panic("testutil: duplicate variant " + name)
-	}
-	v.names = append(v.names, name)
-	v.build[name] = build
-	v.asserts[name] = asserts
-}
-
-// Names returns the registered names, sorted.
-func (v *Variants) Names() []string {
-	out := append([]string(nil), v.names...)
-	sort.Strings(out)
-	return out
-}
-
-// Synth returns the synthesized variant, synthesizing it on first use only.
-func (v *Variants) Synth(t testing.TB, name string) *Synthesized {
-	t.Helper()
-	if s, ok := v.done[name]; ok {
-		return s
-	}
-	build, ok := v.build[name]
-	if !ok {
-		t.Fatalf("no variant %q", name)
-	}
-	s := Synth(t, build())
-	v.done[name] = s
-	return s
-}
-
-// CheckTerraform runs Terraform over every variant (see Terraform).
-func (v *Variants) CheckTerraform(t testing.TB) {
-	t.Helper()
-	requireTools(t)
-	var cases []Case
-	for _, name := range v.Names() {
-		cases = append(cases, Case{Name: name, Stack: v.Synth(t, name), Asserts: v.asserts[name]})
-	}
-	Terraform(t, cases...)
 }
