@@ -65,9 +65,10 @@ func init() {
 	}
 	add("default", cache.Config{Environment: stage}, false, url("default"))
 	add("limits", cache.Config{Environment: stage, EnableUsageLimits: true, DataStorageMinGB: 2, DataStorageMaxGB: 20,
-		ECPUPerSecondMin: 1000, ECPUPerSecondMax: 10000}, false)
+		ECPUPerSecondMin: 1000, ECPUPerSecondMax: 10000}, false, url("limits"))
 	add("valkey", cache.Config{Environment: prod, Engine: cache.EngineValkey, MajorEngineVersion: "8", KMSKeyARN: kmsKey,
-		DailySnapshotTime: "03:30", SnapshotRetentionDays: 7, Name: "shop-sessions", ConnectionSecret: true}, true)
+		DailySnapshotTime: "03:30", SnapshotRetentionDays: 7, Name: "shop-sessions", ConnectionSecret: true}, true, url("valkey"),
+		`jsondecode(module.valkey.secret).engine == "valkey"`, `jsondecode(module.valkey.secret).url == "rediss://`+mockHost+`:6379"`)
 	add("secret-pr", cache.Config{Environment: pr, ConnectionSecret: true}, true, url("secret-pr"),
 		`jsondecode(module.secret-pr.secret).host == "`+mockHost+`"`,
 		`jsondecode(module.secret-pr.secret).port == 6379`,

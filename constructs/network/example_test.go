@@ -2,22 +2,32 @@ package network_test
 
 import (
 	"fmt"
+	"os"
+
+	"github.com/aws/jsii-runtime-go"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/provider"
+	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"github.com/tapstack/infra/constructs/naming"
 	"github.com/tapstack/infra/constructs/network"
-	"github.com/tapstack/infra/internal/testutil"
 )
 
-// A PR environment without NAT (no Elastic IP to run out of) that still gives private
-// workloads a way to ECR, CloudWatch Logs, Secrets Manager and S3.
+// A PR environment without NAT (no Elastic IP to run out of: the profile's default)
+// that still gives private workloads a way to ECR, CloudWatch Logs, Secrets Manager and
+// S3.
 func ExampleNew() {
+	outdir, _ := os.MkdirTemp("", "network-example")
+	defer os.RemoveAll(outdir)
+	app := cdktf.NewApp(&cdktf.AppConfig{Outdir: jsii.String(outdir)})
+	stack := cdktf.NewTerraformStack(app, jsii.String("Example"))
+	provider.NewAwsProvider(stack, jsii.String("aws"), &provider.AwsProviderConfig{Region: jsii.String("ca-central-1")})
+
 	env := naming.MustEnvironment("pr4892", naming.Options{Timestamp: "123456"})
-	stack := testutil.NewStack("Example")
 	net := network.New(stack, "Network", network.Config{
 		Environment: env,
-		NAT:         network.NATNone,
 		Endpoints:   true,
 	})
+	app.Synth()
 	fmt.Println(net.Egress(), len(*net.PrivateSubnetIDs()))
 	// Output: endpoints 2
 }

@@ -22,8 +22,11 @@ func init() {
 		stack := testutil.NewStack("Test")
 		built["components-edge"] = network.New(stack, "Edge", network.Config{Environment: stage, Component: "edge", Endpoints: true, FlowLogs: true})
 		built["components-data"] = network.New(stack, "Data", network.Config{Environment: stage, Component: "data", CIDR: "10.1.0.0/16", Endpoints: true, FlowLogs: true})
+		for name, n := range map[string]*network.Network{"edge": built["components-edge"], "data": built["components-data"]} {
+			cdktf.NewTerraformOutput(stack, jsii.String(name+"_flow_log_group"), &cdktf.TerraformOutputConfig{Value: n.FlowLogGroup().Name()})
+		}
 		return stack
-	})
+	}, `module.components.edge_flow_log_group == "/vpc/lms-edge-stage/flow-logs"`, `module.components.data_flow_log_group == "/vpc/lms-data-stage/flow-logs"`)
 	// A PR environment without a pinned suffix: names refer to the suffix kept in state.
 	variants.Add("pr-kept-suffix", func() cdktf.TerraformStack {
 		stack := testutil.NewStack("Test")

@@ -2,9 +2,11 @@ package network_test
 
 import (
 	"net/netip"
+	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/aws/jsii-runtime-go"
 	"github.com/google/go-cmp/cmp"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
@@ -26,12 +28,46 @@ var built = map[string]*network.Network{}
 
 var variants = testutil.NewVariants()
 
+// add registers a variant: a stack with one network that outputs its VPC and subnet
+// IDs, asserted after the mock apply (the IDs of an existing VPC, the mock's IDs of a
+// new one; one subnet per zone), plus asserts.
 func add(name string, cfg network.Config, asserts ...string) {
 	variants.Add(name, func() cdktf.TerraformStack {
 		stack := testutil.NewStack("Test")
-		built[name] = network.New(stack, "Network", cfg)
+		n := network.New(stack, "Network", cfg)
+		built[name] = n
+		cdktf.NewTerraformOutput(stack, jsii.String("vpc_id"), &cdktf.TerraformOutputConfig{Value: n.VPCID()})
+		cdktf.NewTerraformOutput(stack, jsii.String("public_subnet_ids"), &cdktf.TerraformOutputConfig{Value: n.PublicSubnetIDs()})
+		cdktf.NewTerraformOutput(stack, jsii.String("private_subnet_ids"), &cdktf.TerraformOutputConfig{Value: n.PrivateSubnetIDs()})
 		return stack
-	}, asserts...)
+	}, append(networkAsserts(name, cfg), asserts...)...)
+}
+
+// networkAsserts are what the outputs of add must be after the mock apply.
+func networkAsserts(name string, cfg network.Config) []string {
+	m := "module." + name + "."
+	if cfg.Existing() {
+		list := func(ids []string) string {
+			if len(ids) == 0 {
+				return "[]"
+			}
+			return `["` + strings.Join(ids, `", "`) + `"]`
+		}
+		return []string{
+			m + `vpc_id == "` + cfg.ExistingVPCID + `"`,
+			"jsonencode(" + m + "public_subnet_ids) == jsonencode(" + list(cfg.PublicSubnetIDs) + ")",
+			"jsonencode(" + m + "private_subnet_ids) == jsonencode(" + list(cfg.PrivateSubnetIDs) + ")",
+		}
+	}
+	zones := cfg.AZCount
+	if zones == 0 {
+		zones = max(len(cfg.AvailabilityZones), network.DefaultAZCount)
+	}
+	n := strconv.Itoa(zones)
+	return []string{
+		m + `vpc_id == "vpc-0123456789abcdef0"`,
+		"length(" + m + "public_subnet_ids) == " + n, "length(" + m + "private_subnet_ids) == " + n,
+	}
 }
 
 func init() {

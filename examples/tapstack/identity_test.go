@@ -14,7 +14,14 @@ import (
 )
 
 // twoRegions is one app holding the TapStack of one environment in two regions.
-var twoRegions = map[string]*tapstack.TapStack{}
+var (
+	twoRegions   = map[string]*tapstack.TapStack{}
+	regionStacks = map[string]string{"TapStackstage": "ca-central-1", "TapStackstage-eu": "eu-west-1"}
+)
+
+func regionConfig(region string) tapstack.Config {
+	return mustConfig(map[string]string{"AWS_REGION": region, "TERRAFORM_STATE_BUCKET": "iac-tf-states"})
+}
 
 func init() {
 	var app cdktf.App
@@ -22,17 +29,16 @@ func init() {
 		return func() cdktf.TerraformStack {
 			if app == nil {
 				app = testutil.NewApp()
-				for sid, r := range map[string]string{"TapStackstage": "ca-central-1", "TapStackstage-eu": "eu-west-1"} {
-					cfg := fromEnv(&testing.T{}, map[string]string{"AWS_REGION": r, "TERRAFORM_STATE_BUCKET": "iac-tf-states"})
-					twoRegions[sid] = tapstack.New(app, sid, cfg)
+				for sid, r := range regionStacks {
+					twoRegions[sid] = tapstack.New(app, sid, regionConfig(r))
 				}
 			}
 			stacks[variant] = twoRegions[id]
 			return twoRegions[id]
 		}
 	}
-	variants.Add("region-ca", build("region-ca", "TapStackstage"))
-	variants.Add("region-eu", build("region-eu", "TapStackstage-eu"))
+	variants.Add("region-ca", build("region-ca", "TapStackstage"), stackAsserts("region-ca", regionConfig("ca-central-1"))...)
+	variants.Add("region-eu", build("region-eu", "TapStackstage-eu"), stackAsserts("region-eu", regionConfig("eu-west-1"))...)
 }
 
 // TestTwoRegions: one environment in two regions of one app shares no account-wide

@@ -1,6 +1,7 @@
 package tapstack_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -46,24 +47,57 @@ var (
 	}
 )
 
+// mustConfig parses vars like the app does, for variant builders (which run outside a
+// test): a bad fixture is a programming error.
+func mustConfig(vars map[string]string) tapstack.Config {
+	cfg, err := tapstack.ConfigFromLookup(lookup(vars), clock)
+	if err != nil {
+		panic(fmt.Sprintf("variant fixture %v: %v", vars, err))
+	}
+	return cfg
+}
+
+// stackAsserts are what the seven outputs must be after the mock apply: the names the
+// stack gives the cluster, service and cache, and the mocked VPC, ALB and secrets.
+func stackAsserts(variant string, cfg tapstack.Config) []string {
+	m := "module." + variant + "."
+	id := cfg.Environment.ID()
+	if cfg.Environment.StampKept() {
+		id = cfg.Environment.Name() + "-" + cfg.Environment.Timestamp() // what the suffix resolves to at the first apply
+	}
+	vpc := "vpc-0123456789abcdef0"
+	if cfg.ExistingVPCID != "" {
+		vpc = cfg.ExistingVPCID
+	}
+	secret := "arn:aws:secretsmanager:ca-central-1:123456789012:secret:mock-AbCdEf"
+	return []string{
+		m + tapstack.OutputVPCID + ` == "` + vpc + `"`,
+		m + tapstack.OutputALBDNSName + ` == "mock-123456789.ca-central-1.elb.amazonaws.com"`,
+		m + tapstack.OutputClusterName + ` == "lms-cluster-` + id + `"`,
+		m + tapstack.OutputServiceName + ` == "lms-service-` + id + `"`,
+		m + tapstack.OutputCacheName + ` == "lms-redis-` + id + `"`,
+		m + tapstack.OutputDBSecretARN + ` == "` + secret + `"`,
+		m + tapstack.OutputRedisSecretARN + ` == "` + secret + `"`,
+	}
+}
+
 func init() {
 	for name, vars := range envs {
+		cfg := mustConfig(vars)
 		variants.Add(name, func() cdktf.TerraformStack {
-			cfg := fromEnv(&testing.T{}, vars)
 			s := tapstack.New(testutil.NewApp(), cfg.StackName(), cfg)
 			stacks[name] = s
 			return s
-		})
+		}, stackAsserts(name, cfg)...)
 	}
 	existing := tapstack.Config{ExistingVPCID: "vpc-0a1b2c3d",
 		PublicSubnetIDs: []string{"subnet-00000001", "subnet-00000002"}, PrivateSubnetIDs: []string{"subnet-00000003", "subnet-00000004"}}
+	existing.Environment = mustConfig(map[string]string{}).Environment
 	variants.Add("existing-vpc", func() cdktf.TerraformStack {
-		cfg := existing
-		cfg.Environment = fromEnv(&testing.T{}, map[string]string{}).Environment
-		s := tapstack.New(testutil.NewApp(), cfg.StackName(), cfg)
+		s := tapstack.New(testutil.NewApp(), existing.StackName(), existing)
 		stacks["existing-vpc"] = s
 		return s
-	})
+	}, stackAsserts("existing-vpc", existing)...)
 }
 
 func TestGolden(t *testing.T) {
