@@ -35,6 +35,20 @@ func init() {
 		built["web"], built["worker"] = web, worker
 		return stack
 	}, `module.two-services.web_service == "lms-web-service-stage"`, `module.two-services.worker_service == "lms-worker-service-stage"`)
+	// Names too long for their kinds, shortened with a hash: Terraform checks every one
+	// against the provider's own limits (ALB and target group 32, roles 64, cache 40).
+	variants.Add("long-names", func() cdktf.TerraformStack {
+		stack := testutil.NewStack("Test")
+		env := naming.MustEnvironment("pr123456789012", naming.Options{Timestamp: "123456"})
+		net := network.New(stack, "Network", network.Config{Environment: env, NAT: network.NATSingle})
+		c := cache.New(stack, "Cache", cache.Config{Environment: env, Component: "frontend-edge-2", Network: net})
+		s := lmsservice.New(stack, "Service", lmsservice.Config{Environment: env, Component: "frontend-edge-2", Network: net, Cache: c, Image: image})
+		built["long-names"] = s
+		for name, v := range map[string]*string{"alb": s.LoadBalancer().Name(), "tg": s.TargetGroup().Name(), "cache": c.NameRef(), "role": s.ExecutionRole().Name()} {
+			cdktf.NewTerraformOutput(stack, jsii.String(name), &cdktf.TerraformOutputConfig{Value: v})
+		}
+		return stack
+	}, `length(module.long-names.alb) == 32`, `length(module.long-names.tg) == 32`, `length(module.long-names.cache) == 40`, `length(module.long-names.role) == 64`)
 	// A PR environment without a pinned suffix.
 	variants.Add("pr-kept-suffix", func() cdktf.TerraformStack {
 		stack := testutil.NewStack("Test")
