@@ -5,10 +5,15 @@
 //
 //	c := cache.New(stack, "Cache", cache.Config{
 //		Environment:      env,
+//		Component:        "sessions", // instance name, in every physical name
 //		Network:          net,
 //		ConnectionSecret: true,
 //	})
-//	c.AllowFrom(service.TaskSecurityGroupID())
+//	c.AllowFrom(client.Id()) // a client group of your own
+//
+// AllowFrom is the one wiring point between the cache and its clients: an lmsservice
+// given the cache (lmsservice.Config.Cache) calls it for its task group itself, and a
+// second call for the same group adds nothing.
 //
 // The endpoint is only known after apply: Address, Port and ConnectionURL return
 // Terraform references (endpoint[0].address), never placeholder strings.
