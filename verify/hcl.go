@@ -1,0 +1,353 @@
+package verify
+
+import (
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// This file reads the few parts of HCL that the JSON syntax embeds in strings: every string
+// of a resource body is a template ("${...}" interpolations, "%{...}" directives, "$${"
+// and "%%{" escapes), and every interpolation is an expression that may name objects
+// ("aws_vpc.main.id", "data.aws_region.r.name", "local.x"). verify needs to find those
+// references, to rewrite some (data sources become locals) and to replace others by
+// literal values (references to resources not yet in the fake state).
+
+// part is one step of a traversal: an attribute name, or an index ([0], ["k"]), or a splat.
+type part struct {
+	name  string // attribute (or root) name; empty for an index or a splat
+	key   any    // index: int or string
+	splat bool
+}
+
+// traversal is a reference found in a template string.
+type traversal struct {
+	start, end int    // byte offsets of the traversal in the string
+	parts      []part // root first
+	// whole is true when the string is exactly one interpolation of this traversal, so
+	// that the string evaluates to the referenced value with its own type.
+	whole bool
+}
+
+// text renders the traversal parts as HCL ("aws_vpc.main.id", "x[0].y").
+func renderParts(parts []part) string {
+	var b strings.Builder
+	for i, p := range parts {
+		switch {
+		case p.splat:
+			b.WriteString("[*]")
+		case p.name != "":
+			if i > 0 {
+				b.WriteByte('.')
+			}
+			b.WriteString(p.name)
+		default:
+			if s, ok := p.key.(string); ok {
+				fmt.Fprintf(&b, "[%q]", s)
+			} else {
+				fmt.Fprintf(&b, "[%v]", p.key)
+			}
+		}
+	}
+	return b.String()
+}
+
+// scanner walks a template string and collects traversals.
+type scanner struct {
+	s    string
+	i    int
+	refs []traversal
+	// spans are the top-level interpolations and directives: from "${" (or "%{") to
+	// after the closing brace.
+	spans [][2]int
+	err   error
+}
+
+// scanTemplate returns every traversal in the template string s (also those nested in
+// function calls, object constructors and quoted templates inside interpolations), and
+// the spans of its top-level interpolations and directives (none: s is a literal).
+func scanTemplate(s string) (refs []traversal, spans [][2]int, err error) {
+	sc := &scanner{s: s}
+	sc.template(false)
+	if sc.err != nil {
+		return nil, nil, sc.err
+	}
+	if len(sc.refs) == 1 && len(sc.spans) == 1 && sc.spans[0] == [2]int{0, len(s)} && s[:2] == "${" {
+		r := &sc.refs[0]
+		if strings.TrimSpace(s[2:len(s)-1]) == s[r.start:r.end] {
+			r.whole = true
+		}
+	}
+	return sc.refs, sc.spans, nil
+}
+
+// pureTemplate tells whether every interpolation of s is exactly one traversal (no
+// function call, operator or directive), so that s can be evaluated by substitution.
+func pureTemplate(s string, refs []traversal, spans [][2]int) bool {
+	if len(refs) != len(spans) {
+		return false
+	}
+	for i, sp := range spans {
+		if s[sp[0]] != '$' || strings.TrimSpace(s[sp[0]+2:sp[1]-1]) != s[refs[i].start:refs[i].end] {
+			return false
+		}
+	}
+	return true
+}
+
+// unescapeTemplate returns the value of a template without interpolations.
+func unescapeTemplate(s string) string {
+	return strings.NewReplacer("$${", "${", "%%{", "%{").Replace(s)
+}
+
+// template scans template text until the end of the string, or until the closing quote
+// when quoted (a quoted template inside an expression, where backslash escapes apply).
+func (sc *scanner) template(quoted bool) {
+	for sc.i < len(sc.s) && sc.err == nil {
+		c := sc.s[sc.i]
+		switch {
+		case quoted && c == '\\':
+			sc.i += 2
+		case quoted && c == '"':
+			sc.i++
+			return
+		case strings.HasPrefix(sc.s[sc.i:], "$${"), strings.HasPrefix(sc.s[sc.i:], "%%{"):
+			sc.i += 3
+		case strings.HasPrefix(sc.s[sc.i:], "${"), strings.HasPrefix(sc.s[sc.i:], "%{"):
+			start := sc.i
+			sc.i += 2
+			sc.expression()
+			if !quoted {
+				sc.spans = append(sc.spans, [2]int{start, sc.i})
+			}
+		default:
+			sc.i++
+		}
+	}
+	if quoted && sc.err == nil {
+		sc.err = fmt.Errorf("unterminated quoted string in %q", sc.s)
+	}
+}
+
+func isIdentStart(c byte) bool {
+	return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+}
+
+func isIdentChar(c byte) bool {
+	return isIdentStart(c) || c >= '0' && c <= '9' || c == '-'
+}
+
+// expression scans an expression up to and including its unmatched closing brace.
+func (sc *scanner) expression() {
+	depth := 0
+	prev := byte(0) // last significant character
+	for sc.i < len(sc.s) && sc.err == nil {
+		c := sc.s[sc.i]
+		switch {
+		case c == ' ' || c == '\t' || c == '\n' || c == '\r':
+			sc.i++
+			continue
+		case c == '"':
+			sc.i++
+			sc.template(true)
+		case c == '{':
+			depth++
+			sc.i++
+		case c == '}':
+			sc.i++
+			if depth == 0 {
+				return
+			}
+			depth--
+		case c == '#' || strings.HasPrefix(sc.s[sc.i:], "//"):
+			for sc.i < len(sc.s) && sc.s[sc.i] != '\n' {
+				sc.i++
+			}
+		case strings.HasPrefix(sc.s[sc.i:], "/*"):
+			end := strings.Index(sc.s[sc.i+2:], "*/")
+			if end < 0 {
+				sc.i = len(sc.s)
+			} else {
+				sc.i += end + 4
+			}
+		case c >= '0' && c <= '9':
+			for sc.i < len(sc.s) && (isIdentChar(sc.s[sc.i]) || sc.s[sc.i] == '.' || sc.s[sc.i] == '+') {
+				sc.i++
+			}
+		case isIdentStart(c):
+			start := sc.i
+			for sc.i < len(sc.s) && isIdentChar(sc.s[sc.i]) {
+				sc.i++
+			}
+			if prev == '.' {
+				break // an attribute of something else, e.g. f(x).name
+			}
+			sc.traversal(start)
+		default:
+			sc.i++
+		}
+		prev = c
+	}
+	if sc.err == nil {
+		sc.err = fmt.Errorf("unterminated interpolation in %q", sc.s)
+	}
+}
+
+// traversal reads the steps that follow a root identifier at start (already consumed)
+// and records the traversal. Indexes other than literals end the traversal; their
+// content is scanned as an expression by the caller's loop.
+func (sc *scanner) traversal(start int) {
+	parts := []part{{name: sc.s[start:sc.i]}}
+	for sc.i < len(sc.s) {
+		rest := sc.s[sc.i:]
+		switch {
+		case strings.HasPrefix(rest, ".*"):
+			parts = append(parts, part{splat: true})
+			sc.i += 2
+			continue
+		case len(rest) > 1 && rest[0] == '.' && isIdentStart(rest[1]):
+			j := 1
+			for j < len(rest) && isIdentChar(rest[j]) {
+				j++
+			}
+			parts = append(parts, part{name: rest[1:j]})
+			sc.i += j
+			continue
+		case len(rest) > 1 && rest[0] == '.' && rest[1] >= '0' && rest[1] <= '9':
+			j := 1
+			for j < len(rest) && rest[j] >= '0' && rest[j] <= '9' {
+				j++
+			}
+			var n int
+			fmt.Sscan(rest[1:j], &n)
+			parts = append(parts, part{key: n})
+			sc.i += j
+			continue
+		case strings.HasPrefix(rest, "[*]"):
+			parts = append(parts, part{splat: true})
+			sc.i += 3
+			continue
+		case strings.HasPrefix(rest, "["):
+			end := strings.IndexByte(rest, ']')
+			if end > 0 {
+				inner := strings.TrimSpace(rest[1:end])
+				var n int
+				if _, err := fmt.Sscan(inner, &n); err == nil && fmt.Sprint(n) == inner {
+					parts = append(parts, part{key: n})
+					sc.i += end + 1
+					continue
+				}
+				if len(inner) >= 2 && inner[0] == '"' && inner[len(inner)-1] == '"' && !strings.ContainsAny(inner[1:len(inner)-1], `"\$%`) {
+					parts = append(parts, part{key: inner[1 : len(inner)-1]})
+					sc.i += end + 1
+					continue
+				}
+			}
+		}
+		break
+	}
+	sc.refs = append(sc.refs, traversal{start: start, end: sc.i, parts: parts})
+}
+
+// hclLiteral renders a JSON-like value as an HCL literal expression.
+func hclLiteral(v any) (string, error) {
+	switch v := v.(type) {
+	case nil:
+		return "null", nil
+	case bool:
+		return fmt.Sprint(v), nil
+	case json.Number:
+		return v.String(), nil
+	case float64, int:
+		return fmt.Sprint(v), nil
+	case string:
+		return hclQuote(v), nil
+	case []any:
+		items := make([]string, len(v))
+		for i, e := range v {
+			s, err := hclLiteral(e)
+			if err != nil {
+				return "", err
+			}
+			items[i] = s
+		}
+		return "[" + strings.Join(items, ", ") + "]", nil
+	case map[string]any:
+		keys := sortedKeys(v)
+		items := make([]string, len(keys))
+		for i, k := range keys {
+			s, err := hclLiteral(v[k])
+			if err != nil {
+				return "", err
+			}
+			items[i] = hclQuote(k) + " = " + s
+		}
+		return "{" + strings.Join(items, ", ") + "}", nil
+	case dynamicValue:
+		return hclLiteral(v.Value)
+	}
+	return "", fmt.Errorf("no literal for %T", v)
+}
+
+func hclQuote(s string) string {
+	r := strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`, "\r", `\r`, "\t", `\t`, "${", "$${", "%{", "%%{")
+	return `"` + r.Replace(s) + `"`
+}
+
+// escapeTemplate makes s a template that evaluates to s itself.
+func escapeTemplate(s string) string {
+	return strings.NewReplacer("${", "$${", "%{", "%%{").Replace(s)
+}
+
+// jsonLiteral returns v with every string (and object key) escaped as a template, so that
+// the JSON syntax reads it back as the same literal value.
+func jsonLiteral(v any) any {
+	switch v := v.(type) {
+	case string:
+		return escapeTemplate(v)
+	case []any:
+		out := make([]any, len(v))
+		for i, e := range v {
+			out[i] = jsonLiteral(e)
+		}
+		return out
+	case map[string]any:
+		out := make(map[string]any, len(v))
+		for k, e := range v {
+			out[escapeTemplate(k)] = jsonLiteral(e)
+		}
+		return out
+	case dynamicValue:
+		return jsonLiteral(v.Value)
+	}
+	return v
+}
+
+// splice replaces the spans [start,end) of s by the texts, spans sorted and disjoint.
+type edit struct {
+	start, end int
+	text       string
+}
+
+func splice(s string, edits []edit) string {
+	sort.Slice(edits, func(i, j int) bool { return edits[i].start < edits[j].start })
+	var b strings.Builder
+	last := 0
+	for _, e := range edits {
+		b.WriteString(s[last:e.start])
+		b.WriteString(e.text)
+		last = e.end
+	}
+	b.WriteString(s[last:])
+	return b.String()
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
