@@ -597,6 +597,17 @@ func fillValue(fc fakeCtx, v any, t *ctyType, path []string) any {
 		fake, _ := fakeValue(fc, path, t)
 		return conform(fake, t)
 	}
+	if d, ok := v.(dynamicValue); ok && !known(d.Value) {
+		// An unknown of a known type: the fake keeps the type the plan gives.
+		fake, _ := fakeValue(fc, path, t)
+		if fd, ok := fake.(dynamicValue); ok {
+			return fd
+		}
+		if fake == nil {
+			return nil
+		}
+		return dynamicValue{Type: d.Type, Value: fake}
+	}
 	switch t.kind {
 	case "object":
 		m, ok := v.(map[string]any)
