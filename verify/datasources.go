@@ -113,8 +113,8 @@ var builtinDataFakes = map[string]dataFake{
 		arn := stringArg(args, "arn", "arn:"+partition+":secretsmanager:"+region+":"+account+":secret:"+name+"-"+secretSuffix(addr))
 		return map[string]any{"id": arn, "arn": arn, "name": name}
 	},
-	"aws_secretsmanager_secret_version": func(_, _, addr string, args map[string]any) map[string]any {
-		id := stringArg(args, "secret_id", "verify-fake")
+	"aws_secretsmanager_secret_version": func(region, partition, addr string, args map[string]any) map[string]any {
+		id := stringArg(args, "secret_id", "arn:"+partition+":secretsmanager:"+region+":"+account+":secret:verify-fake-"+secretSuffix(addr))
 		return map[string]any{"id": id + "|AWSCURRENT", "arn": id, "secret_id": id, "secret_string": "verify-fake-" + fakeHex(addr, 8),
 			"version_id": fakeUUID(addr), "version_stages": []any{"AWSCURRENT"}}
 	},

@@ -76,7 +76,23 @@ var idIsARN = map[string]bool{
 	"aws_lb": true, "aws_alb": true, "aws_lb_target_group": true, "aws_alb_target_group": true,
 	"aws_lb_listener": true, "aws_alb_listener": true, "aws_lb_listener_rule": true, "aws_ecs_cluster": true,
 	"aws_ecs_service": true, "aws_secretsmanager_secret": true, "aws_sns_topic": true, "aws_acm_certificate": true,
-	"aws_iam_policy": true, "aws_sfn_state_machine": true, "aws_cloudwatch_event_bus": false,
+	"aws_iam_policy": true, "aws_sfn_state_machine": true,
+}
+
+// services maps the first word of a resource type to its ARN service, where they differ.
+var services = map[string]string{"lb": "elasticloadbalancing", "alb": "elasticloadbalancing", "elb": "elasticloadbalancing",
+	"cloudwatch": "cloudwatch", "appautoscaling": "application-autoscaling", "sfn": "states", "db": "rds", "vpc": "ec2",
+	"security": "ec2", "route": "ec2", "subnet": "ec2", "eip": "ec2", "nat": "ec2", "internet": "ec2", "flow": "ec2",
+	"default": "ec2", "network": "ec2", "instance": "ec2", "launch": "ec2", "ebs": "ec2", "ami": "ec2", "key": "ec2",
+	"cognito": "cognito-idp", "secretsmanager": "secretsmanager", "elasticache": "elasticache"}
+
+// serviceOf returns the ARN service of a resource type.
+func serviceOf(typ string) string {
+	first := strings.SplitN(strings.TrimPrefix(typ, "aws_"), "_", 2)[0]
+	if s, ok := services[first]; ok {
+		return s
+	}
+	return first
 }
 
 // idIsName lists the types whose id is one of their arguments (by attribute).
@@ -91,8 +107,7 @@ var idIsName = map[string]string{
 	"aws_cloudwatch_event_rule": "name", "aws_cloudwatch_dashboard": "dashboard_name", "aws_sqs_queue_policy": "queue_url",
 	"aws_s3_bucket_policy": "bucket", "aws_s3_bucket_versioning": "bucket", "aws_s3_bucket_public_access_block": "bucket",
 	"aws_s3_bucket_server_side_encryption_configuration": "bucket", "aws_s3_bucket_lifecycle_configuration": "bucket",
-	"aws_s3_bucket_ownership_controls": "bucket", "aws_service_discovery_private_dns_namespace": "",
-	"aws_db_instance": "identifier", "aws_rds_cluster": "cluster_identifier", "aws_wafv2_web_acl": "",
+	"aws_s3_bucket_ownership_controls": "bucket", "aws_rds_cluster": "cluster_identifier",
 }
 
 // fakeID returns the id of an instance.
@@ -268,11 +283,11 @@ func fakeARN(fc fakeCtx) string {
 		}
 		return fc.arn("ec2", kind+"/"+id)
 	}
-	service, kind, _ := strings.Cut(strings.TrimPrefix(fc.typ, "aws_"), "_")
+	first, kind, _ := strings.Cut(strings.TrimPrefix(fc.typ, "aws_"), "_")
 	if kind == "" {
-		kind = service
+		kind = first
 	}
-	return fc.arn(strings.ReplaceAll(service, "_", ""), strings.ReplaceAll(kind, "_", "-")+"/"+name)
+	return fc.arn(serviceOf(fc.typ), strings.ReplaceAll(kind, "_", "-")+"/"+name)
 }
 
 func iamPath(fc fakeCtx) string {
@@ -405,6 +420,11 @@ func fakeRule(fc fakeCtx, path []string) (any, bool) {
 		return fc.str("major_engine_version") + ".1", true
 	}
 	switch {
+	case attr == "name":
+		if prefix := fc.str("name_prefix"); prefix != "" {
+			return prefix + "20240101000000000000000001", true
+		}
+		return nil, false
 	case attr == "id":
 		return fakeIDOf(fc), true
 	case attr == "arn":
@@ -440,7 +460,7 @@ func fakeRule(fc fakeCtx, path []string) (any, bool) {
 		return fmt.Sprintf("10.0.%d.%d", int(fakeHex(fc.addr, 2)[0])%200, 10+int(fakeHex(fc.addr, 2)[1])%200), true
 	case strings.HasSuffix(attr, "_arn") && attr != "arn":
 		kind := strings.ReplaceAll(strings.TrimSuffix(attr, "_arn"), "_", "-")
-		return fc.arn(strings.ReplaceAll(strings.SplitN(strings.TrimPrefix(fc.typ, "aws_"), "_", 2)[0], "_", ""), kind+"/"+fakeHex(fc.addr+"/"+attr, 16)), true
+		return fc.arn(serviceOf(fc.typ), kind+"/"+fakeHex(fc.addr+"/"+attr, 16)), true
 	}
 	return nil, false
 }
