@@ -104,9 +104,13 @@ func plan(t *testing.T, d *Deployment, stack []byte) *Report {
 
 // TestControl plans every golden TapStack against its own fake apply: the real provider
 // must see nothing to change, which proves the fakes consistent with what it planned.
+// With -short, only the goldens the other tests deploy anyway.
 func TestControl(t *testing.T) {
 	for _, name := range goldens {
 		t.Run(name, func(t *testing.T) {
+			if testing.Short() && name != "default" && name != "pr4892" {
+				t.Skip("-short: only default and pr4892")
+			}
 			t.Parallel()
 			d := deployment(t, name)
 			if d.waves != 1 {

@@ -1,14 +1,11 @@
 package testutil
 
 import (
-	"fmt"
 	"os"
-	"os/exec"
-	"path/filepath"
-	"runtime"
-	"strings"
 	"sync"
 	"testing"
+
+	"github.com/tapstack/infra/verify"
 )
 
 // RequireEnv names the variable that, set to 1, turns a missing Terraform CLI or provider mirror into a test
@@ -27,22 +24,12 @@ var (
 
 func findTools() tool {
 	toolOnce.Do(func() {
-		tf := os.Getenv("TERRAFORM_BINARY_NAME")
-		if tf == "" {
-			tf = "terraform"
-		}
-		path, err := exec.LookPath(tf)
-		if err != nil {
-			tools.missing = fmt.Sprintf("terraform CLI %q not found on PATH (set TERRAFORM_BINARY_NAME)", tf)
-			return
-		}
-		tools.terraform = path
-		dir, err := FindPluginDir()
+		e, err := verify.FindEngine()
 		if err != nil {
 			tools.missing = err.Error()
 			return
 		}
-		tools.plugins = dir
+		tools.terraform, tools.plugins = e.Binary, e.PluginDir
 	})
 	return tools
 }
@@ -51,40 +38,9 @@ func findTools() tool {
 // platform: $TF_PLUGIN_DIR when set, otherwise the first directory found under the usual
 // roots (/opt, /usr/local/share, /usr/share, $HOME/.terraform.d, $HOME/.local/share)
 // whose layout is <dir>/registry.terraform.io/hashicorp/aws/<version>/<os>_<arch>/.
+// It is verify.FindPluginDir, the one discovery of the module.
 func FindPluginDir() (string, error) {
-	platform := runtime.GOOS + "_" + runtime.GOARCH
-	has := func(dir string) bool {
-		m, _ := filepath.Glob(filepath.Join(dir, "registry.terraform.io", "hashicorp", "aws", "5.*", platform))
-		return len(m) > 0
-	}
-	if d := os.Getenv("TF_PLUGIN_DIR"); d != "" {
-		if has(d) {
-			return d, nil
-		}
-		return "", fmt.Errorf("TF_PLUGIN_DIR=%s holds no registry.terraform.io/hashicorp/aws/5.*/%s", d, platform)
-	}
-	home, _ := os.UserHomeDir()
-	roots := []string{"/opt", "/usr/local/share", "/usr/share", filepath.Join(home, ".terraform.d"), filepath.Join(home, ".local", "share")}
-	for _, root := range roots {
-		found := ""
-		_ = filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
-			if err != nil || !d.IsDir() || found != "" {
-				return filepath.SkipDir
-			}
-			if strings.Count(strings.TrimPrefix(p, root), string(filepath.Separator)) > 3 {
-				return filepath.SkipDir
-			}
-			if d.Name() == "registry.terraform.io" && has(filepath.Dir(p)) {
-				found = filepath.Dir(p)
-				return filepath.SkipAll
-			}
-			return nil
-		})
-		if found != "" {
-			return found, nil
-		}
-	}
-	return "", fmt.Errorf("no provider mirror with registry.terraform.io/hashicorp/aws/5.*/%s under %v (set TF_PLUGIN_DIR)", platform, roots)
+	return verify.FindPluginDir()
 }
 
 // requireTools skips (or, with RequireEnv=1, fails) a test when Terraform or the mirror
