@@ -49,7 +49,7 @@ func BenchmarkPlan(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	defer d.Close()
+	defer func() { _ = d.Close() }()
 	after := golden(b, "cache-limits")
 	for b.Loop() {
 		if _, err := d.Plan(context.Background(), after); err != nil {

@@ -135,7 +135,7 @@ func mapArg(args map[string]any, name string) any {
 	return map[string]any{}
 }
 
-// fakePassword is a deterministic password that honours the length, the excluded
+// fakePassword is a deterministic password that honors the length, the excluded
 // characters and require_each_included_type of aws_secretsmanager_random_password.
 func fakePassword(addr string, args map[string]any) string {
 	length := 32

@@ -146,7 +146,7 @@ func Compare(ctx context.Context, before, after []byte, opts Options) (*Report, 
 	if err != nil {
 		return nil, err
 	}
-	defer d.Close()
+	defer func() { _ = d.Close() }()
 	return d.Plan(ctx, after)
 }
 

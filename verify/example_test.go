@@ -53,7 +53,7 @@ func ExampleDeploy() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	defer d.Close()
+	defer func() { _ = d.Close() }()
 	for _, name := range []string{"default", "cache-limits"} {
 		next, err := os.ReadFile("../examples/tapstack/testdata/" + name + ".golden.json")
 		if err != nil {

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -219,8 +220,7 @@ func (sc *scanner) traversal(start int) {
 			for j < len(rest) && rest[j] >= '0' && rest[j] <= '9' {
 				j++
 			}
-			var n int
-			fmt.Sscan(rest[1:j], &n)
+			n, _ := strconv.Atoi(rest[1:j])
 			parts = append(parts, part{key: n})
 			sc.i += j
 			continue

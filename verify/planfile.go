@@ -69,7 +69,7 @@ func readPlanFile(path string) ([]plannedChange, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer zr.Close()
+	defer func() { _ = zr.Close() }()
 	for _, f := range zr.File {
 		if f.Name != "tfplan" {
 			continue
@@ -79,7 +79,7 @@ func readPlanFile(path string) ([]plannedChange, error) {
 			return nil, err
 		}
 		raw, err := io.ReadAll(rc)
-		rc.Close()
+		_ = rc.Close()
 		if err != nil {
 			return nil, err
 		}

@@ -133,7 +133,7 @@ func (r *Report) String() string {
 		}
 		fmt.Fprintf(w, "%s\t%s\t%s\t%s\n", c.describe(), c.Path, c.Type, forced)
 	}
-	w.Flush()
+	_ = w.Flush()
 	return b.String()
 }
 

@@ -19,6 +19,7 @@ type ctyType struct {
 	computed, optional bool
 }
 
+// UnmarshalJSON reads a type of the schema JSON: "string" or ["list", "string"].
 func (t *ctyType) UnmarshalJSON(b []byte) error {
 	var s string
 	if json.Unmarshal(b, &s) == nil {
@@ -205,7 +206,7 @@ func loadSchemas(ctx context.Context, e Engine, dir, key string) (*schemas, erro
 		entry.s, entry.err = parseSchemas(out)
 	})
 	if entry.err != nil {
-		// A failure (a cancelled context, say) is not cached.
+		// A failure (a canceled context, say) is not cached.
 		schemaCache.CompareAndDelete(e.Binary+"\x00"+e.PluginDir+"\x00"+key, entry)
 	}
 	return entry.s, entry.err

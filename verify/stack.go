@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -53,8 +54,7 @@ func widen(v string) string {
 	if m == nil {
 		return v
 	}
-	var major int
-	fmt.Sscan(m[1], &major)
+	major, _ := strconv.Atoi(m[1])
 	return fmt.Sprintf(">= %s.%s.%s, < %d.0.0", m[1], m[2], m[3], major+1)
 }
 

@@ -957,7 +957,7 @@ func writeZip(t *testing.T, path string, files map[string][]byte) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }()
 	zw := zip.NewWriter(f)
 	for name, data := range files {
 		w, err := zw.Create(name)

@@ -363,7 +363,7 @@ func TestTerraformData(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer d.Close()
+	defer func() { _ = d.Close() }()
 	if out := d.state["terraform_data.suffix"].attrs["output"]; fmt.Sprint(out) != fmt.Sprint(dynamicValue{Type: json.RawMessage(`"string"`), Value: "123456"}) {
 		t.Errorf("terraform_data.suffix output = %v, want the input", out)
 	}
@@ -401,7 +401,7 @@ func TestWaves(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer d.Close()
+	defer func() { _ = d.Close() }()
 	if d.waves != 2 {
 		t.Errorf("waves = %d, want 2", d.waves)
 	}
@@ -431,7 +431,7 @@ func TestRejectedConfig(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer d.Close()
+	defer func() { _ = d.Close() }()
 	if _, err := d.Plan(context.Background(), []byte(stack)); err == nil || !strings.Contains(err.Error(), `main.tf.json:5: Extraneous JSON object property`) {
 		t.Errorf("Plan err = %v, want the diagnostics", err)
 	}
