@@ -18,7 +18,7 @@ SCAN_DIR := $(BIN)/scan
 SCAN_ENVS := stage prod pr4892
 # Packages held to the coverage gate (percent of statements).
 COVERAGE_MIN := 90
-COVERAGE_PKGS := constructs/|examples/tapstack$$
+COVERAGE_PKGS := constructs/|examples/tapstack$$|verify$$
 
 .PHONY: synth test tools golden fmt-check vet lint go-test state-test scan apicheck bench perf-check perf-typescript
 

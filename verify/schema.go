@@ -157,6 +157,12 @@ func (s *schemas) resource(provider, typ string) (*resourceSchema, error) {
 		return r, nil
 	}
 	raw, ok := s.raw[p][typ]
+	if !ok && p == builtinProvider && typ == "terraform_data" {
+		// `providers schema -json` lists the built-in provider only for a configuration
+		// that uses it, and the schemas are cached per provider lock: another stack of the
+		// same lock may have been first. Its one resource type has a fixed schema.
+		raw, ok = json.RawMessage(terraformDataSchema), true
+	}
 	if !ok {
 		return nil, fmt.Errorf("provider %s has no resource type %s", p, typ)
 	}
@@ -171,6 +177,15 @@ func (s *schemas) resource(provider, typ string) (*resourceSchema, error) {
 	s.resources[key] = r
 	return r, nil
 }
+
+// builtinProvider is the source address of Terraform's built-in provider.
+const builtinProvider = "terraform.io/builtin/terraform"
+
+// terraformDataSchema is the schema of terraform_data, as Terraform 1.4 and later (and
+// OpenTofu) report it.
+const terraformDataSchema = `{"version":0,"block":{"attributes":{"id":{"type":"string","computed":true},` +
+	`"input":{"type":"dynamic","optional":true},"output":{"type":"dynamic","computed":true},` +
+	`"triggers_replace":{"type":"dynamic","optional":true}}}}`
 
 // providerSource extracts the source address from a provider configuration address.
 func providerSource(provider string) string {

@@ -1073,3 +1073,19 @@ func TestCommitWave(t *testing.T) {
 		}
 	}
 }
+
+// TestTerraformDataSchemaWithoutBuiltin: schemas loaded for a configuration that did not
+// use terraform_data (and cached per provider lock) still know it.
+func TestTerraformDataSchemaWithoutBuiltin(t *testing.T) {
+	s, err := parseSchemas([]byte(`{"provider_schemas":{"registry.terraform.io/hashicorp/aws":{"resource_schemas":{}}}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := s.resource(`provider["terraform.io/builtin/terraform"]`, "terraform_data")
+	if err != nil || r.version != 0 || r.typ.attrs["output"].kind != "dynamic" || !r.typ.attrs["output"].computed {
+		t.Fatalf("terraform_data schema = %+v, %v", r, err)
+	}
+	if _, err := s.resource(`provider["terraform.io/builtin/terraform"]`, "terraform_remote_state"); err == nil {
+		t.Error("an unknown built-in type has a schema")
+	}
+}

@@ -200,7 +200,7 @@ func TestConnectionSecret(t *testing.T) {
 		t.Errorf("PR connection secret = %v", secret)
 	}
 	prod := variants.Synth(t, "valkey").Only(t, "aws_secretsmanager_secret")
-	if prod["name"] != "lms/prod/valkey-connection" || prod["recovery_window_in_days"] != 30.0 || prod["kms_key_id"] != kmsKey {
+	if prod["name"] != "lms/prod/redis-connection" || prod["recovery_window_in_days"] != 30.0 || prod["kms_key_id"] != kmsKey {
 		t.Errorf("prod connection secret = %v", prod)
 	}
 	variants.Synth(t, "default").Absent(t, "aws_secretsmanager_secret", "aws_secretsmanager_secret_version")

@@ -90,9 +90,9 @@ type Config struct {
 	SubnetIDs []string
 
 	// Name of the cache: lowercase letters, digits and single hyphens, starting with a
-	// letter, at most 40 characters. Default: "<project>-[<component>-]<engine>-<env>"
-	// ("lms-redis-stage", "lms-valkey-stage"; shortened with a stable hash when longer
-	// than 40).
+	// letter, at most 40 characters. Default: "<project>-[<component>-]redis-<env>"
+	// ("lms-redis-stage", whatever the engine: see docs/cache.md; shortened with a stable
+	// hash when longer than 40). Changing it replaces the cache.
 	Name string
 	// Engine: EngineRedis or EngineValkey. Default: EngineRedis.
 	Engine Engine
@@ -130,7 +130,7 @@ type Config struct {
 	ECPUPerSecondMin int
 
 	// ConnectionSecret adds a Secrets Manager secret
-	// "<project>/<env>/[<component>/]<engine>-connection" ("lms/stage/redis-connection")
+	// "<project>/<env>/[<component>/]redis-connection" ("lms/stage/redis-connection")
 	// whose value is JSON with host, port, tls and url, all Terraform references to the
 	// cache endpoint. Its recovery window follows the environment profile (0 days for PR
 	// environments). Default: false.
@@ -237,16 +237,21 @@ type names struct {
 	cache, securityGroup, secret string
 }
 
-// names derives the physical names from the instance's identity (the engine words
-// follow Engine); an explicit Name is used as it is and checked separately.
+// names derives the physical names from the instance's identity; an explicit Name is
+// used as it is and checked separately.
+//
+// The names say "redis" whatever the engine, on purpose: AWS upgrades a serverless cache
+// from Redis OSS to Valkey in place, and the provider plans that as an update
+// (docs/lifecycle.md shows it); a name that followed the engine would turn the upgrade
+// into a replacement that loses the cache's data and its connection secret.
 func (c Config) names(id naming.Identity) (names, error) {
 	var n names
 	var errs [3]error
 	n.cache = c.Name
 	if n.cache == "" {
-		n.cache, errs[0] = id.Resource(naming.ServerlessCache, string(c.Engine))
+		n.cache, errs[0] = id.Resource(naming.ServerlessCache, "redis")
 	}
 	n.securityGroup, errs[1] = id.Resource(naming.SecurityGroup, "cache")
-	n.secret, errs[2] = id.Path(naming.Secret, string(c.Engine)+"-connection")
+	n.secret, errs[2] = id.Path(naming.Secret, "redis-connection")
 	return n, errors.Join(errs[:]...)
 }

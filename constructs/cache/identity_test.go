@@ -29,7 +29,7 @@ func init() {
 			cdktf.NewTerraformOutput(stack, jsii.String(name), &cdktf.TerraformOutputConfig{Value: c.NameRef()})
 		}
 		return stack
-	}, `module.components.sessions == "lms-sessions-redis-stage"`, `module.components.jobs == "lms-jobs-valkey-stage"`)
+	}, `module.components.sessions == "lms-sessions-redis-stage"`, `module.components.jobs == "lms-jobs-redis-stage"`)
 	// A PR environment without a pinned suffix: the suffix lives in state.
 	variants.Add("pr-kept-suffix", func() cdktf.TerraformStack {
 		stack := testutil.NewStack("Test")
@@ -42,7 +42,7 @@ func init() {
 	}, `module.pr-kept-suffix.name == "lms-redis-pr77-000042"`, `module.pr-kept-suffix.name_accessor == "lms-redis-pr77-000042"`)
 }
 
-func TestComponentsAndEngineNames(t *testing.T) {
+func TestComponentNames(t *testing.T) {
 	s := variants.Synth(t, "components")
 	got := map[string]any{}
 	for _, c := range []string{"Sessions", "Jobs"} {
@@ -53,7 +53,8 @@ func TestComponentsAndEngineNames(t *testing.T) {
 	}
 	want := map[string]any{
 		"Sessions": []any{"lms-sessions-redis-stage", "lms-sessions-cache-stage", "lms/stage/sessions/redis-connection", "redis cache for stage"},
-		"Jobs":     []any{"lms-jobs-valkey-stage", "lms-jobs-cache-stage", "lms/stage/jobs/valkey-connection", "valkey cache for stage"},
+		// The names do not follow the engine: Redis to Valkey is an upgrade in place.
+		"Jobs": []any{"lms-jobs-redis-stage", "lms-jobs-cache-stage", "lms/stage/jobs/redis-connection", "valkey cache for stage"},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("names (-want +got):\n%s", diff)
