@@ -29,6 +29,10 @@ const (
 	DefaultECPU        = 5000 // ECPU/s, when EnableUsageLimits and ECPUPerSecondMax is 0
 )
 
+// MaxSnapshotRetentionDays is the longest snapshot retention ElastiCache Serverless
+// keeps.
+const MaxSnapshotRetentionDays = 35
+
 // Port is the port of the primary endpoint, which AllowFrom opens. Serverless caches
 // serve reads on Port+1.
 const Port = 6379
@@ -197,8 +201,8 @@ func (c Config) Validate() error {
 	if c.DailySnapshotTime != "" && !snapshotTime.MatchString(c.DailySnapshotTime) {
 		add("DailySnapshotTime %q is not a UTC time like \"03:30\"", c.DailySnapshotTime)
 	}
-	if c.SnapshotRetentionDays < 0 || c.SnapshotRetentionDays > 35 {
-		add("SnapshotRetentionDays %d must be between 0 and 35", c.SnapshotRetentionDays)
+	if c.SnapshotRetentionDays < 0 || c.SnapshotRetentionDays > MaxSnapshotRetentionDays {
+		add("SnapshotRetentionDays %d must be between 0 and %d", c.SnapshotRetentionDays, MaxSnapshotRetentionDays)
 	}
 	c.validateLimits(add)
 	return problems.Err()

@@ -27,6 +27,18 @@ const (
 	DefaultAutoscalingCPUPercent         = 60
 )
 
+// Limits that AWS sets on the fields.
+const (
+	MaxPort                       = 65535
+	MaxMinHealthyPercent          = 100
+	MinMaxPercent, MaxMaxPercent  = 100, 200
+	MaxDeregistrationDelaySeconds = 3600
+	MaxHealthCheckPathLength      = 1024
+	MaxDBUsernameLength           = 63
+	MinAutoscalingCPUPercent      = 10
+	MaxAutoscalingCPUPercent      = 90
+)
+
 // ContainerName is the name of the task's one container.
 const ContainerName = "app"
 
@@ -225,8 +237,8 @@ func (c Config) Validate() error {
 	if err := ValidFargate(c.CPU, c.Memory); err != nil {
 		add("%v", err)
 	}
-	if c.ContainerPort < 1 || c.ContainerPort > 65535 {
-		add("ContainerPort %d is out of range 1-65535", c.ContainerPort)
+	if c.ContainerPort < 1 || c.ContainerPort > MaxPort {
+		add("ContainerPort %d is out of range 1-%d", c.ContainerPort, MaxPort)
 	}
 	if c.DesiredCount < 1 {
 		add("DesiredCount %d must be at least 1", c.DesiredCount)
@@ -234,17 +246,17 @@ func (c Config) Validate() error {
 	if *c.HealthCheckGracePeriodSeconds < 0 {
 		add("HealthCheckGracePeriodSeconds %d must not be negative", *c.HealthCheckGracePeriodSeconds)
 	}
-	if p := *c.MinHealthyPercent; p < 0 || p > 100 {
-		add("MinHealthyPercent %d is out of range 0-100", p)
+	if p := *c.MinHealthyPercent; p < 0 || p > MaxMinHealthyPercent {
+		add("MinHealthyPercent %d is out of range 0-%d", p, MaxMinHealthyPercent)
 	}
-	if c.MaxPercent < 100 || c.MaxPercent > 200 {
-		add("MaxPercent %d is out of range 100-200", c.MaxPercent)
+	if c.MaxPercent < MinMaxPercent || c.MaxPercent > MaxMaxPercent {
+		add("MaxPercent %d is out of range %d-%d", c.MaxPercent, MinMaxPercent, MaxMaxPercent)
 	}
-	if d := *c.DeregistrationDelaySeconds; d < 0 || d > 3600 {
-		add("DeregistrationDelaySeconds %d is out of range 0-3600", d)
+	if d := *c.DeregistrationDelaySeconds; d < 0 || d > MaxDeregistrationDelaySeconds {
+		add("DeregistrationDelaySeconds %d is out of range 0-%d", d, MaxDeregistrationDelaySeconds)
 	}
-	if !healthPath.MatchString(c.HealthCheckPath) || len(c.HealthCheckPath) > 1024 {
-		add("HealthCheckPath %q must start with '/' and hold no spaces", c.HealthCheckPath)
+	if !healthPath.MatchString(c.HealthCheckPath) || len(c.HealthCheckPath) > MaxHealthCheckPathLength {
+		add("HealthCheckPath %q must start with '/', hold no spaces and be at most %d characters", c.HealthCheckPath, MaxHealthCheckPathLength)
 	}
 	literal := func(field, v string, valid func(string) bool, what string) {
 		if v != "" && !tfx.IsToken(v) && !valid(v) {
@@ -271,8 +283,8 @@ func (c Config) Validate() error {
 			add("%v", err)
 		}
 	}
-	if len(c.DBUsername) > 63 || !envName.MatchString(c.DBUsername) {
-		add("DBUsername %q must be a letter or '_' followed by letters, digits and '_', at most 63 characters", c.DBUsername)
+	if len(c.DBUsername) > MaxDBUsernameLength || !envName.MatchString(c.DBUsername) {
+		add("DBUsername %q must be a letter or '_' followed by letters, digits and '_', at most %d characters", c.DBUsername, MaxDBUsernameLength)
 	}
 	c.validateAutoscaling(add)
 	c.validateContainer(add)
@@ -311,8 +323,8 @@ func (c Config) validateAutoscaling(add func(string, ...any)) {
 	if c.AutoscalingMinCount > c.AutoscalingMaxCount {
 		add("AutoscalingMinCount %d is greater than AutoscalingMaxCount %d", c.AutoscalingMinCount, c.AutoscalingMaxCount)
 	}
-	if c.AutoscalingCPUPercent < 10 || c.AutoscalingCPUPercent > 90 {
-		add("AutoscalingCPUPercent %d is out of range 10-90", c.AutoscalingCPUPercent)
+	if c.AutoscalingCPUPercent < MinAutoscalingCPUPercent || c.AutoscalingCPUPercent > MaxAutoscalingCPUPercent {
+		add("AutoscalingCPUPercent %d is out of range %d-%d", c.AutoscalingCPUPercent, MinAutoscalingCPUPercent, MaxAutoscalingCPUPercent)
 	}
 }
 

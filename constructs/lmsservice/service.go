@@ -279,9 +279,9 @@ func (s *Service) defineSecurityGroups() {
 			CidrIpv4: jsii.String("0.0.0.0/0"), Description: jsii.String(what + " from the internet"),
 		})
 	}
-	world("LoadBalancerIngressHTTP", 80, "HTTP")
+	world("LoadBalancerIngressHTTP", tfx.PortHTTP, "HTTP")
 	if s.cfg.CertificateARN != "" {
-		world("LoadBalancerIngressHTTPS", 443, "HTTPS")
+		world("LoadBalancerIngressHTTPS", tfx.PortHTTPS, "HTTPS")
 	}
 	vpcsecuritygroupegressrule.NewVpcSecurityGroupEgressRule(s, jsii.String("LoadBalancerEgress"), &vpcsecuritygroupegressrule.VpcSecurityGroupEgressRuleConfig{
 		SecurityGroupId: s.albSG.Id(), IpProtocol: jsii.String("tcp"), FromPort: jsii.Number(port), ToPort: jsii.Number(port),
@@ -292,7 +292,7 @@ func (s *Service) defineSecurityGroups() {
 		ReferencedSecurityGroupId: s.albSG.Id(), Description: jsii.String("From the load balancer only"),
 	})
 	vpcsecuritygroupegressrule.NewVpcSecurityGroupEgressRule(s, jsii.String("TaskEgressHTTPS"), &vpcsecuritygroupegressrule.VpcSecurityGroupEgressRuleConfig{
-		SecurityGroupId: s.taskSG.Id(), IpProtocol: jsii.String("tcp"), FromPort: jsii.Number(443), ToPort: jsii.Number(443),
+		SecurityGroupId: s.taskSG.Id(), IpProtocol: jsii.String("tcp"), FromPort: jsii.Number(tfx.PortHTTPS), ToPort: jsii.Number(tfx.PortHTTPS),
 		CidrIpv4: jsii.String("0.0.0.0/0"), Description: jsii.String("HTTPS to ECR, CloudWatch Logs, Secrets Manager and other AWS APIs"),
 	})
 	if c := s.cfg.Cache; c != nil {
@@ -341,18 +341,18 @@ func (s *Service) defineLoadBalancer() {
 	})
 	forward := &[]*lblistener.LbListenerDefaultAction{{Type: jsii.String("forward"), TargetGroupArn: s.targetGroup.Arn()}}
 	http := &lblistener.LbListenerConfig{
-		LoadBalancerArn: s.alb.Arn(), Port: jsii.Number(80), Protocol: jsii.String("HTTP"), DefaultAction: forward,
+		LoadBalancerArn: s.alb.Arn(), Port: jsii.Number(tfx.PortHTTP), Protocol: jsii.String("HTTP"), DefaultAction: forward,
 		Tags: s.tags(s.names.alb + "-http"),
 	}
 	if s.cfg.CertificateARN != "" {
 		http.DefaultAction = &[]*lblistener.LbListenerDefaultAction{{
 			Type: jsii.String("redirect"),
 			Redirect: &lblistener.LbListenerDefaultActionRedirect{
-				Protocol: jsii.String("HTTPS"), Port: jsii.String("443"), StatusCode: jsii.String("HTTP_301"),
+				Protocol: jsii.String("HTTPS"), Port: jsii.String(strconv.Itoa(tfx.PortHTTPS)), StatusCode: jsii.String("HTTP_301"),
 			},
 		}}
 		s.listeners = append(s.listeners, lblistener.NewLbListener(s, jsii.String("HTTPSListener"), &lblistener.LbListenerConfig{
-			LoadBalancerArn: s.alb.Arn(), Port: jsii.Number(443), Protocol: jsii.String("HTTPS"),
+			LoadBalancerArn: s.alb.Arn(), Port: jsii.Number(tfx.PortHTTPS), Protocol: jsii.String("HTTPS"),
 			CertificateArn: jsii.String(s.cfg.CertificateARN), SslPolicy: jsii.String(s.cfg.SSLPolicy),
 			DefaultAction: forward, Tags: s.tags(s.names.alb + "-https"),
 		}))

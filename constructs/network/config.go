@@ -46,6 +46,19 @@ const (
 	DefaultAZCount = 2
 )
 
+// Limits of a new VPC's layout.
+const (
+	// MinVPCPrefix and MaxVPCPrefix bound the VPC CIDR's prefix length (AWS allows /16
+	// to /28; /27 leaves room for two /28 subnet halves).
+	MinVPCPrefix = 16
+	MaxVPCPrefix = 27
+	// MaxSubnetPrefix is the longest subnet prefix AWS allows.
+	MaxSubnetPrefix = 28
+	// defaultSubnetBits is how much longer than the VPC's the default subnet prefix is
+	// (a /16 VPC gets /24 subnets).
+	defaultSubnetBits = 8
+)
+
 // Config configures a Network. The zero value plus an Environment is a valid new VPC:
 // 10.0.0.0/16 over two looked-up availability zones, with one NAT gateway (none in a PR
 // environment).
@@ -206,7 +219,7 @@ func (c Config) withDefaults() Config {
 	}
 	if c.SubnetPrefix == 0 {
 		if p, err := netip.ParsePrefix(c.CIDR); err == nil {
-			c.SubnetPrefix = min(p.Bits()+8, 28)
+			c.SubnetPrefix = min(p.Bits()+defaultSubnetBits, MaxSubnetPrefix)
 		}
 	}
 	if c.FlowLogRetentionDays == nil && !c.Environment.IsZero() {
@@ -297,12 +310,12 @@ func (c Config) validateNew(add func(string, ...any)) {
 	case vpc.Masked() != vpc:
 		add("CIDR %q is not canonical (did you mean %q?)", c.CIDR, vpc.Masked().String())
 		return
-	case vpc.Bits() < 16 || vpc.Bits() > 27:
-		add("CIDR %q: a VPC prefix must be /16 to /27 (subnets need room down to /28)", c.CIDR)
+	case vpc.Bits() < MinVPCPrefix || vpc.Bits() > MaxVPCPrefix:
+		add("CIDR %q: a VPC prefix must be /%d to /%d (subnets need room down to /%d)", c.CIDR, MinVPCPrefix, MaxVPCPrefix, MaxSubnetPrefix)
 		return
 	}
-	if c.SubnetPrefix < vpc.Bits()+1 || c.SubnetPrefix > 28 {
-		add("SubnetPrefix %d must be between /%d (VPC prefix + 1) and /28", c.SubnetPrefix, vpc.Bits()+1)
+	if c.SubnetPrefix < vpc.Bits()+1 || c.SubnetPrefix > MaxSubnetPrefix {
+		add("SubnetPrefix %d must be between /%d (VPC prefix + 1) and /%d", c.SubnetPrefix, vpc.Bits()+1, MaxSubnetPrefix)
 		return
 	}
 	if half := 1 << (c.SubnetPrefix - vpc.Bits() - 1); c.AZCount >= 1 && c.AZCount > half {

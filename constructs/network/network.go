@@ -250,8 +250,8 @@ func (n *Network) defineEndpoints() {
 		SecurityGroupId: n.endpointSG.Id(),
 		Description:     jsii.String("HTTPS from the VPC"),
 		IpProtocol:      jsii.String("tcp"),
-		FromPort:        jsii.Number(443),
-		ToPort:          jsii.Number(443),
+		FromPort:        jsii.Number(tfx.PortHTTPS),
+		ToPort:          jsii.Number(tfx.PortHTTPS),
 		CidrIpv4:        n.cidr,
 	})
 	prefix := "com.amazonaws." + *region.Name() + "."

@@ -79,6 +79,12 @@ func AssumeRole(service string) *string {
 	return Policy(Statement{Effect: "Allow", Principal: map[string]string{"Service": service}, Action: []string{"sts:AssumeRole"}})
 }
 
+// The ports of the web: what a load balancer listens on.
+const (
+	PortHTTP  = 80
+	PortHTTPS = 443
+)
+
 // CreateBeforeDestroy is the lifecycle of named resources that AWS keeps in use while
 // something refers to them (security groups, target groups): a replacement (a
 // requested rename) creates the new one, moves the references, then deletes the old
