@@ -13,6 +13,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/tapstack/infra/internal/tfdiag"
 )
 
 // BinaryEnv names the variable that selects the engine binary: a name looked up on PATH
@@ -189,59 +191,11 @@ func (e Engine) version(ctx context.Context, dir string) (string, error) {
 	return v.Version, nil
 }
 
-// diagnostic is one diagnostic of the engine's machine-readable output.
-type diagnostic struct {
-	Severity string `json:"severity"`
-	Summary  string `json:"summary"`
-	Detail   string `json:"detail"`
-	Address  string `json:"address"`
-	Range    *struct {
-		Filename string `json:"filename"`
-		Start    struct {
-			Line int `json:"line"`
-		} `json:"start"`
-	} `json:"range"`
-	Snippet *struct {
-		Context string `json:"context"`
-		Code    string `json:"code"`
-	} `json:"snippet"`
-}
-
 // diagnostics formats the error diagnostics of a -json run (one JSON message per line);
 // output that carries none is returned as it is.
 func diagnostics(out []byte) string {
-	var b strings.Builder
-	for _, line := range bytes.Split(out, []byte("\n")) {
-		var msg struct {
-			Type       string      `json:"type"`
-			Diagnostic *diagnostic `json:"diagnostic"`
-		}
-		if json.Unmarshal(line, &msg) != nil || msg.Type != "diagnostic" || msg.Diagnostic == nil || msg.Diagnostic.Severity != "error" {
-			continue
-		}
-		d := msg.Diagnostic
-		where := ""
-		if d.Address != "" {
-			where = d.Address + ": "
-		}
-		if d.Range != nil {
-			where += fmt.Sprintf("%s:%d: ", d.Range.Filename, d.Range.Start.Line)
-		}
-		fmt.Fprintf(&b, "  - %s%s", where, d.Summary)
-		if d.Detail != "" {
-			fmt.Fprintf(&b, ": %s", strings.ReplaceAll(strings.TrimSpace(d.Detail), "\n", "\n    "))
-		}
-		b.WriteString("\n")
-		if d.Snippet != nil && strings.TrimSpace(d.Snippet.Code) != "" {
-			ctx := ""
-			if d.Snippet.Context != "" {
-				ctx = " (in " + d.Snippet.Context + ")"
-			}
-			fmt.Fprintf(&b, "    %s%s\n", strings.TrimSpace(d.Snippet.Code), ctx)
-		}
+	if msg := tfdiag.Errors(tfdiag.Stream(out)); msg != "" {
+		return msg
 	}
-	if b.Len() == 0 {
-		return strings.TrimSpace(string(out))
-	}
-	return strings.TrimRight(b.String(), "\n")
+	return strings.TrimSpace(string(out))
 }

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/aws/jsii-runtime-go"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/provider"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/securitygroup"
 	"github.com/google/go-cmp/cmp"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
@@ -138,8 +137,7 @@ var cmpSortAny = cmp.Transformer("sort", func(xs []any) []string {
 func TestNameConflicts(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "out")
 	app := testutil.NewAppIn(out)
-	stack := cdktf.NewTerraformStack(app, jsii.String("Twice"))
-	provider.NewAwsProvider(stack, jsii.String("aws"), &provider.AwsProviderConfig{Region: jsii.String("ca-central-1")})
+	stack := testutil.NewStackIn(app, "Twice", "ca-central-1")
 	net := network.New(stack, "Network", network.Config{Environment: stage})
 	cache.New(stack, "A", cache.Config{Environment: stage, Network: net, ConnectionSecret: true})
 	cache.New(stack, "B", cache.Config{Environment: stage, Network: net, ConnectionSecret: true})

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/aws/jsii-runtime-go"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/provider"
 	"github.com/google/go-cmp/cmp"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
@@ -145,8 +144,7 @@ func TestKeptSuffixNames(t *testing.T) {
 func TestNameConflicts(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "out")
 	app := testutil.NewAppIn(out)
-	stack := cdktf.NewTerraformStack(app, jsii.String("Twice"))
-	provider.NewAwsProvider(stack, jsii.String("aws"), &provider.AwsProviderConfig{Region: jsii.String("ca-central-1")})
+	stack := testutil.NewStackIn(app, "Twice", "ca-central-1")
 	net := network.New(stack, "Network", network.Config{Environment: stage})
 	c := cache.New(stack, "Cache", cache.Config{Environment: stage, Network: net})
 	lmsservice.New(stack, "A", lmsservice.Config{Environment: stage, Network: net, Cache: c, Image: image})

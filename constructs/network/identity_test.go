@@ -128,8 +128,7 @@ func TestReferencesAccepted(t *testing.T) {
 func TestNameConflicts(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "out")
 	app := testutil.NewAppIn(out)
-	stack := cdktf.NewTerraformStack(app, jsii.String("Twice"))
-	provider.NewAwsProvider(stack, jsii.String("aws"), &provider.AwsProviderConfig{Region: jsii.String("eu-west-1")})
+	stack := testutil.NewStackIn(app, "Twice", "eu-west-1")
 	cfg := network.Config{Environment: stage, Endpoints: true, FlowLogs: true}
 	network.New(stack, "A", cfg)
 	network.New(stack, "B", cfg)

@@ -14,6 +14,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/tapstack/infra/internal/tfdiag"
 )
 
 // KeepEnv names the variable that, set to 1, keeps the Terraform working directory of
@@ -115,27 +117,11 @@ func terraform(tl tool, dir string, args ...string) (string, error) {
 	return out.String(), err
 }
 
-type diagnostic struct {
-	Severity string `json:"severity"`
-	Summary  string `json:"summary"`
-	Detail   string `json:"detail"`
-	Range    *struct {
-		Filename string `json:"filename"`
-		Start    struct {
-			Line int `json:"line"`
-		} `json:"start"`
-	} `json:"range"`
-	Snippet *struct {
-		Context string `json:"context"`
-		Code    string `json:"code"`
-	} `json:"snippet"`
-}
-
 func validate(tl tool, dir string) error {
 	out, runErr := terraform(tl, dir, "validate", "-json", "-no-color")
 	var res struct {
-		Valid       bool         `json:"valid"`
-		Diagnostics []diagnostic `json:"diagnostics"`
+		Valid       bool                `json:"valid"`
+		Diagnostics []tfdiag.Diagnostic `json:"diagnostics"`
 	}
 	if err := json.Unmarshal([]byte(out), &res); err != nil {
 		return fmt.Errorf("terraform validate: %v (%v)\n%s", err, runErr, out)
@@ -143,22 +129,7 @@ func validate(tl tool, dir string) error {
 	if res.Valid && runErr == nil {
 		return nil
 	}
-	var b strings.Builder
-	b.WriteString("terraform validate found errors:\n")
-	for _, d := range res.Diagnostics {
-		if d.Severity != "error" {
-			continue
-		}
-		where := "(no location)"
-		if d.Range != nil {
-			where = fmt.Sprintf("%s:%d", d.Range.Filename, d.Range.Start.Line)
-		}
-		fmt.Fprintf(&b, "- %s: %s: %s\n", where, d.Summary, d.Detail)
-		if d.Snippet != nil {
-			fmt.Fprintf(&b, "    in %s: %s\n", d.Snippet.Context, strings.TrimSpace(d.Snippet.Code))
-		}
-	}
-	return errors.New(b.String())
+	return errors.New("terraform validate found errors:\n" + tfdiag.Errors(res.Diagnostics))
 }
 
 // writeRoot writes .terraformrc (empty), <case>/cdk.tf.json and mock.tftest.hcl into

@@ -32,9 +32,12 @@ func NewApp() cdktf.App {
 }
 
 // NewStack returns a stack in a new app with the AWS provider configured for Region.
-func NewStack(id string) cdktf.TerraformStack {
-	stack := cdktf.NewTerraformStack(NewApp(), jsii.String(id))
-	provider.NewAwsProvider(stack, jsii.String("aws"), &provider.AwsProviderConfig{Region: jsii.String(Region)})
+func NewStack(id string) cdktf.TerraformStack { return NewStackIn(NewApp(), id, Region) }
+
+// NewStackIn returns a stack id in app with the AWS provider configured for region.
+func NewStackIn(app cdktf.App, id, region string) cdktf.TerraformStack {
+	stack := cdktf.NewTerraformStack(app, jsii.String(id))
+	provider.NewAwsProvider(stack, jsii.String("aws"), &provider.AwsProviderConfig{Region: jsii.String(region)})
 	return stack
 }
 
