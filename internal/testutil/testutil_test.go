@@ -74,7 +74,7 @@ func TestGolden(t *testing.T) {
 func TestHarnessCatchesBadConfig(t *testing.T) {
 	requireTerraform(t)
 	bad := testutil.Synth(t, vpcStack("10.0.0.0/33"))
-	err := testutil.Check(t.TempDir(), testutil.Case{Name: "bad_cidr", Stack: bad})
+	err := testutil.Check(t.TempDir(), testutil.Case{Name: "bad_cidr", Stack: bad, Asserts: []string{`module.bad_cidr.vpc_id != ""`}})
 	if err == nil {
 		t.Fatal("terraform validate accepted cidr_block 10.0.0.0/33")
 	}
@@ -150,4 +150,13 @@ func requireTerraform(t *testing.T) {
 	if _, err := testutil.FindPluginDir(); err != nil && os.Getenv(testutil.RequireEnv) != "1" {
 		t.Skip(err)
 	}
+}
+
+// TestEveryOutputAsserted: a case whose output no assertion compares is refused before
+// Terraform runs, since a mock apply gives every output some value.
+func TestEveryOutputAsserted(t *testing.T) {
+	requireTerraform(t)
+	s := variants.Synth(t, "good")
+	err := testutil.Check(t.TempDir(), testutil.Case{Name: "lazy", Stack: s, Asserts: []string{`module.lazy.vpc_idx == "x"`}})
+	testutil.ErrorContains(t, err, "case lazy: output vpc_id has no assertion")
 }
