@@ -65,12 +65,25 @@ func (c Config) Plan() Connection { return planned{c} }
 
 type planned struct{ cfg Config }
 
-func (p planned) HasConnectionSecret() bool            { return p.cfg.ConnectionSecret }
-func (p planned) ListenPort() int                      { return Port }
-func (p planned) SecurityGroupID() *string             { return nil }
-func (p planned) Address() *string                     { return nil }
-func (p planned) PortString() *string                  { return nil }
+// HasConnectionSecret says whether the planned cache has a connection secret.
+func (p planned) HasConnectionSecret() bool { return p.cfg.ConnectionSecret }
+
+// ListenPort is the planned cache's port.
+func (p planned) ListenPort() int { return Port }
+
+// SecurityGroupID is nil: the cache is not defined yet.
+func (p planned) SecurityGroupID() *string { return nil }
+
+// Address is nil: the cache is not defined yet.
+func (p planned) Address() *string { return nil }
+
+// PortString is nil: the cache is not defined yet.
+func (p planned) PortString() *string { return nil }
+
+// ConnectionSecretARN is nil (and whether there will be a secret).
 func (p planned) ConnectionSecretARN() (*string, bool) { return nil, p.cfg.ConnectionSecret }
+
+// AllowFrom panics: a plan cannot admit clients.
 func (p planned) AllowFrom(*string) {
 	panic("cache: AllowFrom on a plan (cache.Config.Plan): pass the cache from cache.New")
 }

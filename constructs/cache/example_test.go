@@ -16,7 +16,7 @@ import (
 // A cache with its connection secret in a PR environment.
 func ExampleNew() {
 	outdir, _ := os.MkdirTemp("", "cache-example")
-	defer os.RemoveAll(outdir)
+	defer func() { _ = os.RemoveAll(outdir) }()
 	app := cdktf.NewApp(&cdktf.AppConfig{Outdir: jsii.String(outdir)})
 	stack := cdktf.NewTerraformStack(app, jsii.String("Example"))
 	provider.NewAwsProvider(stack, jsii.String("aws"), &provider.AwsProviderConfig{Region: jsii.String("ca-central-1")})

@@ -31,7 +31,8 @@ const (
 const (
 	MaxPort                       = 65535
 	MaxMinHealthyPercent          = 100
-	MinMaxPercent, MaxMaxPercent  = 100, 200
+	MinMaxPercent                 = 100
+	MaxMaxPercent                 = 200
 	MaxDeregistrationDelaySeconds = 3600
 	MaxHealthCheckPathLength      = 1024
 	MaxDBUsernameLength           = 63

@@ -108,7 +108,7 @@ func TestTwoServicesShareNothingNamed(t *testing.T) {
 	if p := containers[0]["logConfiguration"].(map[string]any)["options"].(map[string]any)["awslogs-stream-prefix"]; p != "lms-worker" {
 		t.Errorf("stream prefix = %v", p)
 	}
-	// Zero is honoured, not replaced by a default.
+	// Zero is honored, not replaced by a default.
 	_, svc := s.Find(t, "aws_ecs_service", "Worker/Service")
 	_, tg := s.Find(t, "aws_lb_target_group", "Worker/TargetGroup")
 	_, lg := s.Find(t, "aws_cloudwatch_log_group", "Worker/LogGroup")

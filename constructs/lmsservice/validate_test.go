@@ -129,7 +129,7 @@ func TestValidate(t *testing.T) {
 	if err := valid.Validate(); err != nil {
 		t.Errorf("valid config rejected: %v", err)
 	}
-	// Zero is a value, honoured where AWS gives it a meaning; unset is nil.
+	// Zero is a value, honored where AWS gives it a meaning; unset is nil.
 	zeros := base(lmsservice.Config{MinHealthyPercent: new(0), DeregistrationDelaySeconds: new(0), HealthCheckGracePeriodSeconds: new(0), LogRetentionDays: new(0)})
 	if err := zeros.Validate(); err != nil {
 		t.Errorf("zeros rejected: %v", err)

@@ -186,10 +186,19 @@ func (c Config) Plan() Placement { return planned{c} }
 
 type planned struct{ cfg Config }
 
-func (p planned) Layout() Layout               { return p.cfg.Layout() }
-func (p planned) VPCID() *string               { return nil }
-func (p planned) VPCCIDR() *string             { return nil }
-func (p planned) PublicSubnetIDs() *[]*string  { return nil }
+// Layout is the layout of the planned network.
+func (p planned) Layout() Layout { return p.cfg.Layout() }
+
+// VPCID is nil: the network is not defined yet.
+func (p planned) VPCID() *string { return nil }
+
+// VPCCIDR is nil: the network is not defined yet.
+func (p planned) VPCCIDR() *string { return nil }
+
+// PublicSubnetIDs is nil: the network is not defined yet.
+func (p planned) PublicSubnetIDs() *[]*string { return nil }
+
+// PrivateSubnetIDs is nil: the network is not defined yet.
 func (p planned) PrivateSubnetIDs() *[]*string { return nil }
 
 // Existing reports whether c adopts an existing VPC.

@@ -17,7 +17,7 @@ import (
 // S3.
 func ExampleNew() {
 	outdir, _ := os.MkdirTemp("", "network-example")
-	defer os.RemoveAll(outdir)
+	defer func() { _ = os.RemoveAll(outdir) }()
 	app := cdktf.NewApp(&cdktf.AppConfig{Outdir: jsii.String(outdir)})
 	stack := cdktf.NewTerraformStack(app, jsii.String("Example"))
 	provider.NewAwsProvider(stack, jsii.String("aws"), &provider.AwsProviderConfig{Region: jsii.String("ca-central-1")})

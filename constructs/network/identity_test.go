@@ -73,7 +73,7 @@ func TestDefaultsFollowTheProfile(t *testing.T) {
 	s := testutil.Synth(t, stack)
 	s.Absent(t, "aws_nat_gateway", "aws_eip")
 	_, lg := s.Find(t, "aws_cloudwatch_log_group", "Network/FlowLogGroup")
-	// 0 is honoured (never expire), not replaced by the profile's 3 days.
+	// 0 is honored (never expire), not replaced by the profile's 3 days.
 	if n.Config().NAT != network.NATNone || lg["retention_in_days"] != 0.0 {
 		t.Errorf("NAT %q, flow log retention %v", n.Config().NAT, lg["retention_in_days"])
 	}
