@@ -20,7 +20,7 @@ SCAN_ENVS := stage prod pr4892
 COVERAGE_MIN := 90
 COVERAGE_PKGS := constructs/|examples/tapstack$$|verify$$
 
-.PHONY: synth test tools golden fmt-check vet lint go-test state-test scan apicheck bench perf-check perf-typescript
+.PHONY: synth test tools golden fmt-check vet lint go-test state-test scan apicheck release-baseline bench perf-check perf-typescript
 
 ## synth: synthesize the example TapStack into cdktf.out/ (or $CDKTF_OUTDIR)
 synth:
@@ -66,9 +66,18 @@ scan: $(KICS)
 	go run ./internal/kicsgate -results $(SCAN_DIR)/results.json -accepted security/kics-accepted.json \
 	  -root $(SCAN_DIR)/out -files 3 -fail CRITICAL,HIGH,MEDIUM
 
-## apicheck: exported API against the latest v* tag (docs/releasing.md)
+## apicheck: exported API against the latest release baseline, release/vX.Y.Z/api
+## (docs/releasing.md)
 apicheck: $(APIDIFF)
 	scripts/apicheck $(APIDIFF)
+
+## release-baseline: write release/v$(VERSION)/ for a new release: the API exports and
+## the synthesized stacks that make test holds later changes against (docs/releasing.md)
+release-baseline: $(APIDIFF)
+	@test -n "$(VERSION)" || { echo "usage: make release-baseline VERSION=X.Y.Z"; exit 2; }
+	@test ! -e release/v$(VERSION) || { echo "release/v$(VERSION) exists"; exit 2; }
+	scripts/apicheck $(APIDIFF) -w release/v$(VERSION)/api
+	RELEASE_BASELINE=v$(VERSION) go test -count=1 -run '^TestReleaseBaseline$$' ./examples/tapstack/
 
 ## perf-check: run every benchmark a few times; the TapStack app must stay within 1.15x
 ## of the floor app (see docs/performance.md)

@@ -3,7 +3,6 @@ package tapstack_test
 import (
 	"context"
 	"fmt"
-	"os"
 	"slices"
 	"sort"
 	"strings"
@@ -80,15 +79,7 @@ func cacheStack(t *testing.T, azs int, engine cache.Engine, version string) []by
 // routine change replaces a stateful resource; the changes that do are listed in
 // docs/lifecycle.md, which this test generates (UPDATE_GOLDEN=1) and keeps in step.
 func TestLifecycle(t *testing.T) {
-	if testing.Short() {
-		t.Skip("plans with Terraform")
-	}
-	if _, err := verify.FindEngine(); err != nil {
-		if os.Getenv(testutil.RequireEnv) == "1" {
-			t.Fatal(err)
-		}
-		t.Skip(err)
-	}
+	requireEngine(t)
 	stage := mustConfig(map[string]string{})
 	with := func(f func(*tapstack.Config)) tapstack.Config {
 		c := stage
@@ -210,7 +201,7 @@ func TestLifecycle(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			sem <- struct{}{}
-			d, err := verify.Deploy(ctx, raw, verify.Options{})
+			d, err := deployOnce(ctx, raw)
 			<-sem
 			for i, row := range rows {
 				if row.base != name {
@@ -223,9 +214,6 @@ func TestLifecycle(t *testing.T) {
 				sem <- struct{}{}
 				reports[i], errs[i] = d.Plan(ctx, afterRaw[i])
 				<-sem
-			}
-			if d != nil {
-				_ = d.Close()
 			}
 		}()
 	}

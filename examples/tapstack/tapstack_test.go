@@ -14,7 +14,7 @@ import (
 	"github.com/tapstack/infra/internal/testutil"
 )
 
-func TestMain(m *testing.M) { testutil.Main(m) }
+func TestMain(m *testing.M) { testutil.Main(m, closeDeployments) }
 
 // clock is fixed so that unpinned PR suffixes are stable in tests: 1700000042 -> 000042.
 func clock() time.Time { return time.Unix(1_700_000_042, 0) }

@@ -18,10 +18,14 @@ import (
 // Region is the provider region of stacks built by NewStack.
 const Region = "ca-central-1"
 
-// Main runs the tests of a package that synthesizes, then stops the jsii kernel. Use it
+// Main runs the tests of a package that synthesizes, then the cleanups, then stops the
+// jsii kernel. Use it
 // from TestMain: func TestMain(m *testing.M) { testutil.Main(m) }.
-func Main(m *testing.M) {
+func Main(m *testing.M, cleanups ...func()) {
 	code := m.Run()
+	for _, c := range cleanups {
+		c()
+	}
 	jsii.Close()
 	os.Exit(code)
 }
