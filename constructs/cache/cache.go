@@ -25,6 +25,7 @@ type Cache struct {
 
 	cfg     Config
 	id      naming.Identity
+	scope   *tfx.Scope
 	names   names
 	cache   elasticacheserverlesscache.ElasticacheServerlessCache
 	sg      securitygroup.SecurityGroup
@@ -51,7 +52,8 @@ func New(scope constructs.Construct, id string, cfg Config) *Cache {
 	}
 	c := &Cache{cfg: cfg.withDefaults()}
 	constructs.NewConstruct_Override(c, scope, jsii.String(id))
-	c.id = tfx.Identity(c, c.cfg.Environment, c.cfg.Component)
+	c.scope = tfx.Enter(c)
+	c.id = c.scope.Identity(c.cfg.Environment, c.cfg.Component)
 	c.names, _ = c.cfg.names(c.id) // checked by Validate; a cache has no account-wide name
 	if c.cfg.Description == "" {
 		c.cfg.Description = fmt.Sprintf("%s cache for %s", c.cfg.Engine, c.id.ID())
@@ -124,7 +126,7 @@ func (c *Cache) claim() {
 	if c.secret != nil {
 		names = append(names, tfx.Named{Kind: naming.Secret, Name: c.names.secret, Child: "ConnectionSecret", Fix: fix})
 	}
-	tfx.Claim(c, names...)
+	c.scope.Claim(names...)
 }
 
 func (c *Cache) usageLimits() *[]*elasticacheserverlesscache.ElasticacheServerlessCacheCacheUsageLimits {

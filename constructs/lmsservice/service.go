@@ -41,6 +41,7 @@ type Service struct {
 
 	cfg   Config
 	id    naming.Identity
+	scope *tfx.Scope
 	names names
 
 	clusterName *string
@@ -86,7 +87,8 @@ func New(scope constructs.Construct, id string, cfg Config) *Service {
 	}
 	s := &Service{cfg: cfg.withDefaults()}
 	constructs.NewConstruct_Override(s, scope, jsii.String(id))
-	s.id = tfx.Identity(s, s.cfg.Environment, s.cfg.Component)
+	s.scope = tfx.Enter(s)
+	s.id = s.scope.Identity(s.cfg.Environment, s.cfg.Component)
 	var err error
 	if s.names, err = s.cfg.names(s.id); err != nil {
 		panic(fmt.Sprintf("lmsservice.New(%q): %v", id, err)) // a stack region Validate cannot know
@@ -138,7 +140,7 @@ func (s *Service) claim() {
 		{Kind: naming.LoadBalancer, Name: s.names.alb, Child: "LoadBalancer", Fix: fix},
 		{Kind: naming.TargetGroup, Name: s.names.targetGroup, Child: "TargetGroup", Fix: fix},
 	}...)
-	tfx.Claim(s, names...)
+	s.scope.Claim(names...)
 }
 
 func (s *Service) tags(name string) *map[string]*string { return tfx.Tags(s.cfg.Environment, name) }

@@ -60,6 +60,7 @@ type Network struct {
 
 	cfg    Config
 	id     naming.Identity
+	scope  *tfx.Scope
 	names  names
 	vpcID  *string
 	cidr   *string
@@ -95,7 +96,8 @@ func New(scope constructs.Construct, id string, cfg Config) *Network {
 	tfx.MustBeValid("network", id, cfg.Validate())
 	n := &Network{cfg: cfg.withDefaults()}
 	constructs.NewConstruct_Override(n, scope, jsii.String(id))
-	n.id = tfx.Identity(n, n.cfg.Environment, n.cfg.Component)
+	n.scope = tfx.Enter(n)
+	n.id = n.scope.Identity(n.cfg.Environment, n.cfg.Component)
 	var err error
 	if n.names, err = n.cfg.names(n.id); err != nil && n.cfg.FlowLogs {
 		panic(fmt.Sprintf("network.New(%q): %v", id, err)) // a stack region Validate cannot know
@@ -125,7 +127,7 @@ func (n *Network) claim() {
 			tfx.Named{Kind: naming.LogGroup, Name: n.names.flowLogGroup, Child: "FlowLogGroup", Fix: fix})
 	}
 	if len(names) > 0 {
-		tfx.Claim(n, names...)
+		n.scope.Claim(names...)
 	}
 }
 

@@ -25,29 +25,63 @@ func StampResourceID(env naming.Environment) string {
 var state = struct {
 	sync.Mutex
 	registries map[constructs.IConstruct]*naming.Registry // by app (root)
-	validated  map[cdktf.TerraformStack]bool
-	stamps     map[cdktf.TerraformStack]map[string]*string // stamp references by StampResourceID
+	stacks     map[cdktf.TerraformStack]*stackInfo
 }{
 	registries: map[constructs.IConstruct]*naming.Registry{},
-	validated:  map[cdktf.TerraformStack]bool{},
-	stamps:     map[cdktf.TerraformStack]map[string]*string{},
+	stacks:     map[cdktf.TerraformStack]*stackInfo{},
 }
 
-// Identity returns the naming identity of a construct instance defined in scope: the
-// identity of component in env, with the region of the stack's default AWS provider
-// (account-wide names carry it; "" when the provider's region is not a literal, and
-// then building such a name fails) and, when env keeps its PR suffix in state, a
-// reference to the stack's terraform_data resource that holds it (defined on first
-// use: input the environment's first-deploy suffix, changes to it ignored).
-func Identity(scope constructs.Construct, env naming.Environment, component string) naming.Identity {
+// stackInfo is what the constructs of one stack need of it, read from jsii once.
+type stackInfo struct {
+	path, region string
+	root         constructs.IConstruct
+	validated    bool
+	stamps       map[string]*string // stamp references by StampResourceID
+}
+
+// Scope is a construct being defined and its stack: the jsii reads that naming and the
+// registry need, done once per construct (and once per stack).
+type Scope struct {
+	c     constructs.Construct
+	path  string
+	stack cdktf.TerraformStack
+	info  *stackInfo
+}
+
+// Enter returns the Scope of the construct c (after constructs.NewConstruct_Override).
+func Enter(c constructs.Construct) *Scope {
+	stack := cdktf.TerraformStack_Of(c)
+	sc := &Scope{c: c, path: *c.Node().Path(), stack: stack}
+	state.Lock()
+	info := state.stacks[stack]
+	state.Unlock()
+	if info == nil {
+		info = &stackInfo{path: *stack.Node().Path(), root: stack.Node().Root(), stamps: map[string]*string{}}
+		state.Lock()
+		state.stacks[stack] = info
+		state.Unlock()
+	}
+	if info.region == "" {
+		info.region = Region(stack) // read again until the stack has a literal region
+	}
+	sc.info = info
+	return sc
+}
+
+// Identity returns the naming identity of the construct instance: the identity of
+// component in env, with the region of the stack's default AWS provider (account-wide
+// names carry it; "" when the provider's region is not a literal, and then building such
+// a name fails) and, when env keeps its PR suffix in state, a reference to the stack's
+// terraform_data resource that holds it (defined on first use: input the environment's
+// first-deploy suffix, changes to it ignored).
+func (sc *Scope) Identity(env naming.Environment, component string) naming.Identity {
 	id, err := env.Identity(component)
 	if err != nil {
 		panic(err) // the construct's Validate checked the component
 	}
-	stack := cdktf.TerraformStack_Of(scope)
-	id = id.WithRegion(Region(stack))
+	id = id.WithRegion(sc.info.region)
 	if env.StampKept() {
-		id = id.WithStampRef(*stampRef(stack, env))
+		id = id.WithStampRef(*sc.stampRef(env))
 	}
 	return id
 }
@@ -67,50 +101,44 @@ func Region(stack cdktf.TerraformStack) string {
 	return ""
 }
 
-func stampRef(stack cdktf.TerraformStack, env naming.Environment) *string {
+func (sc *Scope) stampRef(env naming.Environment) *string {
 	id := StampResourceID(env)
 	state.Lock()
-	defer state.Unlock()
-	if ref, ok := state.stamps[stack][id]; ok {
+	ref, ok := sc.info.stamps[id]
+	state.Unlock()
+	if ok {
 		return ref
 	}
-	data := cdktf.NewDataResource(stack, jsii.String(id), &cdktf.DataConfig{
+	data := cdktf.NewDataResource(sc.stack, jsii.String(id), &cdktf.DataConfig{
 		Input:     &map[string]any{"suffix": env.Timestamp()},
 		Lifecycle: &cdktf.TerraformResourceLifecycle{IgnoreChanges: &[]*string{jsii.String("input")}},
 	})
-	ref := data.GetStringAttribute(jsii.String("output.suffix"))
-	if state.stamps[stack] == nil {
-		state.stamps[stack] = map[string]*string{}
-	}
-	state.stamps[stack][id] = ref
+	ref = data.GetStringAttribute(jsii.String("output.suffix"))
+	state.Lock()
+	sc.info.stamps[id] = ref
+	state.Unlock()
 	return ref
 }
 
-// Claim records the physical names that the construct c defines (their Stack and, when
-// empty, Path filled in from c: Path is then the child ID under c) in the registry of
-// c's app, and has c's stack check the whole registry when it is synthesized: a
-// conflict anywhere in the app fails the synthesis of the first stack, before any stack
-// is written.
-func Claim(c constructs.Construct, claims ...Named) {
-	node := c.Node()
-	path := *node.Path()
-	stack := cdktf.TerraformStack_Of(c)
-	stackPath := *stack.Node().Path()
-	root := node.Root()
+// Claim records the physical names that the construct defines (Child is the ID of the
+// resource under it) in the registry of its app, and has its stack check the whole
+// registry when it is synthesized: a conflict anywhere in the app fails the synthesis
+// of the first stack, before any stack is written.
+func (sc *Scope) Claim(claims ...Named) {
 	state.Lock()
-	reg := state.registries[root]
+	reg := state.registries[sc.info.root]
 	if reg == nil {
 		reg = &naming.Registry{}
-		state.registries[root] = reg
+		state.registries[sc.info.root] = reg
 	}
 	for _, n := range claims {
-		reg.Add(naming.Claim{Kind: n.Kind, Name: n.Name, Stack: stackPath, Within: n.Within, Path: path + "/" + n.Child, Fix: n.Fix})
+		reg.Add(naming.Claim{Kind: n.Kind, Name: n.Name, Stack: sc.info.path, Within: n.Within, Path: sc.path + "/" + n.Child, Fix: n.Fix})
 	}
-	first := !state.validated[stack]
-	state.validated[stack] = true
+	first := !sc.info.validated
+	sc.info.validated = true
 	state.Unlock()
 	if first {
-		stack.Node().AddValidation(&nameCheck{reg: reg})
+		sc.stack.Node().AddValidation(&nameCheck{reg: reg})
 	}
 }
 
@@ -125,18 +153,6 @@ type Named struct {
 	Within string
 	// Fix is the setting that renames it ("lmsservice.Config.Component").
 	Fix string
-}
-
-// CheckNames returns the name conflicts of the app that scope belongs to, one per
-// line, or nil: what the stacks' validation reports at synth, as an error.
-func CheckNames(scope constructs.Construct) error {
-	state.Lock()
-	reg := state.registries[scope.Node().Root()]
-	state.Unlock()
-	if reg == nil {
-		return nil
-	}
-	return reg.Err()
 }
 
 // nameCheck is the validation Claim adds to a stack.
