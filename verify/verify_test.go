@@ -504,3 +504,39 @@ func (r *recorder) Helper() {}
 func (r *recorder) Error(args ...any) { r.failed, r.msg = true, r.msg+fmt.Sprint(args...) }
 
 func (r *recorder) Fatal(args ...any) { r.Error(args...) }
+
+// TestOpenTofu runs a verdict with OpenTofu as the engine, when TOFU_BINARY_NAME names
+// one (make test sets it to the pinned build), and holds it against Terraform's verdict
+// of the same change: the checker accepts either engine, and both engines agree.
+func TestOpenTofu(t *testing.T) {
+	name := os.Getenv("TOFU_BINARY_NAME")
+	if name == "" {
+		t.Skip("TOFU_BINARY_NAME is not set: Terraform only")
+	}
+	requireEngine(t)
+	tf, err := FindEngine()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tofu := Engine{Binary: name, PluginDir: tf.PluginDir}
+	before := golden(t, "pr4892")
+	after := []byte(strings.ReplaceAll(string(before), "123456", "654321"))
+	verdicts := map[string]map[string]string{}
+	for engine, e := range map[string]Engine{"terraform": tf, "tofu": tofu} {
+		r, err := Compare(context.Background(), before, after, Options{Engine: e})
+		if err != nil {
+			t.Fatalf("%s: %v", engine, err)
+		}
+		v := map[string]string{}
+		for _, c := range r.Changes {
+			v[c.Address] = string(c.Action) + " " + strings.Join(c.ReplacePaths, ",")
+		}
+		verdicts[engine] = v
+	}
+	if len(verdicts["tofu"]) == 0 {
+		t.Fatal("OpenTofu planned no change for a renamed environment")
+	}
+	if diff := cmp.Diff(verdicts["terraform"], verdicts["tofu"]); diff != "" {
+		t.Errorf("the engines disagree (-terraform +tofu):\n%s", diff)
+	}
+}

@@ -47,10 +47,16 @@ type engine struct {
 	def  string // binary when env is unset
 }
 
-// engines are the CLIs the test runs against. OpenTofu would be
-// {"tofu", "TOFU_BINARY_NAME", "tofu"}.
+// engines are the CLIs the test runs against: Terraform, and OpenTofu when
+// $TOFU_BINARY_NAME names it (make state-test sets it to the pinned ./bin/tofu-<version>).
 var engines = []engine{
 	{name: "terraform", env: "TERRAFORM_BINARY_NAME", def: "terraform"},
+}
+
+func init() {
+	if os.Getenv("TOFU_BINARY_NAME") != "" {
+		engines = append(engines, engine{name: "tofu", env: "TOFU_BINARY_NAME", def: "tofu"})
+	}
 }
 
 // TestS3State proves the TapStack's synthesized S3 backend block with a real CLI and a

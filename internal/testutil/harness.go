@@ -26,6 +26,12 @@ const KeepEnv = "TAPSTACK_KEEP_TERRAFORM_DIR"
 // mirror's newer 5.x provider can check it. The pin itself is asserted first.
 const ProviderConstraint = ">= 5.84.0, < 6.0.0"
 
+// ProviderSource is the fully qualified address of the AWS provider in the harness. The
+// host is written out because OpenTofu expands "hashicorp/aws" to
+// registry.opentofu.org/hashicorp/aws, which the mirror's registry.terraform.io layout
+// does not hold; Terraform reads both spellings as the same provider.
+const ProviderSource = "registry.terraform.io/hashicorp/aws"
+
 // PinnedProvider is the hashicorp/aws version the AWS bindings pin.
 const PinnedProvider = "5.84.0"
 
@@ -63,8 +69,9 @@ func Terraform(t testing.TB, cases ...Case) {
 	}
 }
 
-// Check checks every case in the empty directory dir with one terraform init, one
-// terraform validate and one terraform test:
+// Check checks every case in the empty directory dir, once per engine (the engine of
+// $TERRAFORM_BINARY_NAME, then OpenTofu when TofuEnv is set, each in a subdirectory named
+// after it), with one init, one validate and one test:
 //
 //   - each case becomes a child module (its backend dropped, its provider pin checked
 //     and widened to ProviderConstraint);
@@ -80,6 +87,19 @@ func Check(dir string, cases ...Case) error {
 	if tl.missing != "" {
 		return errors.New(tl.missing)
 	}
+	for _, e := range tl.engines {
+		sub := filepath.Join(dir, e.name)
+		if err := os.MkdirAll(sub, 0o755); err != nil {
+			return err
+		}
+		if err := checkWith(e, tl.plugins, sub, cases); err != nil {
+			return fmt.Errorf("%s (%s): %w", e.name, e.path, err)
+		}
+	}
+	return nil
+}
+
+func checkWith(e engine, plugins, dir string, cases []Case) error {
 	validateRoot, testRoot, err := writeRoot(dir, cases)
 	if err != nil {
 		return err
@@ -88,25 +108,25 @@ func Check(dir string, cases ...Case) error {
 	if err := writeJSON(main, validateRoot); err != nil {
 		return err
 	}
-	if out, err := terraform(tl, dir, "init", "-no-color", "-input=false", "-backend=false", "-plugin-dir="+tl.plugins); err != nil {
+	if out, err := terraform(e, dir, "init", "-no-color", "-input=false", "-backend=false", "-plugin-dir="+plugins); err != nil {
 		return fmt.Errorf("terraform init: %v\n%s", err, out)
 	}
-	if err := validate(tl, dir); err != nil {
+	if err := validate(e, dir); err != nil {
 		return err
 	}
 	if err := writeJSON(main, testRoot); err != nil {
 		return err
 	}
-	if out, err := terraform(tl, dir, "test", "-no-color"); err != nil {
+	if out, err := terraform(e, dir, "test", "-no-color"); err != nil {
 		return fmt.Errorf("terraform test (mock apply): %v\n%s", err, out)
 	}
 	return nil
 }
 
-func terraform(tl tool, dir string, args ...string) (string, error) {
+func terraform(e engine, dir string, args ...string) (string, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, tl.terraform, args...)
+	cmd := exec.CommandContext(ctx, e.path, args...)
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(),
 		"TF_CLI_CONFIG_FILE="+filepath.Join(dir, ".terraformrc"),
@@ -117,8 +137,8 @@ func terraform(tl tool, dir string, args ...string) (string, error) {
 	return out.String(), err
 }
 
-func validate(tl tool, dir string) error {
-	out, runErr := terraform(tl, dir, "validate", "-json", "-no-color")
+func validate(e engine, dir string) error {
+	out, runErr := terraform(e, dir, "validate", "-json", "-no-color")
 	var res struct {
 		Valid       bool                `json:"valid"`
 		Diagnostics []tfdiag.Diagnostic `json:"diagnostics"`
@@ -163,7 +183,7 @@ func writeRoot(dir string, cases []Case) (validateRoot, testRoot map[string]any,
 			return nil, nil, err
 		}
 	}
-	required := map[string]any{"required_providers": map[string]any{"aws": map[string]any{"source": "hashicorp/aws", "version": ProviderConstraint}}}
+	required := map[string]any{"required_providers": map[string]any{"aws": map[string]any{"source": ProviderSource, "version": ProviderConstraint}}}
 	validateRoot = map[string]any{"terraform": required, "provider": map[string]any{"aws": providers}, "module": aliased}
 	testRoot = map[string]any{"terraform": required, "provider": map[string]any{"aws": []any{map[string]any{"region": Region}}}, "module": plain}
 
@@ -232,7 +252,7 @@ func childModule(stack map[string]any) (map[string]any, map[string]any, error) {
 	if v := aws["version"]; v != PinnedProvider {
 		return nil, nil, fmt.Errorf("required_providers.aws.version = %v, want the pin %q", v, PinnedProvider)
 	}
-	aws["source"], aws["version"] = "hashicorp/aws", ProviderConstraint
+	aws["source"], aws["version"] = ProviderSource, ProviderConstraint
 	delete(tf, "backend")
 	providers, _ := mapOf(doc["provider"])["aws"].([]any)
 	if len(providers) != 1 {

@@ -160,3 +160,21 @@ func TestEveryOutputAsserted(t *testing.T) {
 	err := testutil.Check(t.TempDir(), testutil.Case{Name: "lazy", Stack: s, Asserts: []string{`module.lazy.vpc_idx == "x"`}})
 	testutil.ErrorContains(t, err, "case lazy: output vpc_id has no assertion")
 }
+
+// TestBothEngines: with TOFU_BINARY_NAME set (make test sets it), every check runs with
+// Terraform and with OpenTofu, each in a directory of its own.
+func TestBothEngines(t *testing.T) {
+	if os.Getenv(testutil.TofuEnv) == "" {
+		t.Skip(testutil.TofuEnv + " is not set: Terraform only")
+	}
+	requireTerraform(t)
+	dir := t.TempDir()
+	if err := testutil.Check(dir, testutil.Case{Name: "good", Stack: variants.Synth(t, "good"), Asserts: []string{`module.good.vpc_id == "vpc-0123456789abcdef0"`}}); err != nil {
+		t.Fatal(err)
+	}
+	for _, engine := range []string{"terraform", "tofu"} {
+		if _, err := os.Stat(filepath.Join(dir, engine, ".terraform.lock.hcl")); err != nil {
+			t.Errorf("%s did not run: %v", engine, err)
+		}
+	}
+}

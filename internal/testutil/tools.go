@@ -1,7 +1,9 @@
 package testutil
 
 import (
+	"fmt"
 	"os"
+	"os/exec"
 	"sync"
 	"testing"
 
@@ -12,9 +14,20 @@ import (
 // failure instead of a skip. make test sets it, so CI never skips silently.
 const RequireEnv = "TAPSTACK_REQUIRE_TERRAFORM"
 
+// TofuEnv names the variable that adds OpenTofu as a second engine of every check: a
+// name on PATH or a path (make test sets it to the pinned ./bin/tofu-<version>). Unset,
+// only the engine of $TERRAFORM_BINARY_NAME runs.
+const TofuEnv = "TOFU_BINARY_NAME"
+
+// engine is one Terraform-compatible CLI.
+type engine struct {
+	name, path string
+}
+
 type tool struct {
-	terraform, plugins string
-	missing            string
+	engines []engine
+	plugins string
+	missing string
 }
 
 var (
@@ -29,7 +42,15 @@ func findTools() tool {
 			tools.missing = err.Error()
 			return
 		}
-		tools.terraform, tools.plugins = e.Binary, e.PluginDir
+		tools.engines, tools.plugins = []engine{{"terraform", e.Binary}}, e.PluginDir
+		if name := os.Getenv(TofuEnv); name != "" {
+			path, err := exec.LookPath(name)
+			if err != nil {
+				tools.missing = fmt.Sprintf("OpenTofu CLI %q not found (%s): %v", name, TofuEnv, err)
+				return
+			}
+			tools.engines = append(tools.engines, engine{"tofu", path})
+		}
 	})
 	return tools
 }
