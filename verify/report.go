@@ -102,6 +102,20 @@ func (r *Report) Replaced(types ...string) []Change {
 	return out
 }
 
+// Destroyed returns the changes that destroy a live object of one of the given types
+// (all types when none are given): replacements and deletes. A renamed construct ID, for
+// example, shows as the delete of the old address and the create of a new one: the live
+// object is destroyed all the same.
+func (r *Report) Destroyed(types ...string) []Change {
+	var out []Change
+	for _, c := range r.Changes {
+		if (c.Action == Replace || c.Action == Delete) && (len(types) == 0 || slices.Contains(types, c.Type)) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
 // Count returns the number of changes with the action.
 func (r *Report) Count(a Action) int {
 	n := 0
@@ -143,11 +157,24 @@ func (r *Report) String() string {
 // report below.
 func AssertNoReplacements(t testing.TB, r *Report, types ...string) {
 	t.Helper()
+	assertNone(t, r, "replaces", r.Replaced, types)
+}
+
+// AssertNoneDestroyed fails t when the change destroys an object of one of the given
+// types (all types when none are given): a replacement or a delete (see Destroyed),
+// with the same readable report as AssertNoReplacements.
+func AssertNoneDestroyed(t testing.TB, r *Report, types ...string) {
+	t.Helper()
+	assertNone(t, r, "destroys", r.Destroyed, types)
+}
+
+func assertNone(t testing.TB, r *Report, verb string, find func(...string) []Change, types []string) {
+	t.Helper()
 	if r == nil {
-		t.Fatal("verify.AssertNoReplacements: nil report")
+		t.Fatal("verify: nil report")
 		return
 	}
-	bad := r.Replaced(types...)
+	bad := find(types...)
 	if len(bad) == 0 {
 		return
 	}
@@ -158,7 +185,7 @@ func AssertNoReplacements(t testing.TB, r *Report, types ...string) {
 		kinds = strings.Join(sorted, ", ")
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "the change replaces %d resource(s) of %s (-want +got):\n", len(bad), kinds)
+	fmt.Fprintf(&b, "the change %s %d resource(s) of %s (-want +got):\n", verb, len(bad), kinds)
 	for _, c := range bad {
 		fmt.Fprintf(&b, "+ %s\n", c)
 	}

@@ -851,6 +851,26 @@ update                         App/VPC[1]              aws_vpc       -
 	if !rec.failed {
 		t.Error("nil report accepted")
 	}
+
+	// A delete destroys the live object as surely as a replacement: a renamed construct ID
+	// deletes the old address and creates a new one.
+	renamed := &Report{Changes: []Change{
+		{Address: "aws_lb.old", Type: "aws_lb", Path: "aws_lb.old", Action: Delete},
+		{Address: "aws_lb.new", Type: "aws_lb", Path: "aws_lb.new", Action: Create},
+	}}
+	if len(renamed.Replaced("aws_lb")) != 0 || len(renamed.Destroyed("aws_lb")) != 1 || len(r.Destroyed()) != 3 {
+		t.Errorf("Destroyed = %v, %v", renamed.Destroyed("aws_lb"), r.Destroyed())
+	}
+	rec = &recorder{TB: t}
+	AssertNoneDestroyed(rec, renamed, "aws_lb")
+	if !rec.failed || !strings.HasPrefix(rec.msg, "the change destroys 1 resource(s) of aws_lb (-want +got):\n+ delete aws_lb.old\n") {
+		t.Errorf("AssertNoneDestroyed message: %s", rec.msg)
+	}
+	rec = &recorder{TB: t}
+	AssertNoneDestroyed(rec, renamed, "aws_vpc")
+	if rec.failed {
+		t.Errorf("nothing of aws_vpc is destroyed, but: %s", rec.msg)
+	}
 }
 
 func TestDiagnostics(t *testing.T) {

@@ -50,9 +50,8 @@ func New(scope constructs.Construct, id string, cfg Config) *Cache {
 	if cfg.Network.VPCID() == nil {
 		panic(fmt.Sprintf("cache.New(%q): Network has no VPC ID: pass the network from network.New (a plan from network.Config.Plan is for Validate only)", id))
 	}
-	c := &Cache{cfg: cfg.withDefaults()}
+	c := &Cache{cfg: cfg.withDefaults(), scope: tfx.Enter(scope, id)}
 	constructs.NewConstruct_Override(c, scope, jsii.String(id))
-	c.scope = tfx.Enter(c)
 	c.id = c.scope.Identity(c.cfg.Environment, c.cfg.Component)
 	c.names, _ = c.cfg.names(c.id) // checked by Validate; a cache has no account-wide name
 	if c.cfg.Description == "" {

@@ -267,8 +267,13 @@ func (c Config) names(id naming.Identity) (names, error) {
 	n.cache = c.Name
 	if n.cache == "" {
 		n.cache, errs[0] = id.Resource(naming.ServerlessCache, "redis")
+		n.securityGroup, errs[1] = id.Resource(naming.SecurityGroup, "cache")
+	} else {
+		// The group's description names the cache, and a new description replaces the
+		// group: its name must change with the cache's, or the new group (created before
+		// the old one goes) would clash with the old one's name.
+		n.securityGroup, errs[1] = naming.Fit(naming.SecurityGroup, c.Name+"-sg")
 	}
-	n.securityGroup, errs[1] = id.Resource(naming.SecurityGroup, "cache")
 	n.secret, errs[2] = id.Path(naming.Secret, "redis-connection")
 	return n, errors.Join(errs[:]...)
 }

@@ -3,6 +3,7 @@ package lmsservice
 import (
 	"errors"
 	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/tapstack/infra/constructs/cache"
@@ -397,7 +398,14 @@ func (c Config) names(id naming.Identity) (names, error) {
 	res(&n.service, naming.ECSService, "service")
 	res(&n.family, naming.TaskFamily, "task")
 	res(&n.alb, naming.LoadBalancer, "alb")
-	res(&n.targetGroup, naming.TargetGroup, "tg")
+	// A new port replaces the target group, created before the old one leaves the
+	// listener: the port is in the name (but for the default port, today's name), so the
+	// new group never clashes with the old one's name.
+	tg := "tg"
+	if c.ContainerPort != DefaultContainerPort {
+		tg = "tg-" + strconv.Itoa(c.ContainerPort)
+	}
+	res(&n.targetGroup, naming.TargetGroup, tg)
 	res(&n.executionRole, naming.IAMRole, "ecs-task-execution-role")
 	res(&n.taskRole, naming.IAMRole, "ecs-task-role")
 	res(&n.albSG, naming.SecurityGroup, "alb-sg")

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/aws/jsii-runtime-go"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/provider"
 	"github.com/google/go-cmp/cmp"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
@@ -173,5 +174,37 @@ func TestNameConflicts(t *testing.T) {
 	}
 	if diff := cmp.Diff(want, lines); diff != "" {
 		t.Errorf("conflicts (-want +got):\n%s\nwhole message:\n%s", diff, msg)
+	}
+}
+
+// TestServicesInOneCluster: two services without a Component in one existing cluster
+// share the service name, which ECS keeps unique per cluster.
+func TestServicesInOneCluster(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "out")
+	app := testutil.NewAppIn(out)
+	stack := testutil.NewStackIn(app, "Shared", "ca-central-1")
+	net := network.New(stack, "Network", network.Config{Environment: stage})
+	for _, id := range []string{"A", "B"} {
+		lmsservice.New(stack, id, lmsservice.Config{Environment: stage, Network: net, Image: image, ExistingClusterARN: cluster})
+	}
+	msg := testutil.SynthFails(t, app, out)
+	want := `ECS service name "lms-service-stage" is defined twice in one ECS cluster of stack Shared, by Shared/A/Service and by Shared/B/Service: give one of them its own lmsservice.Config.Component`
+	if !strings.Contains(msg, want) {
+		t.Errorf("synth error\n%s\nlacks\n%s", msg, want)
+	}
+}
+
+func TestStackWithoutLiteralRegion(t *testing.T) {
+	stack := cdktf.NewTerraformStack(testutil.NewApp(), jsii.String("NoRegion"))
+	provider.NewAwsProvider(stack, jsii.String("aws"), &provider.AwsProviderConfig{})
+	net := network.New(stack, "Network", network.Config{Environment: stage})
+	msg := testutil.MustPanic(t, func() {
+		lmsservice.New(stack, "Service", lmsservice.Config{Environment: stage, Network: net, Image: image})
+	})
+	if !strings.Contains(msg, `lmsservice.New("Service"): the stack's default AWS provider has no literal region`) {
+		t.Errorf("panic = %q", msg)
+	}
+	if child := stack.Node().TryFindChild(jsii.String("Service")); child != nil {
+		t.Error("the refused service was defined")
 	}
 }

@@ -85,14 +85,11 @@ func New(scope constructs.Construct, id string, cfg Config) *Service {
 	if cfg.Cache != nil && cfg.Cache.SecurityGroupID() == nil {
 		panic(fmt.Sprintf("lmsservice.New(%q): Cache has no security group: pass the cache from cache.New (a plan from cache.Config.Plan is for Validate only)", id))
 	}
-	s := &Service{cfg: cfg.withDefaults()}
+	s := &Service{cfg: cfg.withDefaults(), scope: tfx.Enter(scope, id)}
+	s.scope.RequireRegion("lmsservice", id) // the IAM roles' names carry it
 	constructs.NewConstruct_Override(s, scope, jsii.String(id))
-	s.scope = tfx.Enter(s)
 	s.id = s.scope.Identity(s.cfg.Environment, s.cfg.Component)
-	var err error
-	if s.names, err = s.cfg.names(s.id); err != nil {
-		panic(fmt.Sprintf("lmsservice.New(%q): %v", id, err)) // a stack region Validate cannot know
-	}
+	s.names, _ = s.cfg.names(s.id) // checked by Validate; the region by RequireRegion
 
 	s.defineCluster()
 	region := *dataawsregion.NewDataAwsRegion(s, jsii.String("Region"), &dataawsregion.DataAwsRegionConfig{}).Name()

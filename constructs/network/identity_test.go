@@ -168,8 +168,12 @@ func TestStackWithoutLiteralRegion(t *testing.T) {
 	stack := cdktf.NewTerraformStack(testutil.NewApp(), jsii.String("NoRegion"))
 	provider.NewAwsProvider(stack, jsii.String("aws"), &provider.AwsProviderConfig{})
 	msg := testutil.MustPanic(t, func() { network.New(stack, "Network", network.Config{Environment: stage, FlowLogs: true}) })
-	if !strings.Contains(msg, `network.New("Network"): IAM role names are unique across the account's regions`) {
+	if !strings.Contains(msg, `network.New("Network"): the stack's default AWS provider has no literal region: IAM role names carry it`) {
 		t.Errorf("panic = %q", msg)
+	}
+	// Refused before anything was defined.
+	if child := stack.Node().TryFindChild(jsii.String("Network")); child != nil {
+		t.Error("the refused network was defined")
 	}
 	// Without account-wide names the region is not needed.
 	network.New(stack, "Plain", network.Config{Environment: stage, Component: "plain", Endpoints: true})

@@ -1,7 +1,6 @@
 package network
 
 import (
-	"fmt"
 	"strconv"
 
 	"github.com/aws/constructs-go/constructs/v10"
@@ -94,14 +93,13 @@ type Network struct {
 // defines "ExistingVPC" (a data source for its CIDR) and the endpoint children.
 func New(scope constructs.Construct, id string, cfg Config) *Network {
 	tfx.MustBeValid("network", id, cfg.Validate())
-	n := &Network{cfg: cfg.withDefaults()}
-	constructs.NewConstruct_Override(n, scope, jsii.String(id))
-	n.scope = tfx.Enter(n)
-	n.id = n.scope.Identity(n.cfg.Environment, n.cfg.Component)
-	var err error
-	if n.names, err = n.cfg.names(n.id); err != nil && n.cfg.FlowLogs {
-		panic(fmt.Sprintf("network.New(%q): %v", id, err)) // a stack region Validate cannot know
+	n := &Network{cfg: cfg.withDefaults(), scope: tfx.Enter(scope, id)}
+	if n.cfg.FlowLogs {
+		n.scope.RequireRegion("network", id) // the flow log role's name carries it
 	}
+	constructs.NewConstruct_Override(n, scope, jsii.String(id))
+	n.id = n.scope.Identity(n.cfg.Environment, n.cfg.Component)
+	n.names, _ = n.cfg.names(n.id) // checked by Validate; the region by RequireRegion
 	if n.cfg.Existing() {
 		n.adopt()
 	} else {

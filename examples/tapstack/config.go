@@ -69,6 +69,8 @@ type Config struct {
 	Image string
 	// CPU and Memory of the service's task, a Fargate combination. Default: 256 and 512.
 	CPU, Memory int
+	// ContainerPort the service's container listens on. Default: 80.
+	ContainerPort int
 	// AutoscalingMaxCount turns on CPU target tracking for the service up to this many
 	// tasks. Default: 0, no autoscaling.
 	AutoscalingMaxCount int
@@ -195,7 +197,7 @@ func (c Config) cacheConfig(net network.Placement) cache.Config {
 func (c Config) serviceConfig(net network.Placement, redis cache.Connection) lmsservice.Config {
 	return lmsservice.Config{
 		Environment: c.Environment, Network: net, Cache: redis, Image: c.Image,
-		CPU: c.CPU, Memory: c.Memory, AutoscalingMaxCount: c.AutoscalingMaxCount, CertificateARN: c.CertificateARN,
+		CPU: c.CPU, Memory: c.Memory, ContainerPort: c.ContainerPort, AutoscalingMaxCount: c.AutoscalingMaxCount, CertificateARN: c.CertificateARN,
 		// Without NAT or endpoints, tasks take the free way out: public IPs in the public
 		// subnets, still reachable only from the ALB.
 		AssignPublicIP: net.Layout().Egress == network.EgressNone,

@@ -117,3 +117,38 @@ func TestPRPushKeepsNames(t *testing.T) {
 		t.Errorf("ALB name = %v", alb["name"])
 	}
 }
+
+// TestSamePREnvironmentTwice: two stacks of one PR environment without a pin, in one
+// region, would share IAM role names once Terraform resolves the suffix (both stacks
+// store the same first-deploy suffix): the registry compares the names with the suffix
+// written as a placeholder, and says which.
+func TestSamePREnvironmentTwice(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "out")
+	app := testutil.NewAppIn(out)
+	cfg, err := tapstack.ConfigFromLookup(lookup(map[string]string{"ENVIRONMENT_SUFFIX": "pr5"}), clock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tapstack.New(app, "A", cfg)
+	tapstack.New(app, "B", cfg)
+	msg := testutil.SynthFails(t, app, out)
+	want := `IAM role name "lms-ecs-task-role-pr5-{PR suffix of lms/pr5}-ca-central-1" is defined twice in the account (every region), stacks A and B, by A/Service/TaskRole and by B/Service/TaskRole`
+	if !strings.Contains(msg, want) {
+		t.Errorf("synth error\n%s\nlacks\n%s", msg, want)
+	}
+}
+
+// TestConflictStopsAStackWithoutNames: a stack that defines no registered name, written
+// before the stack that holds a conflict, is not written either.
+func TestConflictStopsAStackWithoutNames(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "out")
+	app := testutil.NewAppIn(out)
+	testutil.NewStackIn(app, "Plain", "ca-central-1") // synthesized first, claims nothing
+	cfg := fromEnv(t, map[string]string{})
+	tapstack.New(app, "TapStackstage", cfg)
+	tapstack.New(app, "TapStackstage-copy", cfg)
+	msg := testutil.SynthFails(t, app, out) // fails if anything was written
+	if !strings.Contains(msg, "[Plain]") {
+		t.Errorf("the first stack did not stop the synthesis:\n%s", msg)
+	}
+}

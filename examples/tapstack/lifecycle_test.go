@@ -10,10 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws/jsii-runtime-go"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/provider"
 	"github.com/google/go-cmp/cmp"
-	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"github.com/tapstack/infra/constructs/cache"
 	"github.com/tapstack/infra/constructs/lmsservice"
@@ -65,12 +62,16 @@ func prConfig(t *testing.T, unix int64, vars map[string]string) tapstack.Config 
 
 // cacheStack is a network and a cache alone, for the changes of the cache itself.
 func cacheStack(t *testing.T, azs int, engine cache.Engine, version string) []byte {
+	return cacheStackNamed(t, azs, engine, version, "")
+}
+
+// cacheStackNamed is cacheStack with an explicit cache.Config.Name.
+func cacheStackNamed(t *testing.T, azs int, engine cache.Engine, version, name string) []byte {
 	t.Helper()
-	stack := cdktf.NewTerraformStack(testutil.NewApp(), jsii.String("CacheStack"))
-	provider.NewAwsProvider(stack, jsii.String("aws"), &provider.AwsProviderConfig{Region: jsii.String("ca-central-1")})
+	stack := testutil.NewStackIn(testutil.NewApp(), "CacheStack", "ca-central-1")
 	env := naming.MustEnvironment("stage", naming.Options{})
 	net := network.New(stack, "Network", network.Config{Environment: env, NAT: network.NATNone, AZCount: azs})
-	cache.New(stack, "Cache", cache.Config{Environment: env, Network: net, Engine: engine, MajorEngineVersion: version, ConnectionSecret: true})
+	cache.New(stack, "Cache", cache.Config{Environment: env, Network: net, Engine: engine, MajorEngineVersion: version, Name: name, ConnectionSecret: true})
 	return testutil.Synth(t, stack).Raw
 }
 
@@ -126,6 +127,22 @@ func TestLifecycle(t *testing.T) {
 			after: func(t *testing.T) []byte {
 				return synthRaw(t, with(func(c *tapstack.Config) { c.CPU, c.Memory = 512, 1024 }), nil)
 			}},
+		{change: "a new container port (80 to 8080)", base: "stage", routine: true,
+			after: func(t *testing.T) []byte {
+				return synthRaw(t, with(func(c *tapstack.Config) { c.ContainerPort = 8080 }), nil)
+			},
+			check: func(t *testing.T, r *verify.Report) {
+				// The port is in the target group's name: the new group never clashes with
+				// the old one, which it replaces first.
+				for _, c := range r.Replaced("aws_lb_target_group") {
+					if !c.CreateBeforeDestroy || !slices.Contains(c.ReplacePaths, "name") {
+						t.Errorf("target group %s: create first %v, forced by %v", c.Address, c.CreateBeforeDestroy, c.ReplacePaths)
+					}
+				}
+				if len(r.Replaced("aws_lb_target_group")) != 1 {
+					t.Errorf("want the target group replaced:\n%s", r)
+				}
+			}},
 		{change: "autoscaling on (up to 4 tasks)", base: "stage", routine: true,
 			after: func(t *testing.T) []byte {
 				return synthRaw(t, with(func(c *tapstack.Config) { c.AutoscalingMaxCount = 4 }), nil)
@@ -164,6 +181,16 @@ func TestLifecycle(t *testing.T) {
 			after: func(t *testing.T) []byte { return cacheStack(t, 2, cache.EngineValkey, "8") }},
 		{change: "the cache's subnets (a third availability zone)", base: "cache-redis",
 			after: func(t *testing.T) []byte { return cacheStack(t, 3, cache.EngineRedis, "7") }},
+		{change: "a new cache name (`cache.Config.Name`)", base: "cache-redis",
+			after: func(t *testing.T) []byte { return cacheStackNamed(t, 2, cache.EngineRedis, "7", "lms-sessions-stage") },
+			check: func(t *testing.T, r *verify.Report) {
+				// The cache's group follows the cache's name: created first under a new name.
+				for _, c := range r.Replaced("aws_security_group") {
+					if !c.CreateBeforeDestroy || !slices.Contains(c.ReplacePaths, "name") {
+						t.Errorf("security group %s: create first %v, forced by %v: its name would clash", c.Address, c.CreateBeforeDestroy, c.ReplacePaths)
+					}
+				}
+			}},
 		{change: "a requested rename (a new `PR_TIMESTAMP_SUFFIX` pin)", base: "pr-pinned",
 			after: func(t *testing.T) []byte {
 				return synthRaw(t, mustConfig(map[string]string{"ENVIRONMENT_SUFFIX": "pr4892", "PR_TIMESTAMP_SUFFIX": "654321"}), nil)
@@ -173,6 +200,10 @@ func TestLifecycle(t *testing.T) {
 				for _, c := range r.Replaced("aws_lb_target_group", "aws_security_group") {
 					if !c.CreateBeforeDestroy {
 						t.Errorf("%s is destroyed before its replacement exists: the rename would fail on a resource in use", c.Address)
+					}
+					// Created first, the new group must not take the old one's name.
+					if !slices.Contains(c.ReplacePaths, "name") {
+						t.Errorf("%s is replaced under the same name (forced by %v): the new one would clash with the old", c.Address, c.ReplacePaths)
 					}
 				}
 				if len(r.Replaced("aws_lb_target_group")) != 1 {
@@ -226,8 +257,8 @@ func TestLifecycle(t *testing.T) {
 			}
 			r := reports[i]
 			if row.routine {
-				verify.AssertNoReplacements(t, r, verify.Stateful...)
-			} else if len(r.Replaced(verify.Stateful...)) == 0 {
+				verify.AssertNoneDestroyed(t, r, verify.Stateful...)
+			} else if len(r.Destroyed(verify.Stateful...)) == 0 {
 				t.Errorf("a change listed as replacing replaces no stateful resource:\n%s", r)
 			}
 			if row.check != nil {

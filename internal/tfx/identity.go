@@ -1,7 +1,9 @@
 package tfx
 
 import (
+	"fmt"
 	"sort"
+	"strings"
 	"sync"
 
 	"github.com/aws/constructs-go/constructs/v10"
@@ -24,39 +26,50 @@ func StampResourceID(env naming.Environment) string {
 // same Go value for the same object, so apps and stacks can be map keys.
 var state = struct {
 	sync.Mutex
-	registries map[constructs.IConstruct]*naming.Registry // by app (root)
-	stacks     map[cdktf.TerraformStack]*stackInfo
+	apps   map[constructs.IConstruct]*appInfo // by root
+	stacks map[cdktf.TerraformStack]*stackInfo
 }{
-	registries: map[constructs.IConstruct]*naming.Registry{},
-	stacks:     map[cdktf.TerraformStack]*stackInfo{},
+	apps:   map[constructs.IConstruct]*appInfo{},
+	stacks: map[cdktf.TerraformStack]*stackInfo{},
+}
+
+// appInfo is an app's registry of physical names and the stacks that check it.
+type appInfo struct {
+	reg     *naming.Registry
+	checked map[cdktf.TerraformStack]bool
 }
 
 // stackInfo is what the constructs of one stack need of it, read from jsii once.
 type stackInfo struct {
 	path, region string
 	root         constructs.IConstruct
-	validated    bool
-	stamps       map[string]*string // stamp references by StampResourceID
+	stamps       map[string]stamp // by StampResourceID
 }
 
-// Scope is a construct being defined and its stack: the jsii reads that naming and the
-// registry need, done once per construct (and once per stack).
+// stamp is the reference to a PR suffix kept in state, and the label that stands for it
+// in the registry and its messages: the same for every stack of the environment, so
+// that two stacks of one PR environment compare their account-wide names.
+type stamp struct{ ref, label string }
+
+// Scope is a construct about to be defined and its stack: the jsii reads that naming and
+// the registry need, done once per construct (and once per stack).
 type Scope struct {
-	c     constructs.Construct
 	path  string
 	stack cdktf.TerraformStack
 	info  *stackInfo
 }
 
-// Enter returns the Scope of the construct c (after constructs.NewConstruct_Override).
-func Enter(c constructs.Construct) *Scope {
-	stack := cdktf.TerraformStack_Of(c)
-	sc := &Scope{c: c, path: *c.Node().Path(), stack: stack}
+// Enter returns the Scope of the construct id about to be defined in scope. It defines
+// nothing: call it before constructs.NewConstruct_Override, so that a stack without a
+// region can be refused before anything is defined (RequireRegion).
+func Enter(scope constructs.Construct, id string) *Scope {
+	stack := cdktf.TerraformStack_Of(scope)
+	sc := &Scope{path: *scope.Node().Path() + "/" + id, stack: stack}
 	state.Lock()
 	info := state.stacks[stack]
 	state.Unlock()
 	if info == nil {
-		info = &stackInfo{path: *stack.Node().Path(), root: stack.Node().Root(), stamps: map[string]*string{}}
+		info = &stackInfo{path: *stack.Node().Path(), root: stack.Node().Root(), stamps: map[string]stamp{}}
 		state.Lock()
 		state.stacks[stack] = info
 		state.Unlock()
@@ -68,12 +81,21 @@ func Enter(c constructs.Construct) *Scope {
 	return sc
 }
 
+// RequireRegion panics, naming the construct, when the stack's default AWS provider has
+// no literal region: account-wide names (IAM roles) carry it.
+func (sc *Scope) RequireRegion(pkg, id string) {
+	if sc.info.region == "" {
+		panic(fmt.Sprintf("%s.New(%q): the stack's default AWS provider has no literal region: IAM role names carry it, "+
+			"since AWS keeps them unique across every region of the account. Set provider.AwsProviderConfig.Region "+
+			"(not an environment variable, a variable or a token) before defining this construct", pkg, id))
+	}
+}
+
 // Identity returns the naming identity of the construct instance: the identity of
 // component in env, with the region of the stack's default AWS provider (account-wide
-// names carry it; "" when the provider's region is not a literal, and then building such
-// a name fails) and, when env keeps its PR suffix in state, a reference to the stack's
-// terraform_data resource that holds it (defined on first use: input the environment's
-// first-deploy suffix, changes to it ignored).
+// names carry it) and, when env keeps its PR suffix in state, a reference to the
+// stack's terraform_data resource that holds it (defined on first use: input the
+// environment's first-deploy suffix, changes to it ignored).
 func (sc *Scope) Identity(env naming.Environment, component string) naming.Identity {
 	id, err := env.Identity(component)
 	if err != nil {
@@ -81,7 +103,7 @@ func (sc *Scope) Identity(env naming.Environment, component string) naming.Ident
 	}
 	id = id.WithRegion(sc.info.region)
 	if env.StampKept() {
-		id = id.WithStampRef(*sc.stampRef(env))
+		id = id.WithStampRef(sc.stampRef(env))
 	}
 	return id
 }
@@ -101,44 +123,61 @@ func Region(stack cdktf.TerraformStack) string {
 	return ""
 }
 
-func (sc *Scope) stampRef(env naming.Environment) *string {
+func (sc *Scope) stampRef(env naming.Environment) string {
 	id := StampResourceID(env)
 	state.Lock()
-	ref, ok := sc.info.stamps[id]
+	st, ok := sc.info.stamps[id]
 	state.Unlock()
 	if ok {
-		return ref
+		return st.ref
 	}
 	data := cdktf.NewDataResource(sc.stack, jsii.String(id), &cdktf.DataConfig{
 		Input:     &map[string]any{"suffix": env.Timestamp()},
 		Lifecycle: &cdktf.TerraformResourceLifecycle{IgnoreChanges: &[]*string{jsii.String("input")}},
 	})
-	ref = data.GetStringAttribute(jsii.String("output.suffix"))
+	st = stamp{ref: *data.GetStringAttribute(jsii.String("output.suffix")), label: "{PR suffix of " + env.Project() + "/" + env.Name() + "}"}
 	state.Lock()
-	sc.info.stamps[id] = ref
+	sc.info.stamps[id] = st
 	state.Unlock()
-	return ref
+	return st.ref
 }
 
 // Claim records the physical names that the construct defines (Child is the ID of the
-// resource under it) in the registry of its app, and has its stack check the whole
-// registry when it is synthesized: a conflict anywhere in the app fails the synthesis
-// of the first stack, before any stack is written.
+// resource under it) in the registry of its app. Names are recorded with a PR suffix
+// kept in state written as "{PR suffix of <project>/<env>}", the same in every stack. It
+// also has every stack of the app check the whole registry when it is synthesized:
+// cdktf validates each stack just before writing it, so a conflict anywhere fails the
+// first stack written, before anything is written; that stack reports every conflict of
+// the app.
 func (sc *Scope) Claim(claims ...Named) {
 	state.Lock()
-	reg := state.registries[sc.info.root]
-	if reg == nil {
-		reg = &naming.Registry{}
-		state.registries[sc.info.root] = reg
+	app := state.apps[sc.info.root]
+	if app == nil {
+		app = &appInfo{reg: &naming.Registry{}, checked: map[cdktf.TerraformStack]bool{}}
+		state.apps[sc.info.root] = app
 	}
 	for _, n := range claims {
-		reg.Add(naming.Claim{Kind: n.Kind, Name: n.Name, Stack: sc.info.path, Within: n.Within, Path: sc.path + "/" + n.Child, Fix: n.Fix})
+		name := n.Name
+		for _, st := range sc.info.stamps {
+			name = strings.ReplaceAll(name, st.ref, st.label)
+		}
+		app.reg.Add(naming.Claim{Kind: n.Kind, Name: name, Stack: sc.info.path, Within: n.Within, Path: sc.path + "/" + n.Child, Fix: n.Fix})
 	}
-	first := !sc.info.validated
-	sc.info.validated = true
 	state.Unlock()
-	if first {
-		sc.stack.Node().AddValidation(&nameCheck{reg: reg})
+	// Every stack of the app, not only those that claim names: a stack without names
+	// may be written first.
+	for _, child := range *sc.info.root.Node().Children() {
+		stack, ok := child.(cdktf.TerraformStack)
+		if !ok {
+			continue
+		}
+		state.Lock()
+		first := !app.checked[stack]
+		app.checked[stack] = true
+		state.Unlock()
+		if first {
+			stack.Node().AddValidation(&nameCheck{reg: app.reg})
+		}
 	}
 }
 
