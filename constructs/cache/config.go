@@ -155,6 +155,9 @@ type Config struct {
 }
 
 func (c Config) withDefaults() Config {
+	if tfx.IsNil(c.Network) { // a nil *network.Network in the interface is no network
+		c.Network = nil
+	}
 	if c.Engine == "" {
 		c.Engine = EngineRedis
 	}

@@ -72,7 +72,7 @@ type Config struct {
 	// Component is the instance name that tells this service apart from another one of
 	// the same environment in the stack ("web", "worker"): lowercase letters, digits and
 	// single hyphens, at most naming.MaxComponentLength. It goes into every physical name
-	// ("lms-web-alb-stage", "lms/stage/web/db-credentials", "/ecs/lms-web-stage").
+	// ("lms-web-alb-stage", "lms/stage/web/db-credentials", "/ecs/lms-stage/web").
 	// Default: "", today's names. Changing it renames, so replaces, the named resources
 	// (see docs/lifecycle.md).
 	Component string
@@ -113,8 +113,9 @@ type Config struct {
 	// []string{"CMD-SHELL", "curl -f http://localhost/ || exit 1"}. Default: none.
 	HealthCheckCommand []string
 
-	// DesiredCount of tasks, at least 1. Default: 2.
-	DesiredCount int
+	// DesiredCount of tasks, 0 or more; 0 keeps the service defined with no task
+	// running. Default (nil): 2. Set it with new(count).
+	DesiredCount *int
 	// HealthCheckGracePeriodSeconds before failing ALB health checks count, 0 or more;
 	// 0 counts them from the start. Default (nil): 60. Set it with new(seconds).
 	HealthCheckGracePeriodSeconds *int
@@ -142,7 +143,8 @@ type Config struct {
 	// AutoscalingMaxCount enables target tracking on average CPU when above 0. Default: 0
 	// (no autoscaling).
 	AutoscalingMaxCount int
-	// AutoscalingMinCount is the lower bound. Default: DesiredCount.
+	// AutoscalingMinCount is the lower bound, at least 1. Default: DesiredCount (1 when
+	// DesiredCount is 0).
 	AutoscalingMinCount int
 	// AutoscalingCPUPercent is the CPU target, 10 to 90. Default: 60.
 	AutoscalingCPUPercent int
@@ -176,16 +178,23 @@ func (c Config) withDefaults() Config {
 			*v = new(d)
 		}
 	}
+	// A nil *network.Network or *cache.Cache in the interface is no network or cache.
+	if tfx.IsNil(c.Network) {
+		c.Network = nil
+	}
+	if tfx.IsNil(c.Cache) {
+		c.Cache = nil
+	}
 	def(&c.CPU, DefaultCPU)
 	def(&c.Memory, DefaultMemory)
 	def(&c.ContainerPort, DefaultContainerPort)
-	def(&c.DesiredCount, DefaultDesiredCount)
+	unset(&c.DesiredCount, DefaultDesiredCount)
 	def(&c.MaxPercent, DefaultMaxPercent)
 	unset(&c.HealthCheckGracePeriodSeconds, DefaultHealthCheckGracePeriodSeconds)
 	unset(&c.MinHealthyPercent, DefaultMinHealthyPercent)
 	unset(&c.DeregistrationDelaySeconds, DefaultDeregistrationDelaySeconds)
 	if c.AutoscalingMaxCount > 0 {
-		def(&c.AutoscalingMinCount, c.DesiredCount)
+		def(&c.AutoscalingMinCount, max(*c.DesiredCount, 1))
 		def(&c.AutoscalingCPUPercent, DefaultAutoscalingCPUPercent)
 	}
 	if c.HealthCheckPath == "" {
@@ -219,6 +228,7 @@ var (
 // including the egress check: tasks that could not reach ECR, CloudWatch Logs and
 // Secrets Manager are refused here, not at deploy time.
 func (c Config) Validate() error {
+	memorySet := c.Memory != 0
 	c = c.withDefaults()
 	var problems tfx.Problems
 	add := problems.Addf
@@ -237,13 +247,17 @@ func (c Config) Validate() error {
 		add("Image is empty: name the container image to run")
 	}
 	if err := ValidFargate(c.CPU, c.Memory); err != nil {
-		add("%v", err)
+		if memorySet {
+			add("%v", err)
+		} else {
+			add("%v: Memory is not set and its default %d does not fit CPU %d, set Memory", err, DefaultMemory, c.CPU)
+		}
 	}
 	if c.ContainerPort < 1 || c.ContainerPort > MaxPort {
 		add("ContainerPort %d is out of range 1-%d", c.ContainerPort, MaxPort)
 	}
-	if c.DesiredCount < 1 {
-		add("DesiredCount %d must be at least 1", c.DesiredCount)
+	if *c.DesiredCount < 0 {
+		add("DesiredCount %d must not be negative", *c.DesiredCount)
 	}
 	if *c.HealthCheckGracePeriodSeconds < 0 {
 		add("HealthCheckGracePeriodSeconds %d must not be negative", *c.HealthCheckGracePeriodSeconds)

@@ -27,14 +27,14 @@ func ExampleNew() {
 	redis := cache.New(stack, "Cache", cache.Config{Environment: env, Network: net, ConnectionSecret: true})
 	svc := lmsservice.New(stack, "Service", lmsservice.Config{
 		Environment: env,
-		Component:   "web", // names: lms-web-alb-stage, /ecs/lms-web-stage, ...
+		Component:   "web", // names: lms-web-alb-stage, /ecs/lms-stage/web, ...
 		Network:     net,
 		Cache:       redis, // opened to the tasks only; REDIS_HOST, REDIS_PORT, REDIS_URL wired in
 		Image:       "public.ecr.aws/nginx/nginx:stable",
 	})
 	app.Synth()
 	fmt.Println(*svc.LogGroupName())
-	// Output: /ecs/lms-web-stage
+	// Output: /ecs/lms-stage/web
 }
 
 // Without NAT and without endpoints, private tasks could not start: the check says so

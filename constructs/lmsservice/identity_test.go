@@ -81,10 +81,10 @@ func TestTwoServicesShareNothingNamed(t *testing.T) {
 	want := map[string][]any{
 		"Web": {"lms-web-cluster-stage", "lms-web-service-stage", "lms-web-task-stage", "lms-web-alb-stage", "lms-web-tg-stage",
 			"lms-web-ecs-task-execution-role-stage-ca-central-1", "lms-web-ecs-task-role-stage-ca-central-1", "lms-web-alb-sg-stage",
-			"lms-web-tasks-sg-stage", "/ecs/lms-web-stage", "lms/stage/web/db-credentials"},
+			"lms-web-tasks-sg-stage", "/ecs/lms-stage/web", "lms/stage/web/db-credentials"},
 		"Worker": {"lms-worker-cluster-stage", "lms-worker-service-stage", "lms-worker-task-stage", "lms-worker-alb-stage", "lms-worker-tg-stage",
 			"lms-worker-ecs-task-execution-role-stage-ca-central-1", "lms-worker-ecs-task-role-stage-ca-central-1", "lms-worker-alb-sg-stage",
-			"lms-worker-tasks-sg-stage", "/ecs/lms-worker-stage", "lms/stage/worker/db-credentials"},
+			"lms-worker-tasks-sg-stage", "/ecs/lms-stage/worker", "lms/stage/worker/db-credentials"},
 	}
 	got := map[string][]any{"Web": names("Web"), "Worker": names("Worker")}
 	if diff := cmp.Diff(want, got); diff != "" {

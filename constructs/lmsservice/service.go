@@ -82,7 +82,7 @@ func New(scope constructs.Construct, id string, cfg Config) *Service {
 	if cfg.Network.VPCID() == nil {
 		panic(fmt.Sprintf("lmsservice.New(%q): Network has no VPC ID: pass the network from network.New (a plan from network.Config.Plan is for Validate only)", id))
 	}
-	if cfg.Cache != nil && cfg.Cache.SecurityGroupID() == nil {
+	if c := cfg.withDefaults().Cache; c != nil && c.SecurityGroupID() == nil {
 		panic(fmt.Sprintf("lmsservice.New(%q): Cache has no security group: pass the cache from cache.New (a plan from cache.Config.Plan is for Validate only)", id))
 	}
 	s := &Service{cfg: cfg.withDefaults(), scope: tfx.Enter(scope, id)}
@@ -445,7 +445,7 @@ func (s *Service) defineService() {
 		Name:            jsii.String(s.names.service),
 		Cluster:         s.clusterARN,
 		TaskDefinition:  s.taskDef.Arn(),
-		DesiredCount:    jsii.Number(float64(c.DesiredCount)),
+		DesiredCount:    jsii.Number(float64(*c.DesiredCount)),
 		LaunchType:      jsii.String("FARGATE"),
 		PlatformVersion: jsii.String("LATEST"),
 		NetworkConfiguration: &ecsservice.EcsServiceNetworkConfiguration{

@@ -101,7 +101,7 @@ func init() {
 	})
 	add("pr-public-ip", variant{
 		net: network.Config{Environment: pr, NAT: network.NATNone},
-		svc: lmsservice.Config{Environment: pr, Image: image, AssignPublicIP: true, DesiredCount: 1},
+		svc: lmsservice.Config{Environment: pr, Image: image, AssignPublicIP: true, DesiredCount: new(1)},
 	})
 	add("pr-endpoints", variant{
 		net: network.Config{Environment: pr, NAT: network.NATNone, Endpoints: true}, withCache: true,

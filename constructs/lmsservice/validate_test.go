@@ -90,7 +90,7 @@ func TestValidate(t *testing.T) {
 		{"blank image", base(lmsservice.Config{Image: "  "}), []string{"Image is empty"}},
 		{"bad CPU", base(lmsservice.Config{CPU: 300}), []string{"CPU 300 is not a Fargate size (valid: 256, 512, 1024, 2048, 4096, 8192, 16384)"}},
 		{"bad memory", base(lmsservice.Config{CPU: 256, Memory: 4096}), []string{"invalid Memory 4096 for CPU 256 (valid: 512, 1024, 2048)"}},
-		{"desired count", base(lmsservice.Config{DesiredCount: -1}), []string{"DesiredCount -1 must be at least 1"}},
+		{"desired count", base(lmsservice.Config{DesiredCount: new(-1)}), []string{"DesiredCount -1 must not be negative"}},
 		{"port", base(lmsservice.Config{ContainerPort: 70000}), []string{"ContainerPort 70000 is out of range 1-65535"}},
 		{"autoscaling min over max", base(lmsservice.Config{AutoscalingMaxCount: 2, AutoscalingMinCount: 3}), []string{"AutoscalingMinCount 3 is greater than AutoscalingMaxCount 2"}},
 		{"autoscaling target", base(lmsservice.Config{AutoscalingMaxCount: 4, AutoscalingCPUPercent: 95}), []string{"AutoscalingCPUPercent 95 is out of range 10-90"}},
@@ -130,7 +130,7 @@ func TestValidate(t *testing.T) {
 		t.Errorf("valid config rejected: %v", err)
 	}
 	// Zero is a value, honored where AWS gives it a meaning; unset is nil.
-	zeros := base(lmsservice.Config{MinHealthyPercent: new(0), DeregistrationDelaySeconds: new(0), HealthCheckGracePeriodSeconds: new(0), LogRetentionDays: new(0)})
+	zeros := base(lmsservice.Config{MinHealthyPercent: new(0), DeregistrationDelaySeconds: new(0), HealthCheckGracePeriodSeconds: new(0), LogRetentionDays: new(0), DesiredCount: new(0)})
 	if err := zeros.Validate(); err != nil {
 		t.Errorf("zeros rejected: %v", err)
 	}
@@ -159,5 +159,25 @@ func TestValidFargate(t *testing.T) {
 		if lmsservice.ValidFargate(pair[0], pair[1]) == nil {
 			t.Errorf("ValidFargate(%d, %d) accepted", pair[0], pair[1])
 		}
+	}
+}
+
+// TestDefaultMemoryThatDoesNotFit: a CPU whose Fargate memories exclude the default says
+// that Memory was not set, rather than blaming a value the user never gave.
+func TestDefaultMemoryThatDoesNotFit(t *testing.T) {
+	cfg := lmsservice.Config{Environment: pr, Network: network.Config{Environment: pr, NAT: network.NATSingle}.Plan(), Image: image, CPU: 1024}
+	testutil.ErrorContains(t, cfg.Validate(), "invalid Memory 512 for CPU 1024 (valid: 2048, 3072, 4096, 5120, 6144, 7168, 8192): Memory is not set and its default 512 does not fit CPU 1024, set Memory")
+}
+
+// TestTypedNil: a nil *network.Network or *cache.Cache in the interfaces is refused or
+// treated as absent, never dereferenced.
+func TestTypedNil(t *testing.T) {
+	var net *network.Network
+	var redis *cache.Cache
+	testutil.ErrorContains(t, lmsservice.Config{Environment: pr, Network: net, Cache: redis, Image: image}.Validate(), "Network is required")
+	testutil.ErrorContains(t, cache.Config{Environment: pr, Network: net}.Validate(), "Network is required")
+	plan := network.Config{Environment: pr, NAT: network.NATSingle}.Plan()
+	if err := (lmsservice.Config{Environment: pr, Network: plan, Cache: redis, Image: image}).Validate(); err != nil {
+		t.Errorf("a nil cache is no cache: %v", err)
 	}
 }

@@ -42,7 +42,7 @@ func ValidateComponent(component string) error {
 //	Resource(LoadBalancer, "alb")          lms-web-alb-stage
 //	Resource(IAMRole, "ecs-task-role")     lms-web-ecs-task-role-stage-ca-central-1 (account-wide: + region)
 //	Path(Secret, "db-credentials")         lms/stage/web/db-credentials
-//	Around(LogGroup, "/ecs/", "")          /ecs/lms-web-stage
+//	Around(LogGroup, "/ecs/", "")          /ecs/lms-stage/web
 type Identity struct {
 	env       Environment
 	component string
@@ -110,8 +110,18 @@ func (i Identity) Stem() string {
 	return i.env.project + "-" + i.component
 }
 
-// Prefix returns "<project>-[<component>-]<ID>" ("lms-web-stage"), unchecked.
-func (i Identity) Prefix() string { return i.stem() + i.ID() }
+// Prefix returns "<project>-<ID>[/<component>]" ("lms-stage/web"), unchecked: the
+// component after a "/", which no environment name holds, so that environment "stage"
+// with component "web" and environment "web-stage" never share a prefix.
+func (i Identity) Prefix() string { return i.env.project + "-" + i.ID() + i.componentPath() }
+
+// componentPath is "/<component>", or "" for the default instance.
+func (i Identity) componentPath() string {
+	if i.component == "" {
+		return ""
+	}
+	return "/" + i.component
+}
 
 // Label returns "<project>-[<component>-]<purpose>-<ID>" unchecked, for Name tags and
 // descriptions (tag values allow 256 characters of any kind).
@@ -137,9 +147,10 @@ func (i Identity) Path(k Kind, purpose string) (string, error) {
 }
 
 // Around returns before + Prefix() + after fitted to kind ("/ecs/" and "" give
-// "/ecs/lms-web-stage").
+// "/ecs/lms-stage/web", "/ecs/lms-stage" for the default instance). With a component it
+// suits the kinds whose names may hold "/" (log groups, secrets).
 func (i Identity) Around(k Kind, before, after string) (string, error) {
-	return i.build(k, before+i.stem(), after)
+	return i.build(k, before+i.env.project+"-", i.componentPath()+after)
 }
 
 // build fits before + ID + after (+ "-<region>" for an account-wide kind) to kind k. A

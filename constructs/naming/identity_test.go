@@ -41,8 +41,8 @@ func TestIdentityNames(t *testing.T) {
 	}{
 		// Without a component, today's names; account-wide names carry the region.
 		{"default instance", stage, "", names{"lms-alb-stage", "lms-ecs-task-role-stage-ca-central-1", "lms/stage/db-credentials", "/ecs/lms-stage", "lms-vpc-stage", "lms-stage"}},
-		{"component", stage, "web", names{"lms-web-alb-stage", "lms-web-ecs-task-role-stage-ca-central-1", "lms/stage/web/db-credentials", "/ecs/lms-web-stage", "lms-web-vpc-stage", "lms-web-stage"}},
-		{"pinned PR", pinned, "worker", names{"lms-worker-alb-pr4892-123456", "lms-worker-ecs-task-role-pr4892-123456-ca-central-1", "lms/pr4892-123456/worker/db-credentials", "/ecs/lms-worker-pr4892-123456", "lms-worker-vpc-pr4892-123456", "lms-worker-pr4892-123456"}},
+		{"component", stage, "web", names{"lms-web-alb-stage", "lms-web-ecs-task-role-stage-ca-central-1", "lms/stage/web/db-credentials", "/ecs/lms-stage/web", "lms-web-vpc-stage", "lms-stage/web"}},
+		{"pinned PR", pinned, "worker", names{"lms-worker-alb-pr4892-123456", "lms-worker-ecs-task-role-pr4892-123456-ca-central-1", "lms/pr4892-123456/worker/db-credentials", "/ecs/lms-pr4892-123456/worker", "lms-worker-vpc-pr4892-123456", "lms-pr4892-123456/worker"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.desc, func(t *testing.T) {
@@ -50,6 +50,16 @@ func TestIdentityNames(t *testing.T) {
 				t.Errorf("names (-want +got):\n%s", diff)
 			}
 		})
+	}
+	// Environment "stage" with component "web" and environment "web-stage" never share a
+	// log group or a prefix.
+	webStage := naming.MustEnvironment("web-stage", naming.Options{})
+	a, _ := webStage.Identity("")
+	b, _ := stage.Identity("web")
+	la, _ := a.Around(naming.LogGroup, "/ecs/", "")
+	lb, _ := b.Around(naming.LogGroup, "/ecs/", "")
+	if la == lb || a.Prefix() == b.Prefix() {
+		t.Errorf("ambiguous: %q/%q, %q/%q", la, lb, a.Prefix(), b.Prefix())
 	}
 	// The Environment's own builders are the default instance's.
 	if got, _ := stage.Resource(naming.LoadBalancer, "alb"); got != "lms-alb-stage" {

@@ -26,7 +26,7 @@ func init() {
 			cdktf.NewTerraformOutput(stack, jsii.String(name+"_flow_log_group"), &cdktf.TerraformOutputConfig{Value: n.FlowLogGroup().Name()})
 		}
 		return stack
-	}, `module.components.edge_flow_log_group == "/vpc/lms-edge-stage/flow-logs"`, `module.components.data_flow_log_group == "/vpc/lms-data-stage/flow-logs"`)
+	}, `module.components.edge_flow_log_group == "/vpc/lms-stage/edge/flow-logs"`, `module.components.data_flow_log_group == "/vpc/lms-stage/data/flow-logs"`)
 	// A PR environment without a pinned suffix: names refer to the suffix kept in state.
 	variants.Add("pr-kept-suffix", func() cdktf.TerraformStack {
 		stack := testutil.NewStack("Test")
@@ -52,8 +52,8 @@ func TestComponentsNameEverything(t *testing.T) {
 		got[c] = []any{sg["name"], role["name"], lg["name"], vpc["tags"].(map[string]any)["Name"]}
 	}
 	want := map[string]any{
-		"Edge": []any{"lms-edge-endpoints-stage", "lms-edge-vpc-flow-logs-stage-ca-central-1", "/vpc/lms-edge-stage/flow-logs", "lms-edge-vpc-stage"},
-		"Data": []any{"lms-data-endpoints-stage", "lms-data-vpc-flow-logs-stage-ca-central-1", "/vpc/lms-data-stage/flow-logs", "lms-data-vpc-stage"},
+		"Edge": []any{"lms-edge-endpoints-stage", "lms-edge-vpc-flow-logs-stage-ca-central-1", "/vpc/lms-stage/edge/flow-logs", "lms-edge-vpc-stage"},
+		"Data": []any{"lms-data-endpoints-stage", "lms-data-vpc-flow-logs-stage-ca-central-1", "/vpc/lms-stage/data/flow-logs", "lms-data-vpc-stage"},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("names (-want +got):\n%s", diff)

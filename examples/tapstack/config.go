@@ -63,6 +63,9 @@ type Config struct {
 	// ExistingEgress declares what the existing private subnets have. Default: EgressNAT
 	// when ExistingVPCID is set (most shared VPCs have NAT); see network.Config.
 	ExistingEgress network.Egress
+	// ExistingPrivateRouteTableIDs are the route tables of the existing private subnets,
+	// for the S3 gateway endpoint: needed with Endpoints in an existing VPC.
+	ExistingPrivateRouteTableIDs []string
 	// EnableCacheLimits adds the cache usage limits (10 GB, 5000 ECPU/s). Default: false.
 	EnableCacheLimits bool
 	// Image of the service. Default: "public.ecr.aws/nginx/nginx:stable".
@@ -162,7 +165,7 @@ func (c Config) Validate() error {
 		field("StateBucket", c.StateBucket, tfx.BucketNameError(c.StateBucket))
 	} else if envSet && c.Environment.IsProduction() && !c.AllowLocalState {
 		errs = append(errs, &FieldError{Field: "StateBucket", Reason: fmt.Sprintf(
-			"is empty: production environment %q needs remote state (set StateBucket, or AllowLocalState to keep its state in a local file on purpose)", c.Environment.Name())})
+			"is empty: production environment %q needs remote state: set StateBucket, or set AllowLocalState to true to keep its state in a local file on purpose", c.Environment.Name())})
 	}
 	if strings.TrimSpace(c.Image) == "" {
 		errs = append(errs, &FieldError{Field: "Image", Value: c.Image, Reason: "is empty: name the container image to run"})
@@ -182,7 +185,8 @@ func (c Config) networkConfig() network.Config {
 		return network.Config{
 			Environment: c.Environment, ExistingVPCID: c.ExistingVPCID, PublicSubnetIDs: c.PublicSubnetIDs,
 			PrivateSubnetIDs: c.PrivateSubnetIDs, ExistingEgress: c.ExistingEgress,
-			NAT: c.NAT, Endpoints: c.Endpoints, // rejected by network.Config.Validate with a reason
+			ExistingPrivateRouteTableIDs: c.ExistingPrivateRouteTableIDs,
+			NAT:                          c.NAT, Endpoints: c.Endpoints, // rejected by network.Config.Validate with a reason
 		}
 	}
 	// Flow logs always: a VPC without them is a finding of every scanner, and the

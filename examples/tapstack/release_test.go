@@ -21,8 +21,9 @@ import (
 const releaseDir = "../../release"
 
 // baselineVariants are the TapStack variants a release baseline keeps: a stage, a
-// production and a PR environment, and the shapes of the cache limits and no NAT.
-var baselineVariants = []string{"default", "prod", "pr4892", "cache-limits", "stage-no-nat"}
+// production and a PR environment (pinned, and with its suffix in state), and the shapes
+// of the cache limits and no NAT. (v0.1.0's baseline predates pr-unpinned.)
+var baselineVariants = []string{"default", "prod", "pr4892", "pr-unpinned", "cache-limits", "stage-no-nat"}
 
 // RELEASE_BASELINE=vX.Y.Z makes TestReleaseBaseline write the stacks of a new baseline
 // (make release-baseline) instead of checking against the latest one.

@@ -4,8 +4,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -41,20 +44,25 @@ func Run(lookup func(string) (string, bool), clock func() time.Time, stdout, std
 		return 2
 	}
 	// cdktf creates the outdir but not its parents.
+	_, statErr := os.Stat(outdir)
+	created := errors.Is(statErr, os.ErrNotExist)
 	if err := os.MkdirAll(outdir, 0o755); err != nil {
-		say(stderr, (&VarError{Name: EnvOutdir, Value: outdir, Reason: err.Error()}).Error())
+		say(stderr, (&VarError{Name: EnvOutdir, Value: outdir, Reason: reason(err)}).Error())
 		return 2
 	}
 	defer func() {
 		if r := recover(); r != nil {
 			say(stderr, fmt.Sprint(r))
+			if created { // leave nothing behind
+				_ = os.RemoveAll(outdir)
+			}
 			code = 1
 		}
 	}()
 	app := cdktf.NewApp(&cdktf.AppConfig{Outdir: jsii.String(outdir), StackTraces: jsii.Bool(false)})
 	New(app, cfg.StackName(), cfg)
 	app.Synth()
-	say(stdout, fmt.Sprintf("synthesized %s into %s", cfg.StackName(), outdir))
+	say(stdout, fmt.Sprintf("synthesized %s into %s", cfg.StackName(), strconv.Quote(outdir)))
 	return 0
 }
 
@@ -75,7 +83,7 @@ func appProblems(parseErr, validateErr error) []error {
 		if errors.As(e, &f) {
 			if name, ok := fieldVars[f.Field]; ok {
 				if !failed[name] {
-					out = append(out, &VarError{Name: name, Value: f.Value, Reason: f.Reason})
+					out = append(out, &VarError{Name: name, Value: f.Value, Reason: fieldsAsVars.Replace(f.Reason)})
 				}
 				continue
 			}
@@ -84,6 +92,22 @@ func appProblems(parseErr, validateErr error) []error {
 	}
 	return out
 }
+
+// fieldsAsVars rewrites a reason that names Config fields to name their variables, for
+// the app's messages.
+var fieldsAsVars = func() *strings.Replacer {
+	fields := make([]string, 0, len(fieldVars))
+	for field := range fieldVars {
+		fields = append(fields, field)
+	}
+	// Longer names first: StateBucketRegion before StateBucket.
+	sort.Slice(fields, func(i, j int) bool { return len(fields[i]) > len(fields[j]) })
+	var pairs []string
+	for _, field := range fields {
+		pairs = append(pairs, field, fieldVars[field])
+	}
+	return strings.NewReplacer(pairs...)
+}()
 
 // split returns the errors joined in err (errors.Join), or err alone.
 func split(err error) []error {
@@ -126,7 +150,7 @@ func checkOutdir(lookup func(string) (string, bool)) (string, error) {
 	case err == nil:
 		entries, err := os.ReadDir(dir)
 		if err != nil {
-			return bad(err.Error())
+			return bad(reason(err))
 		}
 		var unrelated []string
 		for _, e := range entries {
@@ -143,9 +167,12 @@ func checkOutdir(lookup func(string) (string, bool)) (string, error) {
 		if err := writable(dir); err != nil {
 			return bad(fmt.Sprintf("cannot be written: %v", err))
 		}
+		if err := rewritable(dir); err != nil {
+			return bad("holds a previous synth output that cannot be rewritten: " + err.Error())
+		}
 		return dir, nil
 	case !errors.Is(err, os.ErrNotExist):
-		return bad(err.Error())
+		return bad(reason(err))
 	}
 	// A new directory: its nearest existing ancestor must be a writable directory.
 	parent := filepath.Dir(filepath.Clean(dir))
@@ -161,8 +188,59 @@ func checkOutdir(lookup func(string) (string, bool)) (string, error) {
 			return dir, nil
 		}
 		if !errors.Is(err, os.ErrNotExist) || filepath.Dir(parent) == parent {
-			return bad(fmt.Sprintf("cannot be created: %v", err))
+			return bad("cannot be created: " + reason(err))
 		}
 		parent = filepath.Dir(parent)
 	}
+}
+
+// rewritable checks, without writing, that a previous synth output in dir can be
+// written over: manifest.json a writable file, stacks/ and each stack directory in it
+// writable directories, each cdk.tf.json a writable file.
+func rewritable(dir string) error {
+	check := func(rel string, wantDir bool) error {
+		p := filepath.Join(dir, rel)
+		info, err := os.Stat(p)
+		switch {
+		case errors.Is(err, os.ErrNotExist):
+			return nil
+		case err != nil:
+			return fmt.Errorf("%s: %s", rel, reason(err))
+		case info.IsDir() != wantDir && wantDir:
+			return fmt.Errorf("%s is a file, not a directory", rel)
+		case info.IsDir() != wantDir:
+			return fmt.Errorf("%s is a directory, not a file", rel)
+		}
+		if err := writable(p); err != nil {
+			return fmt.Errorf("%s: %v", rel, err)
+		}
+		return nil
+	}
+	if err := check("manifest.json", false); err != nil {
+		return err
+	}
+	if err := check("stacks", true); err != nil {
+		return err
+	}
+	stacks, _ := os.ReadDir(filepath.Join(dir, "stacks"))
+	for _, st := range stacks {
+		rel := filepath.Join("stacks", st.Name())
+		if err := check(rel, true); err != nil {
+			return err
+		}
+		if err := check(filepath.Join(rel, "cdk.tf.json"), false); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// reason is the error without the path it names: the variable's value is echoed
+// already, cut short when long.
+func reason(err error) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Op + ": " + pe.Err.Error()
+	}
+	return err.Error()
 }

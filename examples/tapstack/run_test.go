@@ -61,7 +61,7 @@ func TestRunRefusesBadInput(t *testing.T) {
 		{"reserved bucket suffix --ol-s3", map[string]string{"TERRAFORM_STATE_BUCKET": "bucket--ol-s3"}, []string{bucket("bucket--ol-s3", `: AWS reserves the suffix "--ol-s3"`)}},
 		{"bucket with .-", map[string]string{"TERRAFORM_STATE_BUCKET": "a.-b"}, []string{bucket("a.-b", `: "..", ".-" and "-." are not allowed`)}},
 		{"production without a bucket", map[string]string{"ENVIRONMENT_SUFFIX": "prod"},
-			[]string{`tapstack: TERRAFORM_STATE_BUCKET="": is empty: production environment "prod" needs remote state (set StateBucket, or AllowLocalState to keep its state in a local file on purpose)`}},
+			[]string{`tapstack: TERRAFORM_STATE_BUCKET="": is empty: production environment "prod" needs remote state: set TERRAFORM_STATE_BUCKET, or set ALLOW_LOCAL_STATE to true to keep its state in a local file on purpose`}},
 		{"a 10,000-character value is echoed short", map[string]string{"TERRAFORM_STATE_BUCKET": long},
 			[]string{`tapstack: TERRAFORM_STATE_BUCKET="` + long[:100] + `"... (10000 characters): is not an S3 bucket name (3-63 lowercase letters, digits, '.' and '-', starting and ending with a letter or digit)`}},
 		{"eight bad variables in one pass", map[string]string{
@@ -133,6 +133,29 @@ func TestRunOutdir(t *testing.T) {
 			}
 		}
 	})
+	t.Run("a previous output that cannot be rewritten", func(t *testing.T) {
+		for desc, setup := range map[string]func(dir string) error{
+			"stacks is a file":             func(dir string) error { return os.WriteFile(filepath.Join(dir, "stacks"), nil, 0o644) },
+			"manifest.json is a directory": func(dir string) error { return os.Mkdir(filepath.Join(dir, "manifest.json"), 0o755) },
+			"a stack directory is locked": func(dir string) error {
+				st := filepath.Join(dir, "stacks", "TapStackstage")
+				if err := os.MkdirAll(st, 0o755); err != nil {
+					return err
+				}
+				lockDir(t, st)
+				return nil
+			},
+		} {
+			dir := t.TempDir()
+			if err := setup(dir); err != nil {
+				t.Fatal(err)
+			}
+			code, _, stderr := run(t, map[string]string{"CDKTF_OUTDIR": dir})
+			if code != 2 || !strings.HasPrefix(stderr, `tapstack: CDKTF_OUTDIR="`+dir+`": holds a previous synth output that cannot be rewritten: `) || strings.Count(stderr, "\n") != 1 {
+				t.Errorf("%s: exit %d, stderr %q", desc, code, stderr)
+			}
+		}
+	})
 	t.Run("not writable", func(t *testing.T) {
 		dir := filepath.Join(t.TempDir(), "locked")
 		if err := os.Mkdir(dir, 0o755); err != nil {
@@ -170,7 +193,7 @@ func TestRunSynthesizes(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "nested", "out") // parents are created too
 	vars := map[string]string{"CDKTF_OUTDIR": out, "ENVIRONMENT_SUFFIX": "pr4892", "PR_TIMESTAMP_SUFFIX": "123456"}
 	code, stdout, stderr := run(t, vars)
-	if code != 0 || stderr != "" || stdout != "tapstack: synthesized TapStackpr4892 into "+out+"\n" {
+	if code != 0 || stderr != "" || stdout != "tapstack: synthesized TapStackpr4892 into \""+out+"\"\n" {
 		t.Fatalf("exit %d, stdout %q, stderr %q", code, stdout, stderr)
 	}
 	raw, err := os.ReadFile(filepath.Join(out, "stacks", "TapStackpr4892", "cdk.tf.json"))
@@ -228,7 +251,7 @@ func TestAppBinary(t *testing.T) {
 		good.Dir = t.TempDir()
 		good.Env = append(os.Environ(), "CDKTF_OUTDIR=out")
 		good.Stdout, good.Stderr = &stdout, &stderr
-		if err := good.Run(); err != nil || stderr.Len() != 0 || !strings.HasPrefix(stdout.String(), "tapstack: synthesized TapStackstage into out") {
+		if err := good.Run(); err != nil || stderr.Len() != 0 || stdout.String() != "tapstack: synthesized TapStackstage into \"out\"\n" {
 			t.Errorf("run %d: %v, stdout %q, stderr %q", i, err, stdout.String(), stderr.String())
 		}
 	}

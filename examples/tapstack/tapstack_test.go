@@ -40,6 +40,7 @@ var (
 		"default":       {},
 		"prod":          {"ENVIRONMENT_SUFFIX": "prod", "TERRAFORM_STATE_BUCKET": "iac-tf-states"},
 		"pr4892":        {"ENVIRONMENT_SUFFIX": "pr4892", "PR_TIMESTAMP_SUFFIX": "123456"},
+		"pr-unpinned":   {"ENVIRONMENT_SUFFIX": "pr4892"}, // the suffix lives in state
 		"cache-limits":  {"ENABLE_CACHE_LIMITS": "true"},
 		"s3-backend":    {"TERRAFORM_STATE_BUCKET": "iac-tf-states", "TERRAFORM_STATE_BUCKET_REGION": "us-east-2"},
 		"stage-no-nat":  {"CREATE_NAT_GATEWAY": "false"},

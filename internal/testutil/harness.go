@@ -222,8 +222,8 @@ func testFile(cases []Case) (string, error) {
 		// value it must have checks it: every output needs an assertion of its own.
 		for _, o := range sortedKeys(mapOf(c.Stack.JSON["output"])) {
 			ref := fmt.Sprintf("module.%s.%s", c.Name, o)
-			if !slices.ContainsFunc(c.Asserts, func(a string) bool { return mentions(a, ref) }) {
-				return "", fmt.Errorf("case %s: output %s has no assertion: compare it with the value it must have after apply (Case.Asserts)", c.Name, o)
+			if !slices.ContainsFunc(c.Asserts, func(a string) bool { return mentions(a, ref) && strings.Contains(a, "==") }) {
+				return "", fmt.Errorf("case %s: output %s has no assertion: compare it (==) with the value it must have after apply (Case.Asserts)", c.Name, o)
 			}
 		}
 		for _, a := range c.Asserts {

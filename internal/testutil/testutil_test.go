@@ -74,7 +74,7 @@ func TestGolden(t *testing.T) {
 func TestHarnessCatchesBadConfig(t *testing.T) {
 	requireTerraform(t)
 	bad := testutil.Synth(t, vpcStack("10.0.0.0/33"))
-	err := testutil.Check(t.TempDir(), testutil.Case{Name: "bad_cidr", Stack: bad, Asserts: []string{`module.bad_cidr.vpc_id != ""`}})
+	err := testutil.Check(t.TempDir(), testutil.Case{Name: "bad_cidr", Stack: bad, Asserts: []string{`module.bad_cidr.vpc_id == "vpc-0123456789abcdef0"`}})
 	if err == nil {
 		t.Fatal("terraform validate accepted cidr_block 10.0.0.0/33")
 	}
@@ -159,6 +159,9 @@ func TestEveryOutputAsserted(t *testing.T) {
 	s := variants.Synth(t, "good")
 	err := testutil.Check(t.TempDir(), testutil.Case{Name: "lazy", Stack: s, Asserts: []string{`module.lazy.vpc_idx == "x"`}})
 	testutil.ErrorContains(t, err, "case lazy: output vpc_id has no assertion")
+	// "Not empty" holds for any value a mock gives: a comparison is needed.
+	err = testutil.Check(t.TempDir(), testutil.Case{Name: "lazy", Stack: s, Asserts: []string{`module.lazy.vpc_id != ""`}})
+	testutil.ErrorContains(t, err, "case lazy: output vpc_id has no assertion: compare it (==)")
 }
 
 // TestBothEngines: with TOFU_BINARY_NAME set (make test sets it), every check runs with

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"regexp"
 	"sort"
 	"strings"
@@ -178,6 +179,20 @@ var (
 // list token), whose value only Terraform knows: such values are passed through, and
 // only literals are checked.
 func IsToken(s string) bool { return strings.Contains(s, "${") || strings.Contains(s, "#{TfToken[") }
+
+// IsNil reports whether v is nil, also when it is an interface holding a nil pointer
+// (a `var n *network.Network` passed as a network.Placement).
+func IsNil(v any) bool {
+	if v == nil {
+		return true
+	}
+	rv := reflect.ValueOf(v)
+	switch rv.Kind() {
+	case reflect.Pointer, reflect.Interface, reflect.Map, reflect.Slice, reflect.Func, reflect.Chan:
+		return rv.IsNil()
+	}
+	return false
+}
 
 // IsListToken reports whether s is an encoded cdktf list token: a list of unknown
 // length whose Go form is one element.
