@@ -118,6 +118,10 @@ func (d *Deployment) Close() error {
 // Plan plans a stack against the deployment and returns every resource change. It may be
 // called several times: the deployment does not change.
 func (d *Deployment) Plan(ctx context.Context, stack []byte) (*Report, error) {
+	stack, err := d.keepProviders(stack)
+	if err != nil {
+		return nil, err
+	}
 	st, err := prepare(stack, d.opts)
 	if err != nil {
 		return nil, err
@@ -138,6 +142,34 @@ func (d *Deployment) Plan(ctx context.Context, stack []byte) (*Report, error) {
 		return nil, err
 	}
 	return d.report(changes, st), nil
+}
+
+// keepProviders gives a stack that has no aws provider block the deployed stack's: the
+// resources in the state need their provider configured (offline) to be planned for
+// deletion, also when the new stack no longer mentions AWS at all.
+func (d *Deployment) keepProviders(raw []byte) ([]byte, error) {
+	deployed := blocks(mapOf(d.deployed.doc["provider"])["aws"])
+	if len(deployed) == 0 {
+		return raw, nil
+	}
+	var doc map[string]any
+	if err := json.Unmarshal(raw, &doc); err != nil {
+		return nil, fmt.Errorf("verify: the stack is not JSON: %w", err)
+	}
+	providers := mapOf(doc["provider"])
+	if providers == nil {
+		providers = map[string]any{}
+		doc["provider"] = providers
+	}
+	if len(blocks(providers["aws"])) > 0 {
+		return raw, nil
+	}
+	var keep []any
+	for _, p := range deployed {
+		keep = append(keep, p)
+	}
+	providers["aws"] = keep
+	return json.Marshal(doc)
 }
 
 // Compare fake-applies before, plans after against it and returns the verdict.

@@ -340,6 +340,12 @@ func TestDeleteAndCreate(t *testing.T) {
 	if diff := cmp.Diff(want, r.Changes); diff != "" {
 		t.Errorf("verdict (-want +got):\n%s\n%s", diff, r)
 	}
+	// A stack with nothing left deletes everything (its resources still need the
+	// deployed stack's provider, offline).
+	empty := plan(t, d, []byte(`{}`))
+	if len(empty.Changes) != len(d.state) || empty.Count(Delete) != len(d.state) {
+		t.Errorf("an empty stack: %d changes, %d deletes, %d resources in state\n%s", len(empty.Changes), empty.Count(Delete), len(d.state), empty)
+	}
 }
 
 // The terraform_data stack of a PR environment's suffix: kept in input, ignored later.
