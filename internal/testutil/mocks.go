@@ -25,7 +25,16 @@ var dataOverrides = map[string]string{
 	"aws_secretsmanager_random_password": `{ random_password = "fake-password-0123456789abcdefghij" }`,
 	"aws_vpc":                            `{ cidr_block = "10.0.0.0/16", arn = "arn:aws:ec2:ca-central-1:123456789012:vpc/vpc-0a1b2c3d" }`,
 	"aws_caller_identity":                `{ account_id = "123456789012", arn = "arn:aws:iam::123456789012:user/fake", user_id = "AIDAFAKE" }`,
+	"aws_lb_listener":                    `{ load_balancer_arn = "` + SharedLoadBalancerARN + `", port = 443, protocol = "HTTPS" }`,
+	"aws_lb":                             `{ dns_name = "` + SharedLoadBalancerDNSName + `", zone_id = "ZQSVJUPU6J1EY" }`,
 }
+
+// The shared load balancer that the data sources of an attached service read, in the
+// real-provider plan and the mock apply alike.
+const (
+	SharedLoadBalancerARN     = "arn:aws:elasticloadbalancing:ca-central-1:123456789012:loadbalancer/app/lms-alb-platform/0123456789abcdef"
+	SharedLoadBalancerDNSName = "lms-alb-platform-123456789.ca-central-1.elb.amazonaws.com"
+)
 
 // MockDefaults is the body of every mock_provider "aws" block the harness writes.
 // Mocked providers invent random strings for computed attributes, but the real provider
@@ -65,6 +74,19 @@ const MockDefaults = `
       json = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"sts:AssumeRole\",\"Principal\":{\"Service\":\"ecs-tasks.amazonaws.com\"}}]}"
     }
   }
+  mock_data "aws_lb_listener" {
+    defaults = {
+      load_balancer_arn = "` + SharedLoadBalancerARN + `"
+      port              = 443
+      protocol          = "HTTPS"
+    }
+  }
+  mock_data "aws_lb" {
+    defaults = {
+      dns_name = "` + SharedLoadBalancerDNSName + `"
+      zone_id  = "ZQSVJUPU6J1EY"
+    }
+  }
   mock_data "aws_secretsmanager_random_password" {
     defaults = {
       random_password = "mock-password-0123456789abcdefghij"
@@ -97,6 +119,12 @@ const MockDefaults = `
   mock_resource "aws_lb_listener" {
     defaults = {
       arn = "arn:aws:elasticloadbalancing:ca-central-1:123456789012:listener/app/mock/0123456789abcdef/0123456789abcdef"
+    }
+  }
+  mock_resource "aws_lb_listener_rule" {
+    defaults = {
+      arn = "arn:aws:elasticloadbalancing:ca-central-1:123456789012:listener-rule/app/mock/0123456789abcdef/0123456789abcdef/0123456789abcdef"
+      id  = "arn:aws:elasticloadbalancing:ca-central-1:123456789012:listener-rule/app/mock/0123456789abcdef/0123456789abcdef/0123456789abcdef"
     }
   }
   mock_resource "aws_secretsmanager_secret" {

@@ -3,6 +3,7 @@ package tfx
 import (
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -33,9 +34,11 @@ var state = struct {
 	stacks: map[cdktf.TerraformStack]*stackInfo{},
 }
 
-// appInfo is an app's registry of physical names and the stacks that check it.
+// appInfo is an app's registry of physical names and listener rules, and the stacks
+// that check it.
 type appInfo struct {
 	reg     *naming.Registry
+	rules   []ruleClaim
 	checked map[cdktf.TerraformStack]bool
 }
 
@@ -63,8 +66,15 @@ type Scope struct {
 // nothing: call it before constructs.NewConstruct_Override, so that a stack without a
 // region can be refused before anything is defined (RequireRegion).
 func Enter(scope constructs.Construct, id string) *Scope {
-	stack := cdktf.TerraformStack_Of(scope)
-	sc := &Scope{path: *scope.Node().Path() + "/" + id, stack: stack}
+	return enter(cdktf.TerraformStack_Of(scope), *scope.Node().Path()+"/"+id)
+}
+
+// EnterStack returns the Scope of the resources a stack defines directly, not through
+// a construct of its own (the platform app's stack): their paths are the stack's.
+func EnterStack(stack cdktf.TerraformStack) *Scope { return enter(stack, *stack.Node().Path()) }
+
+func enter(stack cdktf.TerraformStack, path string) *Scope {
+	sc := &Scope{path: path, stack: stack}
 	state.Lock()
 	info := state.stacks[stack]
 	state.Unlock()
@@ -150,19 +160,27 @@ func (sc *Scope) stampRef(env naming.Environment) string {
 // first stack written, before anything is written; that stack reports every conflict of
 // the app.
 func (sc *Scope) Claim(claims ...Named) {
+	sc.register(func(app *appInfo) {
+		for _, n := range claims {
+			name := n.Name
+			for _, st := range sc.info.stamps {
+				name = strings.ReplaceAll(name, st.ref, st.label)
+			}
+			app.reg.Add(naming.Claim{Kind: n.Kind, Name: name, Stack: sc.info.path, Within: n.Within, Path: sc.path + "/" + n.Child, Fix: n.Fix})
+		}
+	})
+}
+
+// register records, under the lock, what the construct claims in its app's registry,
+// and has every stack of the app check the registry when it is synthesized.
+func (sc *Scope) register(record func(app *appInfo)) {
 	state.Lock()
 	app := state.apps[sc.info.root]
 	if app == nil {
 		app = &appInfo{reg: &naming.Registry{}, checked: map[cdktf.TerraformStack]bool{}}
 		state.apps[sc.info.root] = app
 	}
-	for _, n := range claims {
-		name := n.Name
-		for _, st := range sc.info.stamps {
-			name = strings.ReplaceAll(name, st.ref, st.label)
-		}
-		app.reg.Add(naming.Claim{Kind: n.Kind, Name: name, Stack: sc.info.path, Within: n.Within, Path: sc.path + "/" + n.Child, Fix: n.Fix})
-	}
+	record(app)
 	state.Unlock()
 	// Every stack of the app, not only those that claim names: a stack without names
 	// may be written first.
@@ -176,9 +194,68 @@ func (sc *Scope) Claim(claims ...Named) {
 		app.checked[stack] = true
 		state.Unlock()
 		if first {
-			stack.Node().AddValidation(&nameCheck{reg: app.reg})
+			stack.Node().AddValidation(&nameCheck{app: app})
 		}
 	}
+}
+
+// ListenerRule is one rule that a construct adds to a load balancer listener, for
+// ClaimListenerRule. A listener takes each priority once (AWS refuses a second rule
+// with PriorityInUse), and a host matched by two rules reaches only the one with the
+// lower priority.
+type ListenerRule struct {
+	// Listener is the listener's ARN, or a token for it.
+	Listener string
+	// Priority of the rule (1 to 50000).
+	Priority int
+	// Host is the host-header value the rule matches ("" for none).
+	Host string
+	// Child is the construct ID of the rule under the construct.
+	Child string
+	// Fix is the setting that changes the priority ("lmsservice.Attachment.Priority").
+	Fix string
+}
+
+type ruleClaim struct {
+	ListenerRule
+	listener, path string
+}
+
+// ClaimListenerRule records a listener rule of the construct in the registry of its
+// app, like Claim: when a stack of the app is synthesized, two rules of the app on one
+// listener with one priority, or matching one host, fail the synthesis before any
+// stack is written. Rules of different apps (two PR environments deployed by two
+// pipelines) are not compared: see the priority rule of lmsservice.RulePriority.
+func (sc *Scope) ClaimListenerRule(r ListenerRule) {
+	claim := ruleClaim{ListenerRule: r, listener: Resolved(sc.stack, jsii.String(r.Listener)), path: sc.path + "/" + r.Child}
+	sc.register(func(app *appInfo) { app.rules = append(app.rules, claim) })
+}
+
+// ruleConflicts returns one error per listener rule that repeats the priority or the
+// host of an earlier rule on the same listener.
+func ruleConflicts(rules []ruleClaim) []error {
+	var out []error
+	priorities, hosts := map[string]ruleClaim{}, map[string]ruleClaim{}
+	for _, r := range rules {
+		key := r.listener + "\x00" + strconv.Itoa(r.Priority)
+		if first, ok := priorities[key]; ok {
+			out = append(out, fmt.Errorf("listener rule priority %d is used twice on listener %s, by %s and by %s: set %s of one of them",
+				r.Priority, r.Listener, first.path, r.path, r.Fix))
+		} else {
+			priorities[key] = r
+		}
+		if r.Host == "" {
+			continue
+		}
+		key = r.listener + "\x00" + strings.ToLower(r.Host)
+		if first, ok := hosts[key]; ok {
+			out = append(out, fmt.Errorf("host %q is matched twice on listener %s, by %s and by %s: only the rule with the lower priority would ever see its requests",
+				r.Host, r.Listener, first.path, r.path))
+		} else {
+			hosts[key] = r
+		}
+	}
+	return out
 }
 
 // Named is one physical name of a construct, for Claim.
@@ -194,14 +271,21 @@ type Named struct {
 	Fix string
 }
 
-// nameCheck is the validation Claim adds to a stack.
-type nameCheck struct{ reg *naming.Registry }
+// nameCheck is the validation Claim and ClaimListenerRule add to every stack.
+type nameCheck struct{ app *appInfo }
 
-// Validate returns one message per name conflict in the app.
+// Validate returns one message per name conflict in the app, then one per listener
+// rule conflict.
 func (v *nameCheck) Validate() *[]*string {
 	var out []*string
-	for _, c := range v.reg.Conflicts() {
+	for _, c := range v.app.reg.Conflicts() {
 		out = append(out, jsii.String(c.Error()))
+	}
+	state.Lock()
+	rules := append([]ruleClaim(nil), v.app.rules...)
+	state.Unlock()
+	for _, e := range ruleConflicts(rules) {
+		out = append(out, jsii.String(e.Error()))
 	}
 	return &out
 }

@@ -171,6 +171,7 @@ var (
 	subnetID       = regexp.MustCompile(`^subnet-[0-9a-f]{8}([0-9a-f]{9})?$`)
 	routeTableID   = regexp.MustCompile(`^rtb-[0-9a-f]{8}([0-9a-f]{9})?$`)
 	securityGroup  = regexp.MustCompile(`^sg-[0-9a-f]{8}([0-9a-f]{9})?$`)
+	dnsLabel       = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]*[a-z0-9])?$`)
 	bucketReserved = []string{"xn--", "sthree-", "amzn-s3-demo-"}
 	bucketSuffixes = []string{"-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3"}
 )
@@ -233,6 +234,41 @@ func IsRouteTableID(s string) bool { return routeTableID.MatchString(s) }
 
 // IsSecurityGroupID reports whether s is a security group ID.
 func IsSecurityGroupID(s string) bool { return securityGroup.MatchString(s) }
+
+// MaxHostNameLength is the longest DNS name (RFC 1035: 253 characters in text form).
+const MaxHostNameLength = 253
+
+// HostNameError says why s is not a fully qualified DNS host name, or returns nil: at
+// least two labels separated by '.', each 1-63 lowercase letters, digits and '-' that
+// neither start nor end with '-', a top-level label that is not all digits (so an IP
+// address is refused), at most MaxHostNameLength characters, no trailing dot.
+func HostNameError(s string) error {
+	q := text.Quote(s)
+	if len(s) > MaxHostNameLength {
+		return fmt.Errorf("%s is not a DNS name: %d characters, over the limit of %d", q, len(s), MaxHostNameLength)
+	}
+	labels := strings.Split(s, ".")
+	if len(labels) < 2 {
+		return fmt.Errorf("%s is not a DNS name: it needs at least two labels (like \"preview.example.com\")", q)
+	}
+	for i, l := range labels {
+		switch {
+		case l == "":
+			return fmt.Errorf("%s is not a DNS name: label %d is empty", q, i+1)
+		case len(l) > 63:
+			return fmt.Errorf("%s is not a DNS name: label %d is %d characters, over the limit of 63", q, i+1, len(l))
+		case !dnsLabel.MatchString(l):
+			return fmt.Errorf("%s is not a DNS name: label %q must be lowercase letters, digits and '-', not starting or ending with '-'", q, l)
+		}
+	}
+	if tld := labels[len(labels)-1]; strings.Trim(tld, "0123456789") == "" {
+		return fmt.Errorf("%s is not a DNS name: the last label %q is all digits", q, tld)
+	}
+	return nil
+}
+
+// IsHostName reports whether s is a fully qualified DNS host name (HostNameError).
+func IsHostName(s string) bool { return HostNameError(s) == nil }
 
 // BucketNameError says why s is not an S3 general purpose bucket name, or returns nil:
 // 3-63 lowercase letters, digits, '.' and '-', starting and ending with a letter or

@@ -178,3 +178,30 @@ func TestProblemsIdentity(t *testing.T) {
 		t.Error("StampResourceID")
 	}
 }
+
+func TestHostNameError(t *testing.T) {
+	for _, good := range []string{"preview.example.com", "pr4892.preview.example.com", "a.io", "x-1.y2.example.org", strings.Repeat("a", 63) + ".com"} {
+		if err := tfx.HostNameError(good); err != nil || !tfx.IsHostName(good) {
+			t.Errorf("HostNameError(%q) = %v", good, err)
+		}
+	}
+	long := strings.Repeat(strings.Repeat("a", 60)+".", 5) + "com"
+	for bad, want := range map[string]string{
+		"":                               `"" is not a DNS name: it needs at least two labels`,
+		"localhost":                      `"localhost" is not a DNS name: it needs at least two labels (like "preview.example.com")`,
+		"preview..example.com":           `label 2 is empty`,
+		"preview.example.com.":           `label 4 is empty`,
+		"Preview.example.com":            `label "Preview" must be lowercase letters, digits and '-', not starting or ending with '-'`,
+		"-a.example.com":                 `label "-a" must be lowercase`,
+		"a_b.example.com":                `label "a_b" must be lowercase`,
+		"*.example.com":                  `label "*" must be lowercase`,
+		"10.0.0.1":                       `the last label "1" is all digits`,
+		strings.Repeat("a", 64) + ".com": "label 1 is 64 characters, over the limit of 63",
+		long:                             "is not a DNS name: 308 characters, over the limit of 253",
+	} {
+		err := tfx.HostNameError(bad)
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("HostNameError(%q) = %v, want %q", bad, err, want)
+		}
+	}
+}
