@@ -90,6 +90,13 @@ type Config struct {
 	// cluster name is read from it at synth). Default: "", a new cluster
 	// "<project>-[<component>-]cluster-<env>" with Container Insights on.
 	ExistingClusterARN string
+	// Attach puts the service behind a shared load balancer's listener (a host rule on
+	// it, see Attachment) instead of its own load balancer: no aws_lb, no listener, no
+	// load balancer security group, no ingress from the internet. It cannot be combined
+	// with CertificateARN, SSLPolicy or AccessLogsBucket, which configure the service's
+	// own load balancer. With ExistingClusterARN, an attached service creates neither a
+	// load balancer nor a cluster. Default: nil, the service's own internet-facing ALB.
+	Attach *Attachment
 
 	// Image of the container. Required.
 	Image string
@@ -209,6 +216,10 @@ func (c Config) withDefaults() Config {
 	if c.LogRetentionDays == nil && !c.Environment.IsZero() {
 		c.LogRetentionDays = new(c.Environment.Profile().LogRetentionDays)
 	}
+	if c.Attach != nil {
+		a := c.Attach.withDefaults(c.Environment) // a copy: the caller's Attachment is left alone
+		c.Attach = &a
+	}
 	return c
 }
 
@@ -229,6 +240,7 @@ var (
 // Secrets Manager are refused here, not at deploy time.
 func (c Config) Validate() error {
 	memorySet := c.Memory != 0
+	raw := c
 	c = c.withDefaults()
 	var problems tfx.Problems
 	add := problems.Addf
@@ -302,6 +314,9 @@ func (c Config) Validate() error {
 	if len(c.DBUsername) > MaxDBUsernameLength || !envName.MatchString(c.DBUsername) {
 		add("DBUsername %q must be a letter or '_' followed by letters, digits and '_', at most %d characters", c.DBUsername, MaxDBUsernameLength)
 	}
+	if c.Attach != nil {
+		c.validateAttachment(raw, add)
+	}
 	c.validateAutoscaling(add)
 	c.validateContainer(add)
 	return problems.Err()
@@ -309,7 +324,10 @@ func (c Config) Validate() error {
 
 func (c Config) validatePlacement(add func(string, ...any)) {
 	l := c.Network.Layout()
-	if l.PublicSubnets >= 0 && l.PublicSubnets < 2 {
+	switch {
+	case c.Attach != nil && c.AssignPublicIP && l.PublicSubnets == 0:
+		add("AssignPublicIP runs the tasks in the public subnets, and Network has none: give the network public subnets, or place the tasks privately (NAT or endpoints)")
+	case c.Attach == nil && l.PublicSubnets >= 0 && l.PublicSubnets < 2:
 		add("Network has %d public subnet(s): the internet-facing ALB needs two, in two availability zones "+
 			"(network.Config.AZCount >= 2, or at least two PublicSubnetIDs for an existing VPC)", l.PublicSubnets)
 	}

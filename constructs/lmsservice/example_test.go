@@ -48,3 +48,15 @@ func ExampleConfig_Validate() {
 	// Output:
 	// tasks in the private subnets could not pull images or read secrets: the network has neither NAT nor VPC endpoints (Egress "none"). Fix one of: enable NAT (network.Config.NAT = NATSingle or NATPerAZ), add endpoints (network.Config.Endpoints = true), or run the tasks in the public subnets (lmsservice.Config.AssignPublicIP = true)
 }
+
+// The listener rule priority of an attached service comes from its environment: the PR
+// number, folded into 1..50000.
+func ExampleRulePriority() {
+	for _, name := range []string{"pr77", "pr4892", "pr123456"} {
+		fmt.Println(name, lmsservice.RulePriority(naming.MustEnvironment(name, naming.Options{Timestamp: "000001"})))
+	}
+	// Output:
+	// pr77 77
+	// pr4892 4892
+	// pr123456 23456
+}

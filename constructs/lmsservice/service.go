@@ -12,6 +12,8 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/appautoscalingpolicy"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/appautoscalingtarget"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/cloudwatchloggroup"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/dataawslb"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/dataawslblistener"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/dataawspartition"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/dataawsregion"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/dataawssecretsmanagerrandompassword"
@@ -23,6 +25,7 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/iamrolepolicyattachment"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/lb"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/lblistener"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/lblistenerrule"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/lbtargetgroup"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/secretsmanagersecret"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/secretsmanagersecretversion"
@@ -55,9 +58,13 @@ type Service struct {
 	alb         lb.Lb
 	targetGroup lbtargetgroup.LbTargetGroup
 	listeners   []lblistener.LbListener
-	taskDef     ecstaskdefinition.EcsTaskDefinition
-	service     ecsservice.EcsService
-	dbSecret    secretsmanagersecret.SecretsmanagerSecret
+	// With Attach: the shared listener and load balancer (data sources), the rule.
+	sharedListener dataawslblistener.DataAwsLbListener
+	sharedLB       dataawslb.DataAwsLb
+	rule           lblistenerrule.LbListenerRule
+	taskDef        ecstaskdefinition.EcsTaskDefinition
+	service        ecsservice.EcsService
+	dbSecret       secretsmanagersecret.SecretsmanagerSecret
 }
 
 // injection is one secret injected into the container: variable name and valueFrom.
@@ -77,6 +84,13 @@ type injection struct{ name, from string }
 // "HTTPListener", "HTTPSListener" (with a certificate), "TaskDefinition", "Service", and
 // with autoscaling "ScalingTarget" and "ScalingPolicy". With a Cache, the cache admits
 // the task security group (Cache.AllowFrom).
+//
+// With Attach there is no "LoadBalancerSecurityGroup", "LoadBalancerIngressHTTP",
+// "LoadBalancerIngressHTTPS", "LoadBalancerEgress", "LoadBalancer", "HTTPListener" or
+// "HTTPSListener"; instead "SharedListener" and "SharedLoadBalancer" (data sources that
+// read the shared load balancer's ARN and DNS name) and "ListenerRule", the host rule
+// on the shared listener that forwards to "TargetGroup". Its priority is checked at
+// synth, with the app's other rules on that listener (tfx.Scope.ClaimListenerRule).
 func New(scope constructs.Construct, id string, cfg Config) *Service {
 	tfx.MustBeValid("lmsservice", id, cfg.Validate())
 	if cfg.Network.VPCID() == nil {
@@ -107,7 +121,12 @@ func New(scope constructs.Construct, id string, cfg Config) *Service {
 	secrets, readable := s.injections()
 	s.defineRoles(partition, region, readable)
 	s.defineSecurityGroups()
-	s.defineLoadBalancer()
+	s.defineTargetGroup()
+	if s.cfg.Attach != nil {
+		s.defineAttachment()
+	} else {
+		s.defineLoadBalancer()
+	}
 	s.defineTask(region, secrets)
 	s.defineService()
 	if s.cfg.AutoscalingMaxCount > 0 {
@@ -132,12 +151,20 @@ func (s *Service) claim() {
 		{Kind: naming.Secret, Name: s.names.dbSecret, Child: "DBSecret", Fix: fix},
 		{Kind: naming.IAMRole, Name: s.names.executionRole, Child: "ExecutionRole", Fix: fix},
 		{Kind: naming.IAMRole, Name: s.names.taskRole, Child: "TaskRole", Fix: fix},
-		{Kind: naming.SecurityGroup, Name: s.names.albSG, Child: "LoadBalancerSecurityGroup", Within: vpc, Fix: fix},
-		{Kind: naming.SecurityGroup, Name: s.names.taskSG, Child: "TaskSecurityGroup", Within: vpc, Fix: fix},
-		{Kind: naming.LoadBalancer, Name: s.names.alb, Child: "LoadBalancer", Fix: fix},
-		{Kind: naming.TargetGroup, Name: s.names.targetGroup, Child: "TargetGroup", Fix: fix},
 	}...)
+	if s.alb != nil {
+		names = append(names, tfx.Named{Kind: naming.SecurityGroup, Name: s.names.albSG, Child: "LoadBalancerSecurityGroup", Within: vpc, Fix: fix})
+	}
+	names = append(names, tfx.Named{Kind: naming.SecurityGroup, Name: s.names.taskSG, Child: "TaskSecurityGroup", Within: vpc, Fix: fix})
+	if s.alb != nil {
+		names = append(names, tfx.Named{Kind: naming.LoadBalancer, Name: s.names.alb, Child: "LoadBalancer", Fix: fix})
+	}
+	names = append(names, tfx.Named{Kind: naming.TargetGroup, Name: s.names.targetGroup, Child: "TargetGroup", Fix: fix})
 	s.scope.Claim(names...)
+	if a := s.cfg.Attach; a != nil {
+		s.scope.ClaimListenerRule(tfx.ListenerRule{Listener: a.ListenerARN, Priority: a.Priority, Host: a.Host,
+			Child: "ListenerRule", Fix: "lmsservice.Attachment.Priority"})
+	}
 }
 
 func (s *Service) tags(name string) *map[string]*string { return tfx.Tags(s.cfg.Environment, name) }
@@ -255,40 +282,45 @@ func (s *Service) defineRoles(partition, region string, readable []string) {
 	})
 }
 
+// securityGroup defines a named security group without rules in the network's VPC,
+// described as what plus the service's name; a rename creates the new group before
+// the old one is destroyed.
+func (s *Service) securityGroup(id, name, what string) securitygroup.SecurityGroup {
+	return securitygroup.NewSecurityGroup(s, jsii.String(id), &securitygroup.SecurityGroupConfig{
+		Name:        jsii.String(name),
+		Description: jsii.String(what + s.names.service),
+		VpcId:       s.cfg.Network.VPCID(),
+		Tags:        s.tags(name),
+		Lifecycle:   tfx.CreateBeforeDestroy(),
+	})
+}
+
+// defineSecurityGroups defines the task group, which admits only the load balancer's
+// group on the container port, and, without Attach, the load balancer's own group: open
+// to the internet on 80 (and 443 with a certificate), out to the tasks only. With
+// Attach the shared load balancer's group is the platform's: no rule is added to it.
 func (s *Service) defineSecurityGroups() {
-	vpcID := s.cfg.Network.VPCID()
 	port := float64(s.cfg.ContainerPort)
-	s.albSG = securitygroup.NewSecurityGroup(s, jsii.String("LoadBalancerSecurityGroup"), &securitygroup.SecurityGroupConfig{
-		Name:        jsii.String(s.names.albSG),
-		Description: jsii.String("Internet to the load balancer of " + s.names.service),
-		VpcId:       vpcID,
-		Tags:        s.tags(s.names.albSG),
-		Lifecycle:   tfx.CreateBeforeDestroy(),
-	})
-	s.taskSG = securitygroup.NewSecurityGroup(s, jsii.String("TaskSecurityGroup"), &securitygroup.SecurityGroupConfig{
-		Name:        jsii.String(s.names.taskSG),
-		Description: jsii.String("Load balancer to the tasks of " + s.names.service),
-		VpcId:       vpcID,
-		Tags:        s.tags(s.names.taskSG),
-		Lifecycle:   tfx.CreateBeforeDestroy(),
-	})
-	world := func(id string, p float64, what string) {
-		vpcsecuritygroupingressrule.NewVpcSecurityGroupIngressRule(s, jsii.String(id), &vpcsecuritygroupingressrule.VpcSecurityGroupIngressRuleConfig{
-			SecurityGroupId: s.albSG.Id(), IpProtocol: jsii.String("tcp"), FromPort: jsii.Number(p), ToPort: jsii.Number(p),
-			CidrIpv4: jsii.String("0.0.0.0/0"), Description: jsii.String(what + " from the internet"),
+	albSGID := func() *string { return s.albSG.Id() }
+	if a := s.cfg.Attach; a != nil {
+		albSGID = func() *string { return jsii.String(a.LoadBalancerSecurityGroupID) }
+	} else {
+		s.albSG = s.securityGroup("LoadBalancerSecurityGroup", s.names.albSG, "Internet to the load balancer of ")
+	}
+	s.taskSG = s.securityGroup("TaskSecurityGroup", s.names.taskSG, "Load balancer to the tasks of ")
+	if s.albSG != nil {
+		tfx.WorldIngress(s, "LoadBalancerIngressHTTP", s.albSG.Id(), tfx.PortHTTP, "HTTP")
+		if s.cfg.CertificateARN != "" {
+			tfx.WorldIngress(s, "LoadBalancerIngressHTTPS", s.albSG.Id(), tfx.PortHTTPS, "HTTPS")
+		}
+		vpcsecuritygroupegressrule.NewVpcSecurityGroupEgressRule(s, jsii.String("LoadBalancerEgress"), &vpcsecuritygroupegressrule.VpcSecurityGroupEgressRuleConfig{
+			SecurityGroupId: s.albSG.Id(), IpProtocol: jsii.String("tcp"), FromPort: jsii.Number(port), ToPort: jsii.Number(port),
+			ReferencedSecurityGroupId: s.taskSG.Id(), Description: jsii.String("To the tasks on the container port"),
 		})
 	}
-	world("LoadBalancerIngressHTTP", tfx.PortHTTP, "HTTP")
-	if s.cfg.CertificateARN != "" {
-		world("LoadBalancerIngressHTTPS", tfx.PortHTTPS, "HTTPS")
-	}
-	vpcsecuritygroupegressrule.NewVpcSecurityGroupEgressRule(s, jsii.String("LoadBalancerEgress"), &vpcsecuritygroupegressrule.VpcSecurityGroupEgressRuleConfig{
-		SecurityGroupId: s.albSG.Id(), IpProtocol: jsii.String("tcp"), FromPort: jsii.Number(port), ToPort: jsii.Number(port),
-		ReferencedSecurityGroupId: s.taskSG.Id(), Description: jsii.String("To the tasks on the container port"),
-	})
 	vpcsecuritygroupingressrule.NewVpcSecurityGroupIngressRule(s, jsii.String("TaskIngress"), &vpcsecuritygroupingressrule.VpcSecurityGroupIngressRuleConfig{
 		SecurityGroupId: s.taskSG.Id(), IpProtocol: jsii.String("tcp"), FromPort: jsii.Number(port), ToPort: jsii.Number(port),
-		ReferencedSecurityGroupId: s.albSG.Id(), Description: jsii.String("From the load balancer only"),
+		ReferencedSecurityGroupId: albSGID(), Description: jsii.String("From the load balancer only"),
 	})
 	vpcsecuritygroupegressrule.NewVpcSecurityGroupEgressRule(s, jsii.String("TaskEgressHTTPS"), &vpcsecuritygroupegressrule.VpcSecurityGroupEgressRuleConfig{
 		SecurityGroupId: s.taskSG.Id(), IpProtocol: jsii.String("tcp"), FromPort: jsii.Number(tfx.PortHTTPS), ToPort: jsii.Number(tfx.PortHTTPS),
@@ -322,6 +354,48 @@ func (s *Service) defineLoadBalancer() {
 		}
 	}
 	s.alb = lb.NewLb(s, jsii.String("LoadBalancer"), albProps)
+	forward := &[]*lblistener.LbListenerDefaultAction{{Type: jsii.String("forward"), TargetGroupArn: s.targetGroup.Arn()}}
+	http := &lblistener.LbListenerConfig{
+		LoadBalancerArn: s.alb.Arn(), Port: jsii.Number(tfx.PortHTTP), Protocol: jsii.String("HTTP"), DefaultAction: forward,
+		Tags: s.tags(s.names.alb + "-http"),
+	}
+	if s.cfg.CertificateARN != "" {
+		http.DefaultAction = tfx.RedirectToHTTPS()
+		s.listeners = append(s.listeners, lblistener.NewLbListener(s, jsii.String("HTTPSListener"), &lblistener.LbListenerConfig{
+			LoadBalancerArn: s.alb.Arn(), Port: jsii.Number(tfx.PortHTTPS), Protocol: jsii.String("HTTPS"),
+			CertificateArn: jsii.String(s.cfg.CertificateARN), SslPolicy: jsii.String(s.cfg.SSLPolicy),
+			DefaultAction: forward, Tags: s.tags(s.names.alb + "-https"),
+		}))
+	}
+	s.listeners = append([]lblistener.LbListener{lblistener.NewLbListener(s, jsii.String("HTTPListener"), http)}, s.listeners...)
+}
+
+// defineAttachment reads the shared listener and its load balancer, and adds the host
+// rule that forwards to the service's target group. The rule has no
+// create_before_destroy: a replacement on the same listener would have to hold the
+// rule's priority twice, which the listener refuses (PriorityInUse); a change of
+// priority, host or target group is an in-place update.
+func (s *Service) defineAttachment() {
+	a := s.cfg.Attach
+	s.sharedListener = dataawslblistener.NewDataAwsLbListener(s, jsii.String("SharedListener"), &dataawslblistener.DataAwsLbListenerConfig{
+		Arn: jsii.String(a.ListenerARN),
+	})
+	s.sharedLB = dataawslb.NewDataAwsLb(s, jsii.String("SharedLoadBalancer"), &dataawslb.DataAwsLbConfig{
+		Arn: s.sharedListener.LoadBalancerArn(),
+	})
+	s.rule = lblistenerrule.NewLbListenerRule(s, jsii.String("ListenerRule"), &lblistenerrule.LbListenerRuleConfig{
+		ListenerArn: jsii.String(a.ListenerARN),
+		Priority:    jsii.Number(float64(a.Priority)),
+		Action:      &[]*lblistenerrule.LbListenerRuleAction{{Type: jsii.String("forward"), TargetGroupArn: s.targetGroup.Arn()}},
+		Condition: &[]*lblistenerrule.LbListenerRuleCondition{{
+			HostHeader: &lblistenerrule.LbListenerRuleConditionHostHeader{Values: jsii.Strings(a.Host)},
+		}},
+		Tags: s.tags(s.id.Label("rule")),
+	})
+}
+
+// defineTargetGroup defines the target group the service registers its tasks in.
+func (s *Service) defineTargetGroup() {
 	s.targetGroup = lbtargetgroup.NewLbTargetGroup(s, jsii.String("TargetGroup"), &lbtargetgroup.LbTargetGroupConfig{
 		Name:                jsii.String(s.names.targetGroup),
 		Port:                jsii.Number(float64(s.cfg.ContainerPort)),
@@ -335,28 +409,10 @@ func (s *Service) defineLoadBalancer() {
 			HealthyThreshold: jsii.Number(healthyThreshold), UnhealthyThreshold: jsii.Number(unhealthyThreshold),
 		},
 		Tags: s.tags(s.names.targetGroup),
-		// A renamed target group is created before the old one leaves the listener.
+		// A renamed target group is created before the old one leaves the listener (or
+		// the shared listener's rule, which then moves to it in place).
 		Lifecycle: tfx.CreateBeforeDestroy(),
 	})
-	forward := &[]*lblistener.LbListenerDefaultAction{{Type: jsii.String("forward"), TargetGroupArn: s.targetGroup.Arn()}}
-	http := &lblistener.LbListenerConfig{
-		LoadBalancerArn: s.alb.Arn(), Port: jsii.Number(tfx.PortHTTP), Protocol: jsii.String("HTTP"), DefaultAction: forward,
-		Tags: s.tags(s.names.alb + "-http"),
-	}
-	if s.cfg.CertificateARN != "" {
-		http.DefaultAction = &[]*lblistener.LbListenerDefaultAction{{
-			Type: jsii.String("redirect"),
-			Redirect: &lblistener.LbListenerDefaultActionRedirect{
-				Protocol: jsii.String("HTTPS"), Port: jsii.String(strconv.Itoa(tfx.PortHTTPS)), StatusCode: jsii.String("HTTP_301"),
-			},
-		}}
-		s.listeners = append(s.listeners, lblistener.NewLbListener(s, jsii.String("HTTPSListener"), &lblistener.LbListenerConfig{
-			LoadBalancerArn: s.alb.Arn(), Port: jsii.Number(tfx.PortHTTPS), Protocol: jsii.String("HTTPS"),
-			CertificateArn: jsii.String(s.cfg.CertificateARN), SslPolicy: jsii.String(s.cfg.SSLPolicy),
-			DefaultAction: forward, Tags: s.tags(s.names.alb + "-https"),
-		}))
-	}
-	s.listeners = append([]lblistener.LbListener{lblistener.NewLbListener(s, jsii.String("HTTPListener"), http)}, s.listeners...)
 }
 
 type keyValue struct {
@@ -437,9 +493,14 @@ func (s *Service) defineService() {
 	if c.AssignPublicIP {
 		subnets = c.Network.PublicSubnetIDs()
 	}
+	// ECS refuses a target group that no load balancer forwards to yet: the service
+	// waits for the listeners, or the shared listener's rule.
 	deps := make([]cdktf.ITerraformDependable, 0, len(s.listeners)+1)
 	for _, l := range s.listeners {
 		deps = append(deps, l)
+	}
+	if s.rule != nil {
+		deps = append(deps, s.rule)
 	}
 	props := &ecsservice.EcsServiceConfig{
 		Name:            jsii.String(s.names.service),
@@ -509,18 +570,36 @@ func (s *Service) ClusterARN() *string { return s.clusterARN }
 // ServiceName returns the ECS service name, as a reference to the service.
 func (s *Service) ServiceName() *string { return s.service.Name() }
 
-// LoadBalancerDNSName returns the ALB's DNS name (token).
-func (s *Service) LoadBalancerDNSName() *string { return s.alb.DnsName() }
+// LoadBalancerDNSName returns the ALB's DNS name (token); with Attach, the shared
+// load balancer's, read by the "SharedLoadBalancer" data source.
+func (s *Service) LoadBalancerDNSName() *string {
+	if s.alb == nil {
+		return s.sharedLB.DnsName()
+	}
+	return s.alb.DnsName()
+}
 
-// LoadBalancerARN returns the ALB's ARN (token).
-func (s *Service) LoadBalancerARN() *string { return s.alb.Arn() }
+// LoadBalancerARN returns the ALB's ARN (token); with Attach, the shared load
+// balancer's.
+func (s *Service) LoadBalancerARN() *string {
+	if s.alb == nil {
+		return s.sharedListener.LoadBalancerArn()
+	}
+	return s.alb.Arn()
+}
 
 // TaskSecurityGroupID returns the tasks' security group ID (token), to admit the
 // service elsewhere (a database, say).
 func (s *Service) TaskSecurityGroupID() *string { return s.taskSG.Id() }
 
-// LoadBalancerSecurityGroupID returns the ALB's security group ID (token).
-func (s *Service) LoadBalancerSecurityGroupID() *string { return s.albSG.Id() }
+// LoadBalancerSecurityGroupID returns the ALB's security group ID (token); with
+// Attach, the shared load balancer's group as given (Attachment.LoadBalancerSecurityGroupID).
+func (s *Service) LoadBalancerSecurityGroupID() *string {
+	if a := s.cfg.Attach; a != nil {
+		return jsii.String(a.LoadBalancerSecurityGroupID)
+	}
+	return s.albSG.Id()
+}
 
 // DBSecretARN returns the DB credentials secret's ARN (token).
 func (s *Service) DBSecretARN() *string { return s.dbSecret.Arn() }
@@ -548,13 +627,28 @@ func (s *Service) ECSService() ecsservice.EcsService { return s.service }
 // TaskDefinition returns the aws_ecs_task_definition.
 func (s *Service) TaskDefinition() ecstaskdefinition.EcsTaskDefinition { return s.taskDef }
 
-// LoadBalancer returns the aws_lb.
+// LoadBalancer returns the aws_lb, or nil with Attach (the shared load balancer
+// belongs to another stack).
 func (s *Service) LoadBalancer() lb.Lb { return s.alb }
+
+// Attachment returns the attachment with its defaults applied (the derived Priority),
+// and false without Attach.
+func (s *Service) Attachment() (Attachment, bool) {
+	if s.cfg.Attach == nil {
+		return Attachment{}, false
+	}
+	return *s.cfg.Attach, true
+}
+
+// ListenerRule returns the aws_lb_listener_rule on the shared listener, or nil without
+// Attach.
+func (s *Service) ListenerRule() lblistenerrule.LbListenerRule { return s.rule }
 
 // TargetGroup returns the aws_lb_target_group.
 func (s *Service) TargetGroup() lbtargetgroup.LbTargetGroup { return s.targetGroup }
 
-// Listeners returns the HTTP listener and, with a certificate, the HTTPS listener.
+// Listeners returns the HTTP listener and, with a certificate, the HTTPS listener;
+// none with Attach.
 func (s *Service) Listeners() []lblistener.LbListener { return s.listeners }
 
 // ExecutionRole returns the execution aws_iam_role.

@@ -75,10 +75,14 @@ func serviceAsserts(name string, cfg lmsservice.Config) []string {
 	if cfg.ExistingClusterARN != "" {
 		cluster = cfg.ExistingClusterARN[strings.LastIndex(cfg.ExistingClusterARN, "/")+1:]
 	}
+	alb := "mock-123456789.ca-central-1.elb.amazonaws.com"
+	if cfg.Attach != nil {
+		alb = testutil.SharedLoadBalancerDNSName // read from the shared load balancer
+	}
 	return []string{
 		m + `cluster_name == "` + cluster + `"`,
 		m + `service_name == "lms-service-` + id + `"`,
-		m + `alb_dns_name == "mock-123456789.ca-central-1.elb.amazonaws.com"`,
+		m + `alb_dns_name == "` + alb + `"`,
 		m + `db_secret_arn == "arn:aws:secretsmanager:ca-central-1:123456789012:secret:mock-AbCdEf"`,
 		`jsondecode(` + m + `containers)[0].image == "` + cfg.Image + `"`,
 	}
@@ -244,8 +248,11 @@ func TestListeners(t *testing.T) {
 // into the ALB's group; the tasks admit only the ALB's group on the container port.
 // servicesOf returns the services of a variant by construct ID.
 func servicesOf(name string) map[string]*lmsservice.Service {
-	if name == "two-services" {
+	switch name {
+	case "two-services":
 		return map[string]*lmsservice.Service{"Web": built["web"], "Worker": built["worker"]}
+	case "two-prs":
+		return map[string]*lmsservice.Service{"Service-pr4892": built["two-prs/pr4892"], "Service-pr77": built["two-prs/pr77"]}
 	}
 	return map[string]*lmsservice.Service{"Service": built[name]}
 }
@@ -258,12 +265,18 @@ func TestOnlyTheALBIsOpenToTheWorld(t *testing.T) {
 			albs := map[any]bool{}
 			wantWorld := []float64{}
 			for id, svc := range servicesOf(name) {
-				albSG := s.RefTo(t, "aws_security_group", id+"/LoadBalancerSecurityGroup", "id")
-				albOf[s.RefTo(t, "aws_security_group", id+"/TaskSecurityGroup", "id")] = albSG
-				albs[albSG] = true
-				wantWorld = append(wantWorld, 80)
-				if svc.Config().CertificateARN != "" {
-					wantWorld = append(wantWorld, 443)
+				if a, attached := svc.Attachment(); attached {
+					// The shared load balancer's group, which the service does not own:
+					// nothing of the service is open to the world.
+					albOf[s.RefTo(t, "aws_security_group", id+"/TaskSecurityGroup", "id")] = a.LoadBalancerSecurityGroupID
+				} else {
+					albSG := s.RefTo(t, "aws_security_group", id+"/LoadBalancerSecurityGroup", "id")
+					albOf[s.RefTo(t, "aws_security_group", id+"/TaskSecurityGroup", "id")] = albSG
+					albs[albSG] = true
+					wantWorld = append(wantWorld, 80)
+					if svc.Config().CertificateARN != "" {
+						wantWorld = append(wantWorld, 443)
+					}
 				}
 				_, task := s.Find(t, "aws_vpc_security_group_ingress_rule", id+"/TaskIngress")
 				port := float64(svc.Config().ContainerPort)
@@ -271,7 +284,7 @@ func TestOnlyTheALBIsOpenToTheWorld(t *testing.T) {
 					t.Errorf("%s: task ingress %v, want container port %v", id, task, port)
 				}
 			}
-			var world []float64
+			world := []float64{}
 			for id, r := range s.Resources("aws_vpc_security_group_ingress_rule") {
 				cidr, _ := r["cidr_ipv4"].(string)
 				switch {

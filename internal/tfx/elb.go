@@ -1,6 +1,8 @@
 package tfx
 
 import (
+	"strconv"
+
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/lblistener"
@@ -24,7 +26,7 @@ func RedirectToHTTPS() *[]*lblistener.LbListenerDefaultAction {
 	return &[]*lblistener.LbListenerDefaultAction{{
 		Type: jsii.String("redirect"),
 		Redirect: &lblistener.LbListenerDefaultActionRedirect{
-			Protocol: jsii.String("HTTPS"), Port: jsii.String("443"), StatusCode: jsii.String("HTTP_301"),
+			Protocol: jsii.String("HTTPS"), Port: jsii.String(strconv.Itoa(PortHTTPS)), StatusCode: jsii.String("HTTP_301"),
 		},
 	}}
 }
