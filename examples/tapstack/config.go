@@ -9,20 +9,19 @@ import (
 	"github.com/tapstack/infra/constructs/lmsservice"
 	"github.com/tapstack/infra/constructs/naming"
 	"github.com/tapstack/infra/constructs/network"
-	"github.com/tapstack/infra/internal/text"
-	"github.com/tapstack/infra/internal/tfx"
+	"github.com/tapstack/infra/internal/stackapp"
 )
 
 // Defaults of the example stack.
 const (
-	DefaultRegion            = "ca-central-1"
-	DefaultStateBucketRegion = "us-east-1"
+	DefaultRegion            = stackapp.DefaultRegion
+	DefaultStateBucketRegion = stackapp.DefaultStateBucketRegion
 	DefaultImage             = "public.ecr.aws/nginx/nginx:stable"
 	StackBase                = "TapStack"
 	// RequiredTerraformVersion is the stack's required_version: the S3 lock file
 	// (use_lockfile) needs Terraform 1.11 (OpenTofu 1.10); an older CLI stops with its
 	// own version message instead of an unknown-argument error.
-	RequiredTerraformVersion = ">= 1.11"
+	RequiredTerraformVersion = stackapp.RequiredTerraformVersion
 )
 
 // Output names: a contract with the pipelines that read them.
@@ -122,23 +121,17 @@ func (c Config) StateKey(stackID string) string { return c.Environment.StateKey(
 // the file terraform.<stackID>.tfstate next to the output directory. It does not depend
 // on the directory synthesis ran in, and it is outside the directory that synthesis
 // rewrites, so state survives every re-synth.
-func LocalStatePath(stackID string) string { return "../../../terraform." + stackID + ".tfstate" }
+func LocalStatePath(stackID string) string { return stackapp.LocalStatePath(stackID) }
 
 // FieldError is a problem of one Config field: the field, the value as given, and why
-// it is refused. The app names the environment variable instead of the field.
-type FieldError struct {
-	Field  string
-	Value  string
-	Reason string
-}
+// it is refused. The app names the environment variable instead of the field. Error is
+// "<Field> <value> <reason>", with a long value cut short ("<Field> <reason>" when the
+// value is empty).
+type FieldError = stackapp.FieldError
 
-// Error is "<Field> <value> <reason>", with a long value cut short ("<Field> <reason>"
-// when the value is empty).
-func (e *FieldError) Error() string {
-	if e.Value == "" {
-		return e.Field + " " + e.Reason
-	}
-	return e.Field + " " + text.Quote(e.Value) + " " + e.Reason
+// state is where the stack keeps its Terraform state.
+func (c Config) state() stackapp.State {
+	return stackapp.State{Bucket: c.StateBucket, BucketRegion: c.StateBucketRegion, AllowLocal: c.AllowLocalState}
 }
 
 // Validate returns every problem of c at once: the stack's own fields as *FieldError,
@@ -147,29 +140,20 @@ func (e *FieldError) Error() string {
 // against plans of the network and the cache).
 func (c Config) Validate() error {
 	c = c.withDefaults()
-	var errs []error
-	field := func(name, value string, err error) {
-		if err != nil {
-			// The reason follows the value the error starts with.
-			reason := strings.TrimPrefix(err.Error(), text.Quote(value)+" ")
-			errs = append(errs, &FieldError{Field: name, Value: value, Reason: reason})
-		}
-	}
+	var f stackapp.Fields
 	envSet := !c.Environment.IsZero()
 	if !envSet {
-		errs = append(errs, &FieldError{Field: "Environment", Reason: "is required (build one with naming.NewEnvironment)"})
+		f.Add("Environment", "", "is required (build one with naming.NewEnvironment)")
 	}
-	field("Region", c.Region, naming.ValidateRegion(c.Region))
-	field("StateBucketRegion", c.StateBucketRegion, naming.ValidateRegion(c.StateBucketRegion))
-	if c.StateBucket != "" {
-		field("StateBucket", c.StateBucket, tfx.BucketNameError(c.StateBucket))
-	} else if envSet && c.Environment.IsProduction() && !c.AllowLocalState {
-		errs = append(errs, &FieldError{Field: "StateBucket", Reason: fmt.Sprintf(
-			"is empty: production environment %q needs remote state: set StateBucket, or set AllowLocalState to true to keep its state in a local file on purpose", c.Environment.Name())})
+	needsRemote := ""
+	if envSet && c.Environment.IsProduction() {
+		needsRemote = fmt.Sprintf("production environment %q", c.Environment.Name())
 	}
+	c.state().Check(&f, c.Region, needsRemote)
 	if strings.TrimSpace(c.Image) == "" {
-		errs = append(errs, &FieldError{Field: "Image", Value: c.Image, Reason: "is empty: name the container image to run"})
+		f.Add("Image", c.Image, "is empty: name the container image to run")
 	}
+	errs := f.Errs()
 	if envSet {
 		netCfg := c.networkConfig()
 		cacheCfg := c.cacheConfig(netCfg.Plan())

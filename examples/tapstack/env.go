@@ -1,50 +1,49 @@
 package tapstack
 
 import (
-	"errors"
 	"os"
-	"strings"
 	"time"
 
 	"github.com/tapstack/infra/constructs/naming"
 	"github.com/tapstack/infra/constructs/network"
-	"github.com/tapstack/infra/internal/text"
+	"github.com/tapstack/infra/internal/stackapp"
 )
 
 // The environment contract of the example app.
 const (
 	EnvEnvironmentSuffix   = "ENVIRONMENT_SUFFIX"
-	EnvRegion              = "AWS_REGION"
+	EnvRegion              = stackapp.EnvRegion
 	EnvCreateNATGateway    = "CREATE_NAT_GATEWAY"
 	EnvPRTimestampSuffix   = "PR_TIMESTAMP_SUFFIX"
 	EnvEnableCacheLimits   = "ENABLE_CACHE_LIMITS"
-	EnvStateBucket         = "TERRAFORM_STATE_BUCKET"
-	EnvStateBucketRegion   = "TERRAFORM_STATE_BUCKET_REGION"
-	EnvAllowLocalState     = "ALLOW_LOCAL_STATE"
-	EnvOutdir              = "CDKTF_OUTDIR"
+	EnvStateBucket         = stackapp.EnvStateBucket
+	EnvStateBucketRegion   = stackapp.EnvStateBucketRegion
+	EnvAllowLocalState     = stackapp.EnvAllowLocalState
+	EnvOutdir              = stackapp.EnvOutdir
 	DefaultEnvironmentName = "stage"
 )
 
 // fieldVars names the variable that sets each Config field, for messages.
-var fieldVars = map[string]string{
+var fieldVars = merge(stackapp.CommonFieldVars, map[string]string{
 	"Environment":       EnvEnvironmentSuffix,
-	"Region":            EnvRegion,
 	"NAT":               EnvCreateNATGateway,
 	"EnableCacheLimits": EnvEnableCacheLimits,
-	"StateBucket":       EnvStateBucket,
-	"StateBucketRegion": EnvStateBucketRegion,
-	"AllowLocalState":   EnvAllowLocalState,
+})
+
+func merge(maps ...map[string]string) map[string]string {
+	out := map[string]string{}
+	for _, m := range maps {
+		for k, v := range m {
+			out[k] = v
+		}
+	}
+	return out
 }
 
 // VarError is a problem of one environment variable: its name, its value as given and
 // why it is refused. Error is one line, `NAME="value": reason`, with a long value cut
 // short.
-type VarError struct {
-	Name, Value, Reason string
-}
-
-// Error is `NAME="value": reason`.
-func (e *VarError) Error() string { return e.Name + "=" + text.Quote(e.Value) + ": " + e.Reason }
+type VarError = stackapp.VarError
 
 // ConfigFromEnv reads the example app's environment variables (see ConfigFromLookup).
 func ConfigFromEnv() (Config, error) { return ConfigFromLookup(os.LookupEnv, time.Now) }
@@ -67,77 +66,44 @@ func ConfigFromEnv() (Config, error) { return ConfigFromLookup(os.LookupEnv, tim
 // and the Config holds whatever did parse, so that a caller can validate the rest in
 // the same pass (Run does).
 func ConfigFromLookup(lookup func(string) (string, bool), clock func() time.Time) (Config, error) {
-	var errs []error
-	bad := func(name, value, reason string) {
-		errs = append(errs, &VarError{Name: name, Value: value, Reason: reason})
-	}
-	get := func(name string) string {
-		v, _ := lookup(name)
-		switch {
-		case v == "":
-		case strings.TrimSpace(v) == "":
-			bad(name, v, "is only whitespace: leave it empty or unset for the default, or give a value")
-			return ""
-		case strings.TrimSpace(v) != v:
-			bad(name, v, "has whitespace around the value: remove it")
-			return ""
-		}
-		return v
-	}
-	boolean := func(name string) bool {
-		v := get(name)
-		return parseBool(name, v, bad)
-	}
+	r := stackapp.NewReader(lookup)
 	var cfg Config
 
-	rawName, _ := lookup(EnvEnvironmentSuffix)
-	name := get(EnvEnvironmentSuffix)
+	rawName := r.Raw(EnvEnvironmentSuffix)
+	name := r.Get(EnvEnvironmentSuffix)
 	if name == "" && rawName == "" {
 		name = DefaultEnvironmentName
 	}
-	stamp := get(EnvPRTimestampSuffix)
+	stamp := r.Get(EnvPRTimestampSuffix)
 	nameErr := naming.ValidateEnvironmentName(name)
 	if nameErr != nil && name != "" {
-		bad(EnvEnvironmentSuffix, name, nameErr.Error())
+		r.Bad(EnvEnvironmentSuffix, name, nameErr.Error())
 	}
 	// A pin is checked whenever it could matter: for a PR environment, and when the name
 	// is refused (so that every bad variable is reported in one pass).
 	if stamp != "" && (nameErr != nil || naming.IsPullRequest(name)) {
 		if err := naming.ValidateTimestamp(stamp); err != nil {
-			bad(EnvPRTimestampSuffix, stamp, err.Error())
+			r.Bad(EnvPRTimestampSuffix, stamp, err.Error())
 			stamp = ""
 		}
 	}
 	if nameErr == nil {
 		env, err := naming.NewEnvironment(name, naming.Options{Timestamp: stamp, Clock: clock})
 		if err != nil { // the name and the pin were checked: nothing else can fail
-			bad(EnvEnvironmentSuffix, name, err.Error())
+			r.Bad(EnvEnvironmentSuffix, name, err.Error())
 		}
 		cfg.Environment = env
 	}
 
-	cfg.Region = get(EnvRegion)
-	if v := get(EnvCreateNATGateway); v != "" {
+	var state stackapp.State
+	cfg.Region, state = r.State()
+	cfg.StateBucket, cfg.StateBucketRegion, cfg.AllowLocalState = state.Bucket, state.BucketRegion, state.AllowLocal
+	if nat, set := r.BoolSet(EnvCreateNATGateway); set {
 		cfg.NAT = network.NATNone
-		if parseBool(EnvCreateNATGateway, v, bad) {
+		if nat {
 			cfg.NAT = network.NATSingle
 		}
 	}
-	cfg.EnableCacheLimits = boolean(EnvEnableCacheLimits)
-	cfg.StateBucket = get(EnvStateBucket)
-	cfg.StateBucketRegion = get(EnvStateBucketRegion)
-	cfg.AllowLocalState = boolean(EnvAllowLocalState)
-	return cfg, errors.Join(errs...)
-}
-
-// parseBool reads true, false, 1 or 0 (any case; "" is false), reporting anything else.
-func parseBool(name, v string, bad func(name, value, reason string)) bool {
-	switch strings.ToLower(v) {
-	case "", "false", "0":
-		return false
-	case "true", "1":
-		return true
-	}
-	bad(name, v, "want true, false, 1 or 0")
-	return false
+	cfg.EnableCacheLimits = r.Bool(EnvEnableCacheLimits)
+	return cfg, r.Err()
 }

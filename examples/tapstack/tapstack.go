@@ -3,12 +3,12 @@ package tapstack
 import (
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/provider"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"github.com/tapstack/infra/constructs/cache"
 	"github.com/tapstack/infra/constructs/lmsservice"
 	"github.com/tapstack/infra/constructs/network"
+	"github.com/tapstack/infra/internal/stackapp"
 	"github.com/tapstack/infra/internal/tfx"
 )
 
@@ -38,30 +38,7 @@ func New(scope constructs.Construct, id string, cfg Config) *TapStack {
 	t := &TapStack{cfg: cfg.withDefaults()}
 	cdktf.NewTerraformStack_Override(t, scope, jsii.String(id))
 	c := t.cfg
-	env := c.Environment
-
-	tags := map[string]*string{}
-	for k, v := range env.Tags() {
-		tags[k] = jsii.String(v)
-	}
-	provider.NewAwsProvider(t, jsii.String("aws"), &provider.AwsProviderConfig{
-		Region:      jsii.String(c.Region),
-		DefaultTags: &[]*provider.AwsProviderDefaultTags{{Tags: &tags}},
-	})
-	t.AddOverride(jsii.String("terraform.required_version"), jsii.String(RequiredTerraformVersion))
-	if c.StateBucket != "" {
-		backend := cdktf.NewS3Backend(t, &cdktf.S3BackendConfig{
-			Bucket:  jsii.String(c.StateBucket),
-			Key:     jsii.String(c.StateKey(id)),
-			Region:  jsii.String(c.StateBucketRegion),
-			Encrypt: jsii.Bool(true),
-		})
-		// Terraform's S3-native lock file (GA in 1.11, also in OpenTofu >= 1.10); the
-		// cdktf 0.20 S3BackendConfig has no field for it.
-		backend.AddOverride(jsii.String("use_lockfile"), jsii.Bool(true))
-	} else {
-		cdktf.NewLocalBackend(t, &cdktf.LocalBackendConfig{Path: jsii.String(LocalStatePath(id))})
-	}
+	stackapp.Setup(t, id, c.Environment, c.Region, c.state())
 
 	t.network = network.New(t, "Network", c.networkConfig())
 	t.cache = cache.New(t, "Cache", c.cacheConfig(t.network))

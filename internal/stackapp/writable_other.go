@@ -1,6 +1,6 @@
 //go:build !unix
 
-package tapstack
+package stackapp
 
 // writable cannot be asked without writing on this platform: the synthesis itself then
 // reports a directory it cannot write.

@@ -1,6 +1,6 @@
 //go:build unix
 
-package tapstack
+package stackapp
 
 import "syscall"
 

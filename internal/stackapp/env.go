@@ -1,0 +1,227 @@
+// Package stackapp holds what the example apps (examples/tapstack, examples/platform)
+// share: the discipline of their environment variables (every value checked in one
+// pass, one line per problem naming the variable, exit 2, nothing written), the
+// synthesis run, and the stack plumbing every stack of theirs has (provider with
+// default tags, required Terraform version, S3 or local backend).
+package stackapp
+
+import (
+	"errors"
+	"sort"
+	"strings"
+
+	"github.com/tapstack/infra/internal/text"
+)
+
+// The variables every example app reads.
+const (
+	EnvRegion            = "AWS_REGION"
+	EnvStateBucket       = "TERRAFORM_STATE_BUCKET"
+	EnvStateBucketRegion = "TERRAFORM_STATE_BUCKET_REGION"
+	EnvAllowLocalState   = "ALLOW_LOCAL_STATE"
+	EnvOutdir            = "CDKTF_OUTDIR"
+)
+
+// CommonFieldVars names the variable that sets each Config field every app has.
+var CommonFieldVars = map[string]string{
+	"Region":            EnvRegion,
+	"StateBucket":       EnvStateBucket,
+	"StateBucketRegion": EnvStateBucketRegion,
+	"AllowLocalState":   EnvAllowLocalState,
+}
+
+// VarError is a problem of one environment variable: its name, its value as given and
+// why it is refused. Error is one line, `NAME="value": reason`, with a long value cut
+// short.
+type VarError struct {
+	Name, Value, Reason string
+}
+
+// Error is `NAME="value": reason`.
+func (e *VarError) Error() string { return e.Name + "=" + text.Quote(e.Value) + ": " + e.Reason }
+
+// FieldError is a problem of one Config field: the field, the value as given, and why
+// it is refused. The app names the environment variable instead of the field.
+type FieldError struct {
+	Field  string
+	Value  string
+	Reason string
+}
+
+// Error is "<Field> <value> <reason>", with a long value cut short ("<Field> <reason>"
+// when the value is empty).
+func (e *FieldError) Error() string {
+	if e.Value == "" {
+		return e.Field + " " + e.Reason
+	}
+	return e.Field + " " + text.Quote(e.Value) + " " + e.Reason
+}
+
+// Fields collects FieldErrors.
+type Fields struct{ errs []error }
+
+// Check adds err as a problem of the field name with value, when err is not nil: the
+// reason is err's text after the quoted value it starts with.
+func (f *Fields) Check(name, value string, err error) {
+	if err != nil {
+		f.Add(name, value, strings.TrimPrefix(err.Error(), text.Quote(value)+" "))
+	}
+}
+
+// Add adds a problem of the field name with value.
+func (f *Fields) Add(name, value, reason string) {
+	f.errs = append(f.errs, &FieldError{Field: name, Value: value, Reason: reason})
+}
+
+// Errs returns the problems in the order they were added.
+func (f *Fields) Errs() []error { return f.errs }
+
+// Reader reads environment variables through lookup with the rules every app applies,
+// collecting every problem as a *VarError: an empty variable counts as unset; a value
+// that is only whitespace, or has whitespace around it, is refused.
+type Reader struct {
+	lookup func(string) (string, bool)
+	errs   []error
+}
+
+// NewReader returns a Reader over lookup (os.LookupEnv in the apps).
+func NewReader(lookup func(string) (string, bool)) *Reader { return &Reader{lookup: lookup} }
+
+// Bad records a problem of the variable name with value.
+func (r *Reader) Bad(name, value, reason string) {
+	r.errs = append(r.errs, &VarError{Name: name, Value: value, Reason: reason})
+}
+
+// Raw returns the variable as it is, without any check.
+func (r *Reader) Raw(name string) string {
+	v, _ := r.lookup(name)
+	return v
+}
+
+// Get returns the variable, or "" when it is unset, empty or refused.
+func (r *Reader) Get(name string) string {
+	v := r.Raw(name)
+	switch {
+	case v == "":
+	case strings.TrimSpace(v) == "":
+		r.Bad(name, v, "is only whitespace: leave it empty or unset for the default, or give a value")
+		return ""
+	case strings.TrimSpace(v) != v:
+		r.Bad(name, v, "has whitespace around the value: remove it")
+		return ""
+	}
+	return v
+}
+
+// Bool reads true, false, 1 or 0 (any case; unset is false), reporting anything else.
+func (r *Reader) Bool(name string) bool {
+	v, _ := r.BoolSet(name)
+	return v
+}
+
+// BoolSet is Bool, and whether the variable was set to a valid value.
+func (r *Reader) BoolSet(name string) (value, set bool) {
+	v := r.Get(name)
+	switch strings.ToLower(v) {
+	case "":
+		return false, false
+	case "false", "0":
+		return false, true
+	case "true", "1":
+		return true, true
+	}
+	r.Bad(name, v, "want true, false, 1 or 0")
+	return false, false
+}
+
+// List reads a comma-separated list ("a,b" or "a, b"); an empty item is refused.
+func (r *Reader) List(name string) []string {
+	v := r.Get(name)
+	if v == "" {
+		return nil
+	}
+	items := strings.Split(v, ",")
+	for i, item := range items {
+		items[i] = strings.TrimSpace(item)
+		if items[i] == "" {
+			r.Bad(name, v, "has an empty item: separate the values with single commas")
+			return nil
+		}
+	}
+	return items
+}
+
+// State reads the region and state variables every app has (see State).
+func (r *Reader) State() (region string, s State) {
+	return r.Get(EnvRegion), State{
+		Bucket: r.Get(EnvStateBucket), BucketRegion: r.Get(EnvStateBucketRegion), AllowLocal: r.Bool(EnvAllowLocalState),
+	}
+}
+
+// Err returns every problem recorded, joined, or nil.
+func (r *Reader) Err() error { return errors.Join(r.errs...) }
+
+// Problems merges parse errors and validation problems into one list: a Config field's
+// problem (a *FieldError whose field fieldVars names) is reported against its variable,
+// with the fields its reason names written as their variables, unless parsing that
+// variable already failed (its field then holds nothing worth reporting).
+func Problems(parseErr, validateErr error, fieldVars map[string]string) []error {
+	asVars := fieldsAsVars(fieldVars)
+	out := Split(parseErr)
+	failed := map[string]bool{}
+	for _, e := range out {
+		var v *VarError
+		if errors.As(e, &v) {
+			failed[v.Name] = true
+		}
+	}
+	for _, e := range Split(validateErr) {
+		var f *FieldError
+		if errors.As(e, &f) {
+			if name, ok := fieldVars[f.Field]; ok {
+				if !failed[name] {
+					out = append(out, &VarError{Name: name, Value: f.Value, Reason: asVars.Replace(f.Reason)})
+				}
+				continue
+			}
+		}
+		out = append(out, e)
+	}
+	return out
+}
+
+// fieldsAsVars rewrites a reason that names Config fields to name their variables, for
+// the app's messages.
+func fieldsAsVars(fieldVars map[string]string) *strings.Replacer {
+	fields := make([]string, 0, len(fieldVars))
+	for field := range fieldVars {
+		fields = append(fields, field)
+	}
+	// Longer names first: StateBucketRegion before StateBucket.
+	sort.Slice(fields, func(i, j int) bool {
+		if len(fields[i]) != len(fields[j]) {
+			return len(fields[i]) > len(fields[j])
+		}
+		return fields[i] < fields[j]
+	})
+	var pairs []string
+	for _, field := range fields {
+		pairs = append(pairs, field, fieldVars[field])
+	}
+	return strings.NewReplacer(pairs...)
+}
+
+// Split returns the errors joined in err (errors.Join), or err alone.
+func Split(err error) []error {
+	if err == nil {
+		return nil
+	}
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		var out []error
+		for _, e := range j.Unwrap() {
+			out = append(out, Split(e)...)
+		}
+		return out
+	}
+	return []error{err}
+}
