@@ -175,11 +175,7 @@ func (s *Service) defineCluster() {
 		s.clusterARN, s.clusterName = jsii.String(arn), jsii.String(name)
 		return
 	}
-	s.cluster = ecscluster.NewEcsCluster(s, jsii.String("Cluster"), &ecscluster.EcsClusterConfig{
-		Name:    jsii.String(s.names.cluster),
-		Setting: &[]*ecscluster.EcsClusterSetting{{Name: jsii.String("containerInsights"), Value: jsii.String("enabled")}},
-		Tags:    s.tags(s.names.cluster),
-	})
+	s.cluster = tfx.Cluster(s, "Cluster", s.names.cluster, s.tags(s.names.cluster))
 	s.clusterARN, s.clusterName = s.cluster.Arn(), s.cluster.Name()
 }
 
@@ -337,23 +333,11 @@ func (s *Service) defineSecurityGroups() {
 }
 
 func (s *Service) defineLoadBalancer() {
-	prof := s.cfg.Environment.Profile()
-	albProps := &lb.LbConfig{
-		Name:                     jsii.String(s.names.alb),
-		Internal:                 jsii.Bool(false),
-		LoadBalancerType:         jsii.String("application"),
-		SecurityGroups:           &[]*string{s.albSG.Id()},
-		Subnets:                  s.cfg.Network.PublicSubnetIDs(),
-		DropInvalidHeaderFields:  jsii.Bool(true),
-		EnableDeletionProtection: jsii.Bool(prof.DeletionProtection),
-		Tags:                     s.tags(s.names.alb),
-	}
-	if s.cfg.AccessLogsBucket != "" {
-		albProps.AccessLogs = &lb.LbAccessLogs{
-			Bucket: jsii.String(s.cfg.AccessLogsBucket), Prefix: jsii.String(s.id.Prefix()), Enabled: jsii.Bool(true),
-		}
-	}
-	s.alb = lb.NewLb(s, jsii.String("LoadBalancer"), albProps)
+	s.alb = tfx.InternetFacingALB(s, "LoadBalancer", tfx.ALB{
+		Name: s.names.alb, SecurityGroupID: s.albSG.Id(), Subnets: s.cfg.Network.PublicSubnetIDs(),
+		DeletionProtection: s.cfg.Environment.Profile().DeletionProtection,
+		AccessLogsBucket:   s.cfg.AccessLogsBucket, AccessLogsPrefix: s.id.Prefix(), Tags: s.tags(s.names.alb),
+	})
 	forward := &[]*lblistener.LbListenerDefaultAction{{Type: jsii.String("forward"), TargetGroupArn: s.targetGroup.Arn()}}
 	http := &lblistener.LbListenerConfig{
 		LoadBalancerArn: s.alb.Arn(), Port: jsii.Number(tfx.PortHTTP), Protocol: jsii.String("HTTP"), DefaultAction: forward,

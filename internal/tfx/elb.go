@@ -5,6 +5,8 @@ import (
 
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/ecscluster"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/lb"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/lblistener"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpcsecuritygroupingressrule"
 )
@@ -29,4 +31,50 @@ func RedirectToHTTPS() *[]*lblistener.LbListenerDefaultAction {
 			Protocol: jsii.String("HTTPS"), Port: jsii.String(strconv.Itoa(PortHTTPS)), StatusCode: jsii.String("HTTP_301"),
 		},
 	}}
+}
+
+// ALB describes an internet-facing Application Load Balancer for InternetFacingALB.
+type ALB struct {
+	// Name of the load balancer (naming.LoadBalancer).
+	Name string
+	// SecurityGroupID of the load balancer's own group.
+	SecurityGroupID *string
+	// Subnets are public subnets in at least two zones.
+	Subnets *[]*string
+	// DeletionProtection (the environment profile's).
+	DeletionProtection bool
+	// AccessLogsBucket turns on access logs under AccessLogsPrefix; "" for none.
+	AccessLogsBucket, AccessLogsPrefix string
+	// Tags of the load balancer.
+	Tags *map[string]*string
+}
+
+// InternetFacingALB defines an internet-facing Application Load Balancer that drops
+// invalid header fields.
+func InternetFacingALB(scope constructs.Construct, id string, a ALB) lb.Lb {
+	props := &lb.LbConfig{
+		Name:                     jsii.String(a.Name),
+		Internal:                 jsii.Bool(false),
+		LoadBalancerType:         jsii.String("application"),
+		SecurityGroups:           &[]*string{a.SecurityGroupID},
+		Subnets:                  a.Subnets,
+		DropInvalidHeaderFields:  jsii.Bool(true),
+		EnableDeletionProtection: jsii.Bool(a.DeletionProtection),
+		Tags:                     a.Tags,
+	}
+	if a.AccessLogsBucket != "" {
+		props.AccessLogs = &lb.LbAccessLogs{
+			Bucket: jsii.String(a.AccessLogsBucket), Prefix: jsii.String(a.AccessLogsPrefix), Enabled: jsii.Bool(true),
+		}
+	}
+	return lb.NewLb(scope, jsii.String(id), props)
+}
+
+// Cluster defines an ECS cluster with Container Insights on.
+func Cluster(scope constructs.Construct, id, name string, tags *map[string]*string) ecscluster.EcsCluster {
+	return ecscluster.NewEcsCluster(scope, jsii.String(id), &ecscluster.EcsClusterConfig{
+		Name:    jsii.String(name),
+		Setting: &[]*ecscluster.EcsClusterSetting{{Name: jsii.String("containerInsights"), Value: jsii.String("enabled")}},
+		Tags:    tags,
+	})
 }
