@@ -33,6 +33,8 @@ const (
 	OutputCacheName      = "redis_cache_name"
 	OutputDBSecretARN    = "db_secret_arn"
 	OutputRedisSecretARN = "redis_secret_arn"
+	// OutputPreviewURL is only in a stack on the shared platform (Config.Platform).
+	OutputPreviewURL = "preview_url"
 )
 
 // Outputs lists the output names in a stable order.
@@ -89,7 +91,51 @@ type Config struct {
 	// state in a local file. Default: false: production without StateBucket is an error,
 	// because a CI runner's disk is where production state gets lost.
 	AllowLocalState bool
+	// Platform attaches the stack to the shared platform (examples/platform): no VPC,
+	// load balancer, cluster, NAT or Elastic IP of its own, a host rule
+	// "<env>.<PreviewDomain>" on the shared listener instead, and the extra output
+	// preview_url. It cannot be combined with NAT, Endpoints, ExistingVPCID,
+	// PublicSubnetIDs, PrivateSubnetIDs, ExistingEgress, ExistingPrivateRouteTableIDs or
+	// CertificateARN (the platform decides those). Default: nil, a standalone stack.
+	Platform *Platform
 }
+
+// Platform is the shared platform a stack attaches to: the outputs of the platform
+// app, as the PLATFORM_* variables carry them. IDs may be literals, which are checked,
+// or Terraform references, which are passed through (except ClusterARN).
+type Platform struct {
+	// ListenerARN is the shared HTTPS listener (PLATFORM_LISTENER_ARN). Required.
+	ListenerARN string
+	// ClusterARN is the shared ECS cluster, a literal ARN (PLATFORM_CLUSTER_ARN).
+	// Required.
+	ClusterARN string
+	// VPCID, PublicSubnetIDs and PrivateSubnetIDs are the platform's network
+	// (PLATFORM_VPC_ID, PLATFORM_PUBLIC_SUBNET_IDS, PLATFORM_PRIVATE_SUBNET_IDS).
+	// Required; at least two private subnets.
+	VPCID                             string
+	PublicSubnetIDs, PrivateSubnetIDs []string
+	// LoadBalancerSecurityGroupID is the shared load balancer's group, the only source
+	// the tasks admit (PLATFORM_ALB_SECURITY_GROUP_ID). Required.
+	LoadBalancerSecurityGroupID string
+	// PreviewDomain is the domain of the preview hosts (PREVIEW_DOMAIN): the stack's
+	// host is "<env>.<PreviewDomain>" (Host). Required; the platform's certificate must
+	// cover it.
+	PreviewDomain string
+	// Egress is what the platform's private subnets have (PLATFORM_EGRESS, the
+	// platform's output private_subnet_egress). Default: EgressNone: the tasks run in
+	// the public subnets with public IPs, reachable only from the shared load balancer.
+	// EgressNAT or EgressEndpoints place them in the private subnets.
+	Egress network.Egress
+	// RulePriority of the stack's listener rule, 1 to 50000 (PLATFORM_RULE_PRIORITY).
+	// Default: 0, lmsservice.RulePriority: the PR number.
+	RulePriority int
+}
+
+// Host returns the stack's preview host: "<env>.<PreviewDomain>".
+func (p Platform) Host(env naming.Environment) string { return env.Name() + "." + p.PreviewDomain }
+
+// PreviewURL returns "https://<Host>".
+func (p Platform) PreviewURL(env naming.Environment) string { return "https://" + p.Host(env) }
 
 func (c Config) withDefaults() Config {
 	if c.Region == "" {
@@ -103,6 +149,13 @@ func (c Config) withDefaults() Config {
 	}
 	if c.ExistingVPCID != "" && c.ExistingEgress == "" {
 		c.ExistingEgress = network.EgressNAT
+	}
+	if c.Platform != nil {
+		p := *c.Platform // a copy: the caller's Platform is left alone
+		if p.Egress == "" {
+			p.Egress = network.EgressNone
+		}
+		c.Platform = &p
 	}
 	return c
 }
@@ -153,8 +206,14 @@ func (c Config) Validate() error {
 	if strings.TrimSpace(c.Image) == "" {
 		f.Add("Image", c.Image, "is empty: name the container image to run")
 	}
+	platformOK := true
+	if c.Platform != nil {
+		platformOK = c.validatePlatform(&f)
+	}
 	errs := f.Errs()
-	if envSet {
+	// The composition is validated from the platform's IDs only once they are valid,
+	// so that a bad ID is reported once, against its variable.
+	if envSet && platformOK {
 		netCfg := c.networkConfig()
 		cacheCfg := c.cacheConfig(netCfg.Plan())
 		errs = append(errs, netCfg.Validate(), cacheCfg.Validate(), c.serviceConfig(netCfg.Plan(), cacheCfg.Plan()).Validate())
@@ -165,6 +224,12 @@ func (c Config) Validate() error {
 // networkConfig, cacheConfig and serviceConfig are the composition: Validate checks
 // them against plans, New defines them, so both see the same configs.
 func (c Config) networkConfig() network.Config {
+	if p := c.Platform; p != nil {
+		return network.Config{
+			Environment: c.Environment, ExistingVPCID: p.VPCID, PublicSubnetIDs: p.PublicSubnetIDs,
+			PrivateSubnetIDs: p.PrivateSubnetIDs, ExistingEgress: p.Egress,
+		}
+	}
 	if c.ExistingVPCID != "" {
 		return network.Config{
 			Environment: c.Environment, ExistingVPCID: c.ExistingVPCID, PublicSubnetIDs: c.PublicSubnetIDs,
@@ -183,11 +248,17 @@ func (c Config) cacheConfig(net network.Placement) cache.Config {
 }
 
 func (c Config) serviceConfig(net network.Placement, redis cache.Connection) lmsservice.Config {
-	return lmsservice.Config{
+	svc := lmsservice.Config{
 		Environment: c.Environment, Network: net, Cache: redis, Image: c.Image,
 		CPU: c.CPU, Memory: c.Memory, ContainerPort: c.ContainerPort, AutoscalingMaxCount: c.AutoscalingMaxCount, CertificateARN: c.CertificateARN,
 		// Without NAT or endpoints, tasks take the free way out: public IPs in the public
 		// subnets, still reachable only from the ALB.
 		AssignPublicIP: net.Layout().Egress == network.EgressNone,
 	}
+	if p := c.Platform; p != nil {
+		svc.ExistingClusterARN = p.ClusterARN
+		svc.Attach = &lmsservice.Attachment{ListenerARN: p.ListenerARN, LoadBalancerSecurityGroupID: p.LoadBalancerSecurityGroupID,
+			Host: p.Host(c.Environment), Priority: p.RulePriority}
+	}
+	return svc
 }

@@ -1,9 +1,12 @@
 package tapstack
 
 import (
+	"fmt"
 	"os"
+	"strconv"
 	"time"
 
+	"github.com/tapstack/infra/constructs/lmsservice"
 	"github.com/tapstack/infra/constructs/naming"
 	"github.com/tapstack/infra/constructs/network"
 	"github.com/tapstack/infra/internal/stackapp"
@@ -23,11 +26,41 @@ const (
 	DefaultEnvironmentName = "stage"
 )
 
+// The variables of a stack on the shared platform (Config.Platform): the first seven
+// are set all together or not at all; PLATFORM_EGRESS and PLATFORM_RULE_PRIORITY are
+// optional.
+const (
+	EnvPlatformListenerARN      = "PLATFORM_LISTENER_ARN"
+	EnvPlatformClusterARN       = "PLATFORM_CLUSTER_ARN"
+	EnvPlatformVPCID            = "PLATFORM_VPC_ID"
+	EnvPlatformPublicSubnetIDs  = "PLATFORM_PUBLIC_SUBNET_IDS"
+	EnvPlatformPrivateSubnetIDs = "PLATFORM_PRIVATE_SUBNET_IDS"
+	EnvPlatformALBSecurityGroup = "PLATFORM_ALB_SECURITY_GROUP_ID"
+	EnvPreviewDomain            = "PREVIEW_DOMAIN"
+	EnvPlatformEgress           = "PLATFORM_EGRESS"
+	EnvPlatformRulePriority     = "PLATFORM_RULE_PRIORITY"
+)
+
+// PlatformVars are the variables that attach a stack to the shared platform, all
+// together or none.
+var PlatformVars = []string{EnvPlatformListenerARN, EnvPlatformClusterARN, EnvPlatformVPCID, EnvPlatformPublicSubnetIDs,
+	EnvPlatformPrivateSubnetIDs, EnvPlatformALBSecurityGroup, EnvPreviewDomain}
+
 // fieldVars names the variable that sets each Config field, for messages.
 var fieldVars = merge(stackapp.CommonFieldVars, map[string]string{
 	"Environment":       EnvEnvironmentSuffix,
 	"NAT":               EnvCreateNATGateway,
 	"EnableCacheLimits": EnvEnableCacheLimits,
+
+	"Platform.ListenerARN":                 EnvPlatformListenerARN,
+	"Platform.ClusterARN":                  EnvPlatformClusterARN,
+	"Platform.VPCID":                       EnvPlatformVPCID,
+	"Platform.PublicSubnetIDs":             EnvPlatformPublicSubnetIDs,
+	"Platform.PrivateSubnetIDs":            EnvPlatformPrivateSubnetIDs,
+	"Platform.LoadBalancerSecurityGroupID": EnvPlatformALBSecurityGroup,
+	"Platform.PreviewDomain":               EnvPreviewDomain,
+	"Platform.Egress":                      EnvPlatformEgress,
+	"Platform.RulePriority":                EnvPlatformRulePriority,
 })
 
 func merge(maps ...map[string]string) map[string]string {
@@ -58,6 +91,12 @@ func ConfigFromEnv() (Config, error) { return ConfigFromLookup(os.LookupEnv, tim
 //	TERRAFORM_STATE_BUCKET         default unset (local state)
 //	TERRAFORM_STATE_BUCKET_REGION  default "us-east-1"
 //	ALLOW_LOCAL_STATE              default false
+//	PLATFORM_LISTENER_ARN, PLATFORM_CLUSTER_ARN, PLATFORM_VPC_ID,
+//	PLATFORM_PUBLIC_SUBNET_IDS, PLATFORM_PRIVATE_SUBNET_IDS (comma-separated),
+//	PLATFORM_ALB_SECURITY_GROUP_ID, PREVIEW_DOMAIN
+//	                               all or none: attach to the shared platform (Config.Platform)
+//	PLATFORM_EGRESS                none (default), nat or endpoints; only with the platform
+//	PLATFORM_RULE_PRIORITY         1-50000; default: the PR number; only with the platform
 //
 // It only parses: a value that cannot be read as what it sets (a boolean that is not
 // one, an environment name or PR suffix that naming refuses, a value that is only
@@ -98,12 +137,48 @@ func ConfigFromLookup(lookup func(string) (string, bool), clock func() time.Time
 	var state stackapp.State
 	cfg.Region, state = r.State()
 	cfg.StateBucket, cfg.StateBucketRegion, cfg.AllowLocalState = state.Bucket, state.BucketRegion, state.AllowLocal
+	cfg.Platform = platformFromEnv(r)
 	if nat, set := r.BoolSet(EnvCreateNATGateway); set {
-		cfg.NAT = network.NATNone
-		if nat {
-			cfg.NAT = network.NATSingle
+		if cfg.Platform != nil {
+			r.Bad(EnvCreateNATGateway, r.Raw(EnvCreateNATGateway), "the shared platform's network decides NAT: unset it (PLATFORM_EGRESS says where the tasks run)")
+		} else {
+			cfg.NAT = network.NATNone
+			if nat {
+				cfg.NAT = network.NATSingle
+			}
 		}
 	}
 	cfg.EnableCacheLimits = r.Bool(EnvEnableCacheLimits)
 	return cfg, r.Err()
+}
+
+// platformFromEnv reads the platform variables: nil when none of PlatformVars is set.
+func platformFromEnv(r *stackapp.Reader) *Platform {
+	v, all := r.Group("a stack on the shared platform", PlatformVars...)
+	if !all {
+		none := true
+		for _, name := range PlatformVars {
+			none = none && r.Raw(name) == ""
+		}
+		for _, name := range []string{EnvPlatformEgress, EnvPlatformRulePriority} {
+			if raw := r.Raw(name); raw != "" && none { // with some set, the group's error says it all
+				r.Bad(name, raw, "only applies to a stack on the shared platform: set the PLATFORM_* variables and PREVIEW_DOMAIN too, or unset it")
+			}
+		}
+		return nil
+	}
+	p := &Platform{
+		ListenerARN: v[EnvPlatformListenerARN], ClusterARN: v[EnvPlatformClusterARN], VPCID: v[EnvPlatformVPCID],
+		PublicSubnetIDs: r.List(EnvPlatformPublicSubnetIDs), PrivateSubnetIDs: r.List(EnvPlatformPrivateSubnetIDs),
+		LoadBalancerSecurityGroupID: v[EnvPlatformALBSecurityGroup], PreviewDomain: v[EnvPreviewDomain],
+		Egress: network.Egress(r.Get(EnvPlatformEgress)),
+	}
+	if s := r.Get(EnvPlatformRulePriority); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil {
+			r.Bad(EnvPlatformRulePriority, s, fmt.Sprintf("want a number from 1 to %d", lmsservice.MaxRulePriority))
+		}
+		p.RulePriority = n
+	}
+	return p
 }

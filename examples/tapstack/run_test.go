@@ -80,13 +80,7 @@ func TestRunRefusesBadInput(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.desc, func(t *testing.T) {
-			dir := t.TempDir()
-			vars := map[string]string{"CDKTF_OUTDIR": filepath.Join(dir, "out")}
-			for k, v := range tt.vars {
-				vars[k] = v
-			}
-			code, stdout, stderr := run(t, vars)
-			lines := strings.Split(strings.TrimSuffix(stderr, "\n"), "\n")
+			lines := refused(t, tt.vars)
 			if last := len(tt.lines) - 1; tt.lines[last] == "CDKTF_OUTDIR" && len(lines) == len(tt.lines) {
 				if !strings.HasPrefix(lines[last], `tapstack: CDKTF_OUTDIR="/": holds files that are not a synth output (`) {
 					t.Errorf("outdir line = %q", lines[last])
@@ -97,14 +91,28 @@ func TestRunRefusesBadInput(t *testing.T) {
 			if diff := cmp.Diff(tt.lines, lines); diff != "" {
 				t.Errorf("stderr (-want +got):\n%s", diff)
 			}
-			if code != 2 || stdout != "" || strings.Contains(stderr, "goroutine") {
-				t.Errorf("exit %d, stdout %q", code, stdout)
-			}
-			if got := tree(t, dir); len(got) != 1 {
-				t.Errorf("a refused run wrote %v", got[1:])
-			}
 		})
 	}
+}
+
+// refused runs the app with vars (CDKTF_OUTDIR a new directory in a temporary one,
+// unless vars set it), checks that it exits 2 with nothing on stdout, no panic trace
+// and nothing written, and returns its stderr lines.
+func refused(t *testing.T, vars map[string]string) []string {
+	t.Helper()
+	dir := t.TempDir()
+	all := map[string]string{"CDKTF_OUTDIR": filepath.Join(dir, "out")}
+	for k, v := range vars {
+		all[k] = v
+	}
+	code, stdout, stderr := run(t, all)
+	if code != 2 || stdout != "" || strings.Contains(stderr, "goroutine") {
+		t.Errorf("exit %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+	if got := tree(t, dir); len(got) != 1 {
+		t.Errorf("a refused run wrote %v", got[1:])
+	}
+	return strings.Split(strings.TrimSuffix(stderr, "\n"), "\n")
 }
 
 // TestRunOutdir: the app writes only into a new or empty directory, or one that holds

@@ -32,7 +32,13 @@ type TapStack struct {
 // (see LocalStatePath).
 //
 // Child IDs: "aws" (provider), "Backend" (the S3 or local backend), "Network", "Cache",
-// "Service", and the outputs in Outputs.
+// "Service", and the outputs in Outputs (and OutputPreviewURL on the platform).
+//
+// With Config.Platform the stack attaches to the shared platform: the network adopts
+// the platform's VPC and subnets (no VPC, NAT or Elastic IP), and the service runs in
+// the platform's cluster behind a host rule on the shared listener (no load balancer,
+// listener or cluster); vpc_id is the platform's VPC and alb_dns_name the shared load
+// balancer's.
 func New(scope constructs.Construct, id string, cfg Config) *TapStack {
 	tfx.MustBeValid("tapstack", id, cfg.Validate())
 	t := &TapStack{cfg: cfg.withDefaults()}
@@ -45,10 +51,11 @@ func New(scope constructs.Construct, id string, cfg Config) *TapStack {
 	t.service = lmsservice.New(t, "Service", c.serviceConfig(t.network, t.cache))
 	redisSecret, _ := t.cache.ConnectionSecretARN() // the TapStack's cache always has one
 
-	for _, o := range []struct {
+	type output struct {
 		name, description string
 		value             *string
-	}{
+	}
+	outputs := []output{
 		{OutputVPCID, "VPC ID", t.network.VPCID()},
 		{OutputALBDNSName, "DNS name of the Application Load Balancer", t.service.LoadBalancerDNSName()},
 		{OutputClusterName, "ECS cluster name", t.service.ClusterName()},
@@ -56,7 +63,11 @@ func New(scope constructs.Construct, id string, cfg Config) *TapStack {
 		{OutputCacheName, "ElastiCache Serverless cache name", t.cache.NameRef()},
 		{OutputDBSecretARN, "ARN of the database credentials secret", t.service.DBSecretARN()},
 		{OutputRedisSecretARN, "ARN of the Redis connection secret", redisSecret},
-	} {
+	}
+	if p := c.Platform; p != nil {
+		outputs = append(outputs, output{OutputPreviewURL, "URL of the environment on the shared load balancer", jsii.String(p.PreviewURL(c.Environment))})
+	}
+	for _, o := range outputs {
 		cdktf.NewTerraformOutput(t, jsii.String(o.name), &cdktf.TerraformOutputConfig{
 			Value: o.value, Description: jsii.String(o.description),
 		})

@@ -66,20 +66,26 @@ func stackAsserts(variant string, cfg tapstack.Config) []string {
 	if cfg.Environment.StampKept() {
 		id = cfg.Environment.Name() + "-" + cfg.Environment.Timestamp() // what the suffix resolves to at the first apply
 	}
-	vpc := "vpc-0123456789abcdef0"
+	vpc, alb, cluster := "vpc-0123456789abcdef0", "mock-123456789.ca-central-1.elb.amazonaws.com", "lms-cluster-"+id
 	if cfg.ExistingVPCID != "" {
 		vpc = cfg.ExistingVPCID
 	}
-	secret := "arn:aws:secretsmanager:ca-central-1:123456789012:secret:mock-AbCdEf"
-	return []string{
-		m + tapstack.OutputVPCID + ` == "` + vpc + `"`,
-		m + tapstack.OutputALBDNSName + ` == "mock-123456789.ca-central-1.elb.amazonaws.com"`,
-		m + tapstack.OutputClusterName + ` == "lms-cluster-` + id + `"`,
-		m + tapstack.OutputServiceName + ` == "lms-service-` + id + `"`,
-		m + tapstack.OutputCacheName + ` == "lms-redis-` + id + `"`,
-		m + tapstack.OutputDBSecretARN + ` == "` + secret + `"`,
-		m + tapstack.OutputRedisSecretARN + ` == "` + secret + `"`,
+	var extra []string
+	if p := cfg.Platform; p != nil {
+		// The platform's VPC and cluster, the shared load balancer (read by data sources).
+		vpc, alb, cluster = p.VPCID, testutil.SharedLoadBalancerDNSName, "lms-cluster-platform"
+		extra = append(extra, m+tapstack.OutputPreviewURL+` == "https://`+cfg.Environment.Name()+`.preview.example.com"`)
 	}
+	secret := "arn:aws:secretsmanager:ca-central-1:123456789012:secret:mock-AbCdEf"
+	return append(extra,
+		m+tapstack.OutputVPCID+` == "`+vpc+`"`,
+		m+tapstack.OutputALBDNSName+` == "`+alb+`"`,
+		m+tapstack.OutputClusterName+` == "`+cluster+`"`,
+		m+tapstack.OutputServiceName+` == "lms-service-`+id+`"`,
+		m+tapstack.OutputCacheName+` == "lms-redis-`+id+`"`,
+		m+tapstack.OutputDBSecretARN+` == "`+secret+`"`,
+		m+tapstack.OutputRedisSecretARN+` == "`+secret+`"`,
+	)
 }
 
 func init() {
@@ -102,7 +108,7 @@ func init() {
 }
 
 func TestGolden(t *testing.T) {
-	for _, name := range []string{"default", "prod", "pr4892", "cache-limits", "s3-backend", "stage-no-nat"} {
+	for _, name := range []string{"default", "prod", "pr4892", "cache-limits", "s3-backend", "stage-no-nat", "platform-pr4892"} {
 		t.Run(name, func(t *testing.T) { testutil.Golden(t, name, variants.Synth(t, name)) })
 	}
 }
@@ -115,17 +121,27 @@ func TestOutputsContract(t *testing.T) {
 	for _, name := range variants.Names() {
 		s := variants.Synth(t, name)
 		var got []string
+		// Known at synth: the adopted VPC's ID, and on the platform its cluster (read
+		// from the ARN) and the preview URL.
+		literals := map[string]bool{}
+		want := tapstack.Outputs
+		switch {
+		case name == "existing-vpc":
+			literals["vpc_id"] = true
+		case stacks[name].Config().Platform != nil:
+			literals["vpc_id"], literals["ecs_cluster_name"], literals["preview_url"] = true, true, true
+			want = append(append([]string(nil), want...), tapstack.OutputPreviewURL)
+		}
 		for out, body := range s.Outputs() {
 			got = append(got, out)
 			if d, _ := body["description"].(string); d == "" {
 				t.Errorf("%s: output %s has no description", name, out)
 			}
-			literal := name == "existing-vpc" && out == "vpc_id" // the adopted VPC's ID is known
-			if v, _ := body["value"].(string); !strings.HasPrefix(v, "${") && (!literal || v != "vpc-0a1b2c3d") {
-				t.Errorf("%s: output %s = %q, want a reference", name, out, v)
+			if v, _ := body["value"].(string); strings.HasPrefix(v, "${") == literals[out] {
+				t.Errorf("%s: output %s = %q, want a reference: %v", name, out, v, !literals[out])
 			}
 		}
-		if diff := cmp.Diff(tapstack.Outputs, got, cmpSorted); diff != "" {
+		if diff := cmp.Diff(want, got, cmpSorted); diff != "" {
 			t.Errorf("%s: outputs (-want +got):\n%s", name, diff)
 		}
 	}
@@ -227,6 +243,8 @@ func TestEgressPath(t *testing.T) {
 		{"pr4892", network.EgressNone, true},
 		{"stage-no-nat", network.EgressNone, true},
 		{"existing-vpc", network.EgressNAT, false},
+		{"platform-pr4892", network.EgressNone, true},
+		{"platform-pr77", network.EgressNAT, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.variant, func(t *testing.T) {
@@ -336,8 +354,11 @@ func TestSecurityInvariants(t *testing.T) {
 				t.Errorf("cache subnets (-private +got):\n%s", diff)
 			}
 			cacheSG := s.RefTo(t, "aws_security_group", "Cache/SecurityGroup", "id")
-			albSG := s.RefTo(t, "aws_security_group", "Service/LoadBalancerSecurityGroup", "id")
 			taskSG := s.RefTo(t, "aws_security_group", "Service/TaskSecurityGroup", "id")
+			albSG := "" // on the platform: nothing of the stack is open to the world
+			if stacks[name].Config().Platform == nil {
+				albSG = s.RefTo(t, "aws_security_group", "Service/LoadBalancerSecurityGroup", "id")
+			}
 			for id, r := range s.Resources("aws_vpc_security_group_ingress_rule") {
 				switch {
 				case r["security_group_id"] == cacheSG && r["referenced_security_group_id"] != taskSG:

@@ -7,6 +7,7 @@ package stackapp
 
 import (
 	"errors"
+	"fmt"
 	"sort"
 	"strings"
 
@@ -149,6 +150,51 @@ func (r *Reader) List(name string) []string {
 		}
 	}
 	return items
+}
+
+// IncompleteError says that some variables of a group that is set all together or not
+// at all are unset. Error is one line naming the unset ones and the whole group.
+type IncompleteError struct {
+	// Unset and Group are variable names, in the group's order.
+	Unset, Group []string
+	// Purpose says what needs the group ("a stack on the shared platform").
+	Purpose string
+}
+
+// Error is "A and B are unset: <purpose> needs all of A, B, C and D, or none of them".
+func (e *IncompleteError) Error() string {
+	verb := "is"
+	if len(e.Unset) > 1 {
+		verb = "are"
+	}
+	return fmt.Sprintf("%s %s unset: %s needs all of %s, or none of them", and(e.Unset), verb, e.Purpose, and(e.Group))
+}
+
+// and joins names as "A", "A and B", "A, B and C".
+func and(names []string) string {
+	if len(names) < 2 {
+		return strings.Join(names, "")
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
+}
+
+// Group reads variables that are set all together or not at all (each as Get does),
+// and reports whether all of them are set. Some but not all set is one
+// *IncompleteError naming the unset ones; a variable that is set but refused (only
+// whitespace) counts as set, so it is reported once, as refused.
+func (r *Reader) Group(purpose string, names ...string) (values map[string]string, all bool) {
+	values = map[string]string{}
+	var unset []string
+	for _, n := range names {
+		values[n] = r.Get(n)
+		if r.Raw(n) == "" {
+			unset = append(unset, n)
+		}
+	}
+	if len(unset) > 0 && len(unset) < len(names) {
+		r.errs = append(r.errs, &IncompleteError{Unset: unset, Group: names, Purpose: purpose})
+	}
+	return values, len(unset) == 0
 }
 
 // State reads the region and state variables every app has (see State).

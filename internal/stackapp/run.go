@@ -14,6 +14,17 @@ import (
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 )
 
+// Main runs an app's command: run, then stop the jsii kernel, then exit with run's
+// code (os.Exit would skip a deferred jsii.Close, and the Node child would outlive the
+// program).
+func Main(run func() int) {
+	code := func() int {
+		defer jsii.Close()
+		return run()
+	}()
+	os.Exit(code)
+}
+
 // DefaultOutdir is where the apps write unless CDKTF_OUTDIR says otherwise.
 const DefaultOutdir = "cdktf.out"
 

@@ -7,17 +7,10 @@ import (
 	"os"
 	"time"
 
-	"github.com/aws/jsii-runtime-go"
-
 	"github.com/tapstack/infra/examples/tapstack"
+	"github.com/tapstack/infra/internal/stackapp"
 )
 
 func main() {
-	code := run()
-	os.Exit(code) // after run's deferred jsii.Close
-}
-
-func run() int {
-	defer jsii.Close()
-	return tapstack.Run(os.LookupEnv, time.Now, os.Stdout, os.Stderr)
+	stackapp.Main(func() int { return tapstack.Run(os.LookupEnv, time.Now, os.Stdout, os.Stderr) })
 }

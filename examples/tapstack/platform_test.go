@@ -1,0 +1,224 @@
+package tapstack_test
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/hashicorp/terraform-cdk-go/cdktf"
+
+	"github.com/tapstack/infra/examples/tapstack"
+	"github.com/tapstack/infra/internal/testutil"
+)
+
+// The platform's outputs, as a pipeline passes them to PR environments.
+const (
+	listenerARN = "arn:aws:elasticloadbalancing:ca-central-1:123456789012:listener/app/lms-alb-platform/0123456789abcdef/fedcba9876543210"
+	platformSG  = "sg-0a1b2c3d4e5f60718"
+)
+
+// platformVars are the PLATFORM_* variables of a PR environment on the platform.
+func platformVars(more map[string]string) map[string]string {
+	vars := map[string]string{
+		"PLATFORM_LISTENER_ARN":          listenerARN,
+		"PLATFORM_CLUSTER_ARN":           "arn:aws:ecs:ca-central-1:123456789012:cluster/lms-cluster-platform",
+		"PLATFORM_VPC_ID":                "vpc-0a1b2c3d",
+		"PLATFORM_PUBLIC_SUBNET_IDS":     "subnet-0000000a,subnet-0000000b",
+		"PLATFORM_PRIVATE_SUBNET_IDS":    "subnet-0000000c, subnet-0000000d",
+		"PLATFORM_ALB_SECURITY_GROUP_ID": platformSG,
+		"PREVIEW_DOMAIN":                 "preview.example.com",
+	}
+	for k, v := range more {
+		vars[k] = v
+	}
+	return vars
+}
+
+// Two PR environments on one platform, synthesized by one app (so the app's listener
+// rule check sees both): pr4892 with a pinned suffix and public-IP tasks, pr77 with its
+// suffix in state and private tasks (the platform has NAT).
+var platformConfigs = map[string]tapstack.Config{
+	"platform-pr4892": mustConfig(platformVars(map[string]string{"ENVIRONMENT_SUFFIX": "pr4892", "PR_TIMESTAMP_SUFFIX": "123456"})),
+	"platform-pr77":   mustConfig(platformVars(map[string]string{"ENVIRONMENT_SUFFIX": "pr77", "PLATFORM_EGRESS": "nat", "TERRAFORM_STATE_BUCKET": "iac-tf-states"})),
+}
+
+func init() {
+	var app cdktf.App
+	for name, cfg := range platformConfigs {
+		variants.Add(name, func() cdktf.TerraformStack {
+			if app == nil {
+				app = testutil.NewApp()
+				for n, c := range platformConfigs {
+					stacks[n] = tapstack.New(app, c.StackName(), c)
+				}
+			}
+			return stacks[name]
+		}, stackAsserts(name, cfg)...)
+	}
+}
+
+// TestPlatformStackCreatesOnlyItsOwn: a PR environment on the platform creates no VPC,
+// subnet, gateway, NAT, Elastic IP, load balancer, listener or cluster, and nothing of
+// it is open to the world; it keeps its cache, secrets, roles, task and service.
+func TestPlatformStackCreatesOnlyItsOwn(t *testing.T) {
+	for name := range platformConfigs {
+		t.Run(name, func(t *testing.T) {
+			s := variants.Synth(t, name)
+			s.Absent(t, "aws_vpc", "aws_subnet", "aws_internet_gateway", "aws_nat_gateway", "aws_eip", "aws_route_table", "aws_flow_log",
+				"aws_lb", "aws_lb_listener", "aws_ecs_cluster", "aws_vpc_endpoint")
+			for id, r := range s.Resources("aws_vpc_security_group_ingress_rule") {
+				if r["cidr_ipv4"] != nil {
+					t.Errorf("%s admits a CIDR: %v", id, r)
+				}
+			}
+			for _, typ := range []string{"aws_vpc_security_group_ingress_rule", "aws_vpc_security_group_egress_rule"} {
+				for id, r := range s.Resources(typ) {
+					if r["security_group_id"] == platformSG {
+						t.Errorf("%s adds a rule to the platform's load balancer group", id)
+					}
+				}
+			}
+			_, ingress := s.Find(t, "aws_vpc_security_group_ingress_rule", "Service/TaskIngress")
+			if ingress["referenced_security_group_id"] != platformSG || ingress["from_port"] != 80.0 {
+				t.Errorf("task ingress = %v, want the platform's load balancer group on 80", ingress)
+			}
+			want := map[string]int{"aws_lb_listener_rule": 1, "aws_lb_target_group": 1, "aws_ecs_service": 1, "aws_elasticache_serverless_cache": 1, "aws_security_group": 2}
+			if diff := cmp.Diff(want, s.Counts("aws_lb_listener_rule", "aws_lb_target_group", "aws_ecs_service", "aws_elasticache_serverless_cache", "aws_security_group")); diff != "" {
+				t.Errorf("counts (-want +got):\n%s", diff)
+			}
+			svc := s.Only(t, "aws_ecs_service")
+			if svc["cluster"] != "arn:aws:ecs:ca-central-1:123456789012:cluster/lms-cluster-platform" {
+				t.Errorf("cluster = %v", svc["cluster"])
+			}
+		})
+	}
+}
+
+// TestTwoPREnvironmentsOnThePlatform: two attached PR environments get distinct
+// priorities (their PR numbers) and hosts, and each its own preview URL.
+func TestTwoPREnvironmentsOnThePlatform(t *testing.T) {
+	type rule struct{ Priority, Host, URL any }
+	got := map[string]rule{}
+	for name := range platformConfigs {
+		s := variants.Synth(t, name)
+		r := s.Only(t, "aws_lb_listener_rule")
+		if r["listener_arn"] != listenerARN {
+			t.Errorf("%s: listener %v", name, r["listener_arn"])
+		}
+		host := r["condition"].([]any)[0].(map[string]any)["host_header"].(map[string]any)["values"].([]any)[0]
+		got[name] = rule{r["priority"], host, s.Outputs()["preview_url"]["value"]}
+	}
+	want := map[string]rule{
+		"platform-pr4892": {4892.0, "pr4892.preview.example.com", "https://pr4892.preview.example.com"},
+		"platform-pr77":   {77.0, "pr77.preview.example.com", "https://pr77.preview.example.com"},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("rules (-want +got):\n%s", diff)
+	}
+	// Explicit priority: PLATFORM_RULE_PRIORITY, the way out of a collision.
+	cfg := fromEnv(t, platformVars(map[string]string{"ENVIRONMENT_SUFFIX": "pr54892", "PR_TIMESTAMP_SUFFIX": "000001", "PLATFORM_RULE_PRIORITY": "31337"}))
+	s := testutil.Synth(t, tapstack.New(testutil.NewApp(), cfg.StackName(), cfg))
+	if p := s.Only(t, "aws_lb_listener_rule")["priority"]; p != 31337.0 {
+		t.Errorf("PLATFORM_RULE_PRIORITY: priority %v", p)
+	}
+}
+
+// TestPlatformCollisionFailsAtSynth: two environments of one app on one listener with
+// one priority (pr4892 and pr54892 are 50000 apart) fail the synthesis, naming both.
+func TestPlatformCollisionFailsAtSynth(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "out")
+	app := testutil.NewAppIn(out)
+	for _, env := range []string{"pr4892", "pr54892"} {
+		cfg := fromEnv(t, platformVars(map[string]string{"ENVIRONMENT_SUFFIX": env, "PR_TIMESTAMP_SUFFIX": "123456"}))
+		tapstack.New(app, cfg.StackName(), cfg)
+	}
+	msg := testutil.SynthFails(t, app, out)
+	want := "listener rule priority 4892 is used twice on listener " + listenerARN + ", by TapStackpr4892/Service/ListenerRule and by TapStackpr54892/Service/ListenerRule: set lmsservice.Attachment.Priority of one of them"
+	if !strings.Contains(msg, want) {
+		t.Errorf("synth error lacks\n%s\nwhole message:\n%s", want, msg)
+	}
+}
+
+// TestRunPlatformVariables: the platform variables follow the app's discipline: a
+// partial set is one line naming the unset ones, every bad value is named by its
+// variable, exit 2, nothing written.
+func TestRunPlatformVariables(t *testing.T) {
+	partial := platformVars(nil)
+	delete(partial, "PLATFORM_CLUSTER_ARN")
+	delete(partial, "PREVIEW_DOMAIN")
+	tests := []struct {
+		desc  string
+		vars  map[string]string
+		lines []string
+	}{
+		{"partial set", partial, []string{
+			"tapstack: PLATFORM_CLUSTER_ARN and PREVIEW_DOMAIN are unset: a stack on the shared platform needs all of PLATFORM_LISTENER_ARN, PLATFORM_CLUSTER_ARN, PLATFORM_VPC_ID, PLATFORM_PUBLIC_SUBNET_IDS, PLATFORM_PRIVATE_SUBNET_IDS, PLATFORM_ALB_SECURITY_GROUP_ID and PREVIEW_DOMAIN, or none of them",
+		}},
+		{"one set", map[string]string{"PREVIEW_DOMAIN": "preview.example.com"}, []string{
+			"tapstack: PLATFORM_LISTENER_ARN, PLATFORM_CLUSTER_ARN, PLATFORM_VPC_ID, PLATFORM_PUBLIC_SUBNET_IDS, PLATFORM_PRIVATE_SUBNET_IDS and PLATFORM_ALB_SECURITY_GROUP_ID are unset: a stack on the shared platform needs all of PLATFORM_LISTENER_ARN, PLATFORM_CLUSTER_ARN, PLATFORM_VPC_ID, PLATFORM_PUBLIC_SUBNET_IDS, PLATFORM_PRIVATE_SUBNET_IDS, PLATFORM_ALB_SECURITY_GROUP_ID and PREVIEW_DOMAIN, or none of them",
+		}},
+		{"optional ones without the platform", map[string]string{"PLATFORM_EGRESS": "nat", "PLATFORM_RULE_PRIORITY": "7"}, []string{
+			`tapstack: PLATFORM_EGRESS="nat": only applies to a stack on the shared platform: set the PLATFORM_* variables and PREVIEW_DOMAIN too, or unset it`,
+			`tapstack: PLATFORM_RULE_PRIORITY="7": only applies to a stack on the shared platform: set the PLATFORM_* variables and PREVIEW_DOMAIN too, or unset it`,
+		}},
+		{"bad values, each named", platformVars(map[string]string{
+			"ENVIRONMENT_SUFFIX": "pr4892", "PLATFORM_LISTENER_ARN": "arn:aws:elasticloadbalancing:ca-central-1:123456789012:loadbalancer/app/x/0123456789abcdef",
+			"PLATFORM_CLUSTER_ARN": "lms-cluster-platform", "PLATFORM_VPC_ID": "vpc-1", "PLATFORM_PRIVATE_SUBNET_IDS": "subnet-0000000c",
+			"PLATFORM_PUBLIC_SUBNET_IDS": "subnet-0000000a,,subnet-0000000b", "PLATFORM_ALB_SECURITY_GROUP_ID": "sg-x",
+			"PREVIEW_DOMAIN": "Preview.Example.com", "PLATFORM_EGRESS": "vpn", "PLATFORM_RULE_PRIORITY": "high", "CREATE_NAT_GATEWAY": "true",
+		}), []string{
+			`tapstack: PLATFORM_PUBLIC_SUBNET_IDS="subnet-0000000a,,subnet-0000000b": has an empty item: separate the values with single commas`,
+			`tapstack: PLATFORM_RULE_PRIORITY="high": want a number from 1 to 50000`,
+			`tapstack: CREATE_NAT_GATEWAY="true": the shared platform's network decides NAT: unset it (PLATFORM_EGRESS says where the tasks run)`,
+			`tapstack: PLATFORM_LISTENER_ARN="arn:aws:elasticloadbalancing:ca-central-1:123456789012:loadbalancer/app/x/0123456789abcdef": is not an Application Load Balancer listener ARN (arn:aws:elasticloadbalancing:<region>:<account>:listener/app/<name>/<id>/<id>)`,
+			`tapstack: PLATFORM_CLUSTER_ARN="lms-cluster-platform": is not an ECS cluster ARN (arn:aws:ecs:<region>:<account>:cluster/<name>; a literal: the cluster name is read from it)`,
+			`tapstack: PLATFORM_VPC_ID="vpc-1": is not a VPC ID (vpc- and 8 or 17 hex digits)`,
+			`tapstack: PLATFORM_ALB_SECURITY_GROUP_ID="sg-x": is not a security group ID (sg- and 8 or 17 hex digits)`,
+			`tapstack: PLATFORM_PRIVATE_SUBNET_IDS="subnet-0000000c": has 1 subnet(s), want at least 2`,
+			`tapstack: PREVIEW_DOMAIN="Preview.Example.com": is not a DNS name: label "Preview" must be lowercase letters, digits and '-', not starting or ending with '-'`,
+			`tapstack: PLATFORM_EGRESS="vpn": is not an egress (want none, nat or endpoints)`,
+		}},
+		{"host too long for a rule", platformVars(map[string]string{"ENVIRONMENT_SUFFIX": "pr4892", "PREVIEW_DOMAIN": strings.Repeat("a", 60) + "." + strings.Repeat("b", 60) + ".com"}), []string{
+			`tapstack: PREVIEW_DOMAIN="` + strings.Repeat("a", 60) + "." + strings.Repeat("b", 39) + `"... (125 characters): makes the host pr4892.<domain> 132 characters, over the 128 a listener rule takes`,
+		}},
+		{"priority out of range", platformVars(map[string]string{"PLATFORM_RULE_PRIORITY": "50001"}), []string{
+			`tapstack: PLATFORM_RULE_PRIORITY="50001": is out of range 1-50000`,
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.desc, func(t *testing.T) {
+			if diff := cmp.Diff(tt.lines, refused(t, tt.vars)); diff != "" {
+				t.Errorf("stderr (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestConfigValidatePlatform: the fields the platform decides are refused with it,
+// for library users who build a Config by hand.
+func TestConfigValidatePlatform(t *testing.T) {
+	cfg := fromEnv(t, platformVars(map[string]string{"ENVIRONMENT_SUFFIX": "pr4892"}))
+	cfg.NAT, cfg.Endpoints, cfg.ExistingVPCID, cfg.CertificateARN = "single", true, "vpc-0a1b2c3d", "arn:aws:acm:ca-central-1:123456789012:certificate/x"
+	cfg.PublicSubnetIDs, cfg.PrivateSubnetIDs, cfg.ExistingEgress = []string{"subnet-00000001"}, []string{"subnet-00000002"}, "nat"
+	cfg.ExistingPrivateRouteTableIDs = []string{"rtb-0a1b2c3d"}
+	testutil.ErrorContains(t, cfg.Validate(),
+		`NAT "single" is decided by the shared platform (Platform): leave it unset`, `Endpoints "true" is decided`, `ExistingVPCID "vpc-0a1b2c3d" is decided`,
+		`PublicSubnetIDs "subnet-00000001" is decided`, `PrivateSubnetIDs "subnet-00000002" is decided`, `ExistingEgress "nat" is decided`, `CertificateARN "arn:aws:acm:`,
+		`ExistingPrivateRouteTableIDs "rtb-0a1b2c3d" is decided by the shared platform`)
+	empty := tapstack.Config{Environment: cfg.Environment, Platform: &tapstack.Platform{}}
+	testutil.ErrorContains(t, empty.Validate(), "Platform.ListenerARN is required", "Platform.ClusterARN is required", "Platform.VPCID is required",
+		"Platform.LoadBalancerSecurityGroupID is required", "Platform.PreviewDomain is required", "Platform.PrivateSubnetIDs has 0 subnet(s), want at least 2",
+		"Platform.PublicSubnetIDs has 0 subnet(s), want at least 1")
+	if empty.Platform.Egress != "" {
+		t.Error("Validate wrote the default egress into the caller's Platform")
+	}
+	// References pass through (the cluster ARN must be a literal).
+	refs := fromEnv(t, platformVars(map[string]string{"ENVIRONMENT_SUFFIX": "pr4892"}))
+	refs.Platform.ListenerARN, refs.Platform.VPCID = "${data.terraform_remote_state.platform.outputs.listener_arn}", "${data.terraform_remote_state.platform.outputs.vpc_id}"
+	if err := refs.Validate(); err != nil {
+		t.Errorf("references refused: %v", err)
+	}
+	refs.Platform.ClusterARN = "${data.terraform_remote_state.platform.outputs.cluster_arn}"
+	testutil.ErrorContains(t, refs.Validate(), "Platform.ClusterARN")
+}
