@@ -12,6 +12,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/tapstack/infra/examples/tapstack"
+	"github.com/tapstack/infra/internal/testutil"
 )
 
 // run runs the app with vars (CDKTF_OUTDIR defaults to a new directory in a temporary
@@ -21,19 +22,6 @@ func run(t *testing.T, vars map[string]string) (code int, stdout, stderr string)
 	var out, errOut bytes.Buffer
 	code = tapstack.Run(lookup(vars), clock, &out, &errOut)
 	return code, out.String(), errOut.String()
-}
-
-// tree lists every path under dir, to prove that a refused run wrote nothing.
-func tree(t *testing.T, dir string) []string {
-	t.Helper()
-	var out []string
-	_ = filepath.WalkDir(dir, func(p string, _ os.DirEntry, err error) error {
-		if err == nil {
-			out = append(out, p)
-		}
-		return nil
-	})
-	return out
 }
 
 // TestRunRefusesBadInput: every row exits 2 with exactly the lines given (one per
@@ -109,8 +97,8 @@ func refused(t *testing.T, vars map[string]string) []string {
 	if code != 2 || stdout != "" || strings.Contains(stderr, "goroutine") {
 		t.Errorf("exit %d, stdout %q, stderr %q", code, stdout, stderr)
 	}
-	if got := tree(t, dir); len(got) != 1 {
-		t.Errorf("a refused run wrote %v", got[1:])
+	if got := testutil.Files(dir); len(got) != 0 {
+		t.Errorf("a refused run wrote %v", got)
 	}
 	return strings.Split(strings.TrimSuffix(stderr, "\n"), "\n")
 }
@@ -225,42 +213,26 @@ func TestRunSynthesizes(t *testing.T) {
 // panic trace and no files; a good run prints its one line on stdout and nothing on
 // stderr (twice: the jsii runtime once printed a stray line on some exits).
 func TestAppBinary(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the app")
+	bin := testutil.BuildCommand(t, "./cmd/tapstack")
+	bad := testutil.RunCommand(t, bin, "ENVIRONMENT_SUFFIX=pr-", "TERRAFORM_STATE_BUCKET=x", "CDKTF_OUTDIR=")
+	if bad.Code != 2 || bad.Stdout != "" {
+		t.Fatalf("exit %d, stdout %q, stderr %q", bad.Code, bad.Stdout, bad.Stderr)
 	}
-	bin := filepath.Join(t.TempDir(), "tapstack")
-	if out, err := exec.Command("go", "build", "-o", bin, "./cmd/tapstack").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	dir := t.TempDir()
-	cmd := exec.Command(bin)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "ENVIRONMENT_SUFFIX=pr-", "TERRAFORM_STATE_BUCKET=x", "CDKTF_OUTDIR=")
-	out, err := cmd.CombinedOutput()
-	exit, ok := err.(*exec.ExitError)
-	if !ok || exit.ExitCode() != 2 {
-		t.Fatalf("exit: %v\n%s", err, out)
-	}
-	text := string(out)
 	for _, w := range []string{`tapstack: ENVIRONMENT_SUFFIX="pr-"`, `tapstack: TERRAFORM_STATE_BUCKET="x"`} {
-		if !strings.Contains(text, w) {
-			t.Errorf("output lacks %q:\n%s", w, text)
+		if !strings.Contains(bad.Stderr, w) {
+			t.Errorf("output lacks %q:\n%s", w, bad.Stderr)
 		}
 	}
-	if strings.Contains(text, "panic") || strings.Contains(text, "goroutine") {
-		t.Errorf("panic trace in output:\n%s", text)
+	if strings.Contains(bad.Stderr, "panic") || strings.Contains(bad.Stderr, "goroutine") {
+		t.Errorf("panic trace in output:\n%s", bad.Stderr)
 	}
-	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
-		t.Errorf("bad input wrote %v", entries)
+	if files := testutil.Files(bad.Dir); len(files) != 0 {
+		t.Errorf("bad input wrote %v", files)
 	}
 	for i := 0; i < 2; i++ {
-		var stdout, stderr bytes.Buffer
-		good := exec.Command(bin)
-		good.Dir = t.TempDir()
-		good.Env = append(os.Environ(), "CDKTF_OUTDIR=out")
-		good.Stdout, good.Stderr = &stdout, &stderr
-		if err := good.Run(); err != nil || stderr.Len() != 0 || stdout.String() != "tapstack: synthesized TapStackstage into \"out\"\n" {
-			t.Errorf("run %d: %v, stdout %q, stderr %q", i, err, stdout.String(), stderr.String())
+		good := testutil.RunCommand(t, bin, "CDKTF_OUTDIR=out")
+		if good.Code != 0 || good.Stderr != "" || good.Stdout != "tapstack: synthesized TapStackstage into \"out\"\n" {
+			t.Errorf("run %d: exit %d, stdout %q, stderr %q", i, good.Code, good.Stdout, good.Stderr)
 		}
 	}
 }

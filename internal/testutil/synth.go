@@ -305,3 +305,13 @@ func SynthFails(t testing.TB, app cdktf.App, outdir string) (msg string) {
 	app.Synth()
 	return ""
 }
+
+// Pick returns the listed keys of m (absent ones as nil), for comparing the part of a
+// resource that matters with cmp.Diff.
+func Pick(m map[string]any, keys ...string) map[string]any {
+	out := map[string]any{}
+	for _, k := range keys {
+		out[k] = m[k]
+	}
+	return out
+}

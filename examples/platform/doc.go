@@ -1,0 +1,17 @@
+// Package platform defines the shared platform of PR environments: one network (with
+// the NAT and endpoint choices of constructs/network, flow logs on), one
+// internet-facing Application Load Balancer with an HTTPS listener whose default
+// action is a fixed 404 and an HTTP listener that redirects to HTTPS, and one ECS
+// cluster. One platform per account and region; every PR environment attaches to it
+// (tapstack.Config.Platform, lmsservice.Config.Attach) with a host rule on the shared
+// listener, so that 50 open pull requests need no 50 VPCs, ALBs and clusters.
+//
+//	cfg, err := platform.ConfigFromEnv() // PLATFORM_CERTIFICATE_ARN, ...
+//	if err != nil { ... }
+//	app := cdktf.NewApp(nil)
+//	platform.New(app, cfg.StackName(), cfg)
+//	app.Synth()
+//
+// The stack's outputs (Outputs) are the values attached stacks take as PLATFORM_*
+// variables; see docs/pr-environments.md for the mapping and the runbook.
+package platform
