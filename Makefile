@@ -18,18 +18,31 @@ APIDIFF := $(BIN)/apidiff-$(APIDIFF_VERSION)
 # minutes on 2 cores from cold, 1.4 GB of module cache and 1.6 GB of build cache.
 TOFU_VERSION := v1.12.6
 TOFU := $(BIN)/tofu-$(TOFU_VERSION)
-# Synthesized variants scanned by KICS (the directory names are the variants).
+# Synthesized variants scanned by KICS (the directory names are the variants): the
+# TapStack of three environments, a PR environment on the shared platform, and the
+# platform itself.
 SCAN_DIR := $(BIN)/scan
 SCAN_ENVS := stage prod pr4892
+SCAN_FILES := 5
+SCAN_PLATFORM := PLATFORM_LISTENER_ARN=arn:aws:elasticloadbalancing:ca-central-1:123456789012:listener/app/lms-alb-platform/0123456789abcdef/fedcba9876543210 \
+  PLATFORM_CLUSTER_ARN=arn:aws:ecs:ca-central-1:123456789012:cluster/lms-cluster-platform PLATFORM_VPC_ID=vpc-0a1b2c3d \
+  PLATFORM_PUBLIC_SUBNET_IDS=subnet-0000000a,subnet-0000000b PLATFORM_PRIVATE_SUBNET_IDS=subnet-0000000c,subnet-0000000d \
+  PLATFORM_ALB_SECURITY_GROUP_ID=sg-0a1b2c3d4e5f60718 PREVIEW_DOMAIN=preview.example.com
+SCAN_CERTIFICATE := arn:aws:acm:ca-central-1:123456789012:certificate/0b6c8f7e-1234-4d5e-9f00-0123456789ab
 # Packages held to the coverage gate (percent of statements).
 COVERAGE_MIN := 90
-COVERAGE_PKGS := constructs/|examples/tapstack$$|verify$$
+COVERAGE_PKGS := constructs/|examples/tapstack$$|examples/platform$$|verify$$
 
-.PHONY: synth test tools golden fmt-check vet lint go-test state-test scan apicheck release-baseline bench perf-check perf-typescript
+.PHONY: synth synth-platform test tools golden fmt-check vet lint go-test state-test scan apicheck release-baseline bench perf-check perf-typescript
 
 ## synth: synthesize the example TapStack into cdktf.out/ (or $CDKTF_OUTDIR)
 synth:
 	go run ./examples/tapstack/cmd/tapstack
+
+## synth-platform: synthesize the shared platform of PR environments (needs
+## PLATFORM_CERTIFICATE_ARN and TERRAFORM_STATE_BUCKET, see docs/pr-environments.md)
+synth-platform:
+	go run ./examples/platform/cmd/platform
 
 ## test: every check CI runs: gofmt, go vet, golangci-lint, go test with the coverage
 ## gate (including terraform validate and a mock-provider terraform test of every
@@ -65,20 +78,24 @@ $(APIDIFF):
 	GOBIN=$(BIN) go install golang.org/x/exp/cmd/apidiff@$(APIDIFF_VERSION)
 	mv $(BIN)/apidiff $@
 
-## scan: synthesize the stage, prod and PR TapStacks and scan them with KICS (offline,
-## queries from the pinned module); findings must be fixed or accepted with a reason in
-## security/kics-accepted.json
+## scan: synthesize the stage, prod and PR TapStacks, a PR TapStack on the shared
+## platform and the platform, and scan them with KICS (offline, queries from the pinned
+## module); findings must be fixed or accepted with a reason in security/kics-accepted.json
 scan: $(KICS)
 	rm -rf $(SCAN_DIR) && mkdir -p $(SCAN_DIR)
 	go build -o $(SCAN_DIR)/tapstack ./examples/tapstack/cmd/tapstack
+	go build -o $(SCAN_DIR)/platform ./examples/platform/cmd/platform
 	for env in $(SCAN_ENVS); do \
 	  CDKTF_OUTDIR=$(SCAN_DIR)/out/$$env ENVIRONMENT_SUFFIX=$$env PR_TIMESTAMP_SUFFIX=123456 TERRAFORM_STATE_BUCKET=tapstack-scan-states $(SCAN_DIR)/tapstack; \
 	done
+	env $(SCAN_PLATFORM) CDKTF_OUTDIR=$(SCAN_DIR)/out/pr4892-platform ENVIRONMENT_SUFFIX=pr4892 PR_TIMESTAMP_SUFFIX=123456 \
+	  TERRAFORM_STATE_BUCKET=tapstack-scan-states $(SCAN_DIR)/tapstack
+	CDKTF_OUTDIR=$(SCAN_DIR)/out/platform PLATFORM_CERTIFICATE_ARN=$(SCAN_CERTIFICATE) TERRAFORM_STATE_BUCKET=tapstack-scan-states $(SCAN_DIR)/platform
 	assets=$$(go mod download -json github.com/Checkmarx/kics/v2@$(KICS_VERSION) | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$$/\1/p')/assets; \
 	$(KICS) scan -p $(SCAN_DIR)/out -q $$assets/queries -b $$assets/libraries --cloud-provider aws \
 	  --disable-secrets --ignore-on-exit results --no-progress --no-color --report-formats json -o $(SCAN_DIR) > $(SCAN_DIR)/kics.log
 	go run ./internal/kicsgate -results $(SCAN_DIR)/results.json -accepted security/kics-accepted.json \
-	  -root $(SCAN_DIR)/out -files 3 -fail CRITICAL,HIGH,MEDIUM
+	  -root $(SCAN_DIR)/out -files $(SCAN_FILES) -fail CRITICAL,HIGH,MEDIUM
 
 ## apicheck: exported API against the latest release baseline, release/vX.Y.Z/api
 ## (docs/releasing.md)
