@@ -41,6 +41,14 @@ const (
 var Outputs = []string{OutputListenerARN, OutputALBSecurityGroupID, OutputClusterARN, OutputVPCID,
 	OutputPublicSubnetIDs, OutputPrivateSubnetIDs, OutputALBDNSName, OutputALBZoneID, OutputPrivateSubnetEgress}
 
+// FieldError is a problem of one Config field (Config.Validate): the field, the value
+// as given and the reason; the app names the environment variable instead.
+type FieldError = stackapp.FieldError
+
+// VarError is a problem of one environment variable (ConfigFromLookup), one line:
+// `NAME="value": reason`.
+type VarError = stackapp.VarError
+
 // PortRange is a range of TCP ports, From to To inclusive.
 type PortRange struct{ From, To int }
 
@@ -118,9 +126,9 @@ func (c Config) networkConfig() network.Config {
 	return network.Config{Environment: c.Environment, NAT: c.NAT, Endpoints: c.Endpoints, FlowLogs: true}
 }
 
-// Validate returns every problem of c at once: the platform's own fields as
-// *stackapp.FieldError (field, value, reason), then the network's, all before anything
-// is defined and without jsii.
+// Validate returns every problem of c at once: the platform's own fields as *FieldError
+// (field, value, reason), then the network's, all before anything is defined and
+// without jsii.
 func (c Config) Validate() error {
 	c = c.withDefaults()
 	var f stackapp.Fields

@@ -56,8 +56,8 @@ func ConfigFromEnv() (Config, error) { return ConfigFromLookup(os.LookupEnv) }
 //	TERRAFORM_STATE_BUCKET_REGION  default "us-east-1"
 //	ALLOW_LOCAL_STATE              default false
 //
-// Like the TapStack app's, it only parses, returns every problem as a
-// *stackapp.VarError, and leaves the rest to Config.Validate.
+// Like the TapStack app's, it only parses, returns every problem as a *VarError, and
+// leaves the rest to Config.Validate.
 func ConfigFromLookup(lookup func(string) (string, bool)) (Config, error) {
 	r := stackapp.NewReader(lookup)
 	var cfg Config

@@ -177,10 +177,33 @@ func (c Config) StateKey(stackID string) string { return c.Environment.StateKey(
 func LocalStatePath(stackID string) string { return stackapp.LocalStatePath(stackID) }
 
 // FieldError is a problem of one Config field: the field, the value as given, and why
-// it is refused. The app names the environment variable instead of the field. Error is
-// "<Field> <value> <reason>", with a long value cut short ("<Field> <reason>" when the
-// value is empty).
-type FieldError = stackapp.FieldError
+// it is refused. The app names the environment variable instead of the field.
+type FieldError struct {
+	Field  string
+	Value  string
+	Reason string
+}
+
+// Error is "<Field> <value> <reason>", with a long value cut short ("<Field> <reason>"
+// when the value is empty).
+func (e *FieldError) Error() string { return (*stackapp.FieldError)(e).Error() }
+
+// public gives the problems in err (joined) the package's own types: the apps share
+// internal/stackapp, whose FieldError and VarError are what the callers of Validate
+// and ConfigFromLookup see as *FieldError and *VarError.
+func public(err error) error {
+	var out []error
+	for _, e := range stackapp.Split(err) {
+		switch x := e.(type) {
+		case *stackapp.FieldError:
+			e = (*FieldError)(x)
+		case *stackapp.VarError:
+			e = (*VarError)(x)
+		}
+		out = append(out, e)
+	}
+	return errors.Join(out...)
+}
 
 // state is where the stack keeps its Terraform state.
 func (c Config) state() stackapp.State {
@@ -191,7 +214,10 @@ func (c Config) state() stackapp.State {
 // then those of the network, the cache and the service it composes, all checked before
 // anything is defined and without jsii (the cache and the service are validated
 // against plans of the network and the cache).
-func (c Config) Validate() error {
+func (c Config) Validate() error { return public(c.validate()) }
+
+// validate is Validate with the problems of the fields as *stackapp.FieldError, for Run.
+func (c Config) validate() error {
 	c = c.withDefaults()
 	var f stackapp.Fields
 	envSet := !c.Environment.IsZero()

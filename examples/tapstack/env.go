@@ -76,7 +76,12 @@ func merge(maps ...map[string]string) map[string]string {
 // VarError is a problem of one environment variable: its name, its value as given and
 // why it is refused. Error is one line, `NAME="value": reason`, with a long value cut
 // short.
-type VarError = stackapp.VarError
+type VarError struct {
+	Name, Value, Reason string
+}
+
+// Error is `NAME="value": reason`.
+func (e *VarError) Error() string { return (*stackapp.VarError)(e).Error() }
 
 // ConfigFromEnv reads the example app's environment variables (see ConfigFromLookup).
 func ConfigFromEnv() (Config, error) { return ConfigFromLookup(os.LookupEnv, time.Now) }
@@ -105,6 +110,12 @@ func ConfigFromEnv() (Config, error) { return ConfigFromLookup(os.LookupEnv, tim
 // and the Config holds whatever did parse, so that a caller can validate the rest in
 // the same pass (Run does).
 func ConfigFromLookup(lookup func(string) (string, bool), clock func() time.Time) (Config, error) {
+	cfg, err := configFromLookup(lookup, clock)
+	return cfg, public(err)
+}
+
+// configFromLookup is ConfigFromLookup with the problems as *stackapp.VarError, for Run.
+func configFromLookup(lookup func(string) (string, bool), clock func() time.Time) (Config, error) {
 	r := stackapp.NewReader(lookup)
 	var cfg Config
 

@@ -1,6 +1,7 @@
 package tapstack_test
 
 import (
+	"errors"
 	"strings"
 	"testing"
 
@@ -97,5 +98,24 @@ func TestConfigValidate(t *testing.T) {
 		if err := (tapstack.Config{Environment: env, StateBucket: b}).Validate(); err == nil || !strings.Contains(err.Error(), "is not an S3 bucket name") {
 			t.Errorf("bucket %q: %v", b, err)
 		}
+	}
+}
+
+// TestErrorTypes: the problems of ConfigFromLookup and Config.Validate are the
+// package's own *VarError and *FieldError (the v0.1.0 API), whatever the apps share
+// inside.
+func TestErrorTypes(t *testing.T) {
+	_, err := tapstack.ConfigFromLookup(lookup(map[string]string{"CREATE_NAT_GATEWAY": "maybe"}), clock)
+	var v *tapstack.VarError
+	if !errors.As(err, &v) || v.Name != "CREATE_NAT_GATEWAY" || v.Value != "maybe" || v.Error() != `CREATE_NAT_GATEWAY="maybe": want true, false, 1 or 0` {
+		t.Errorf("ConfigFromLookup: %v (%#v)", err, v)
+	}
+	err = tapstack.Config{Environment: fromEnv(t, map[string]string{}).Environment, Region: "moon-1"}.Validate()
+	var f *tapstack.FieldError
+	if !errors.As(err, &f) || f.Field != "Region" || f.Value != "moon-1" || !strings.HasPrefix(f.Error(), `Region "moon-1" is not a region`) {
+		t.Errorf("Validate: %v (%#v)", err, f)
+	}
+	if (&tapstack.FieldError{Field: "Image", Reason: "is empty"}).Error() != "Image is empty" {
+		t.Error("FieldError without a value")
 	}
 }

@@ -21,8 +21,8 @@ const DefaultOutdir = stackapp.DefaultOutdir
 // nothing on stderr. A construct that still refuses its Config (it should not, after
 // Validate) is reported on stderr with exit code 1.
 func Run(lookup func(string) (string, bool), clock func() time.Time, stdout, stderr io.Writer) int {
-	cfg, parseErr := ConfigFromLookup(lookup, clock)
-	problems := stackapp.Problems(parseErr, cfg.Validate(), fieldVars)
+	cfg, parseErr := configFromLookup(lookup, clock)
+	problems := stackapp.Problems(parseErr, cfg.validate(), fieldVars)
 	return stackapp.Run("tapstack", lookup, problems, stdout, stderr, func(app cdktf.App) string {
 		New(app, cfg.StackName(), cfg)
 		return cfg.StackName()
