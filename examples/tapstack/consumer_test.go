@@ -2,10 +2,12 @@ package tapstack_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -13,35 +15,87 @@ import (
 	"github.com/tapstack/infra/internal/testutil"
 )
 
+// consumer is the stack examples/consumer synthesizes, built once per test binary.
+var consumer struct {
+	once  sync.Once
+	stack *testutil.Synthesized
+	skip  string
+	err   error
+}
+
+// consumerStack runs examples/consumer (go run) on first use and returns its stack. It
+// skips the test when the module is not here or with -short.
+func consumerStack(t *testing.T) *testutil.Synthesized {
+	t.Helper()
+	consumer.once.Do(func() {
+		if testing.Short() {
+			consumer.skip = "-short: builds the consumer module"
+			return
+		}
+		dir := filepath.Join("..", "consumer")
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err != nil {
+			// examples/consumer is a module of its own, so it is not in this module's
+			// zip: `go test github.com/tapstack/infra/...` from the module cache has no
+			// copy.
+			consumer.skip = fmt.Sprintf("examples/consumer is not here (%v): it is a nested module, absent from the module cache", err)
+			return
+		}
+		out, err := os.MkdirTemp("", "consumer-")
+		if err != nil {
+			consumer.err = err
+			return
+		}
+		defer func() { _ = os.RemoveAll(out) }()
+		cmd := exec.Command("go", "run", ".")
+		cmd.Dir = dir
+		cmd.Env = append(os.Environ(), "CDKTF_OUTDIR="+out)
+		if msg, err := cmd.CombinedOutput(); err != nil {
+			consumer.err = fmt.Errorf("go run in examples/consumer: %v\n%s", err, msg)
+			return
+		}
+		raw, err := os.ReadFile(filepath.Join(out, "stacks", "ShopProd", "cdk.tf.json"))
+		if err != nil {
+			consumer.err = err
+			return
+		}
+		s := &testutil.Synthesized{Raw: raw}
+		if err := json.Unmarshal(raw, &s.JSON); err != nil {
+			consumer.err = err
+			return
+		}
+		consumer.stack = s
+	})
+	if consumer.skip != "" {
+		t.Skip(consumer.skip)
+	}
+	if consumer.err != nil {
+		t.Fatal(consumer.err)
+	}
+	return consumer.stack
+}
+
+// consumerCase is the consumer's stack as a case of the Terraform harness, with what its
+// outputs must be after the mock apply. TestTerraform checks it with the variants.
+func consumerCase(s *testutil.Synthesized) testutil.Case {
+	secret := "arn:aws:secretsmanager:ca-central-1:123456789012:secret:mock-AbCdEf"
+	return testutil.Case{Name: "consumer", Stack: s, Asserts: []string{
+		`module.consumer.vpc_id == "vpc-0123456789abcdef0"`,
+		`module.consumer.alb_dns_name == "mock-123456789.ca-central-1.elb.amazonaws.com"`,
+		`module.consumer.ecs_cluster_name == "shop-cluster-prod"`,
+		`module.consumer.ecs_service_name == "shop-service-prod"`,
+		`module.consumer.redis_cache_name == "shop-redis-prod"`,
+		`module.consumer.db_secret_arn == "` + secret + `"`,
+		`module.consumer.redis_secret_arn == "` + secret + `"`,
+	}}
+}
+
 // TestConsumerModule proves importability: examples/consumer is a module of its own
 // (go.mod, replace to this repository as a go get would resolve it) that builds its own
 // stack from tapstack.New with a customized Config and a resource of its own. Its
-// synthesized output must carry the customization and pass Terraform.
+// synthesized output must carry the customization; TestTerraform checks it with
+// Terraform (consumerCase).
 func TestConsumerModule(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the consumer module")
-	}
-	dir := filepath.Join("..", "consumer")
-	if _, err := os.Stat(filepath.Join(dir, "go.mod")); err != nil {
-		// examples/consumer is a module of its own, so it is not in this module's zip:
-		// `go test github.com/tapstack/infra/...` from the module cache has no copy.
-		t.Skipf("examples/consumer is not here (%v): it is a nested module, absent from the module cache", err)
-	}
-	out := t.TempDir()
-	cmd := exec.Command("go", "run", ".")
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "CDKTF_OUTDIR="+out)
-	if msg, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go run in examples/consumer: %v\n%s", err, msg)
-	}
-	raw, err := os.ReadFile(filepath.Join(out, "stacks", "ShopProd", "cdk.tf.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := &testutil.Synthesized{Raw: raw}
-	if err := json.Unmarshal(raw, &s.JSON); err != nil {
-		t.Fatal(err)
-	}
+	s := consumerStack(t)
 	alarm := s.Only(t, "aws_cloudwatch_metric_alarm")["dimensions"]
 	got := map[string]any{
 		"region":      s.JSON["provider"].(map[string]any)["aws"].([]any)[0].(map[string]any)["region"],
@@ -66,16 +120,6 @@ func TestConsumerModule(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("consumer stack (-want +got):\n%s", diff)
 	}
-	secret := "arn:aws:secretsmanager:ca-central-1:123456789012:secret:mock-AbCdEf"
-	testutil.Terraform(t, testutil.Case{Name: "consumer", Stack: s, Asserts: []string{
-		`module.consumer.vpc_id == "vpc-0123456789abcdef0"`,
-		`module.consumer.alb_dns_name == "mock-123456789.ca-central-1.elb.amazonaws.com"`,
-		`module.consumer.ecs_cluster_name == "shop-cluster-prod"`,
-		`module.consumer.ecs_service_name == "shop-service-prod"`,
-		`module.consumer.redis_cache_name == "shop-redis-prod"`,
-		`module.consumer.db_secret_arn == "` + secret + `"`,
-		`module.consumer.redis_secret_arn == "` + secret + `"`,
-	}})
 }
 
 func imageOf(t *testing.T, s *testutil.Synthesized) string {

@@ -113,9 +113,14 @@ func TestGolden(t *testing.T) {
 	}
 }
 
-// TestTerraform validates every variant against the real AWS provider and applies it
-// against a mocked one; the harness asserts that each of the seven outputs is non-empty.
-func TestTerraform(t *testing.T) { variants.CheckTerraform(t) }
+// TestTerraform validates every variant, and the stack of examples/consumer, against the
+// real AWS provider, plans it with the real provider and applies it against a mocked one,
+// where every output must have the value its assertion gives.
+func TestTerraform(t *testing.T) {
+	var extra []testutil.Case
+	t.Run("consumer", func(t *testing.T) { extra = append(extra, consumerCase(consumerStack(t))) })
+	variants.CheckTerraform(t, extra...)
+}
 
 func TestOutputsContract(t *testing.T) {
 	for _, name := range variants.Names() {

@@ -12,6 +12,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -70,8 +71,8 @@ func Terraform(t testing.TB, cases ...Case) {
 }
 
 // Check checks every case in the empty directory dir, once per engine (the engine of
-// $TERRAFORM_BINARY_NAME, then OpenTofu when TofuEnv is set, each in a subdirectory named
-// after it), with one init, one validate and one test:
+// $TERRAFORM_BINARY_NAME, and OpenTofu when TofuEnv is set, at the same time, each in a
+// subdirectory named after it), with one init, one validate and one test:
 //
 //   - each case becomes a child module (its backend dropped, its provider pin checked
 //     and widened to ProviderConstraint);
@@ -87,16 +88,24 @@ func Check(dir string, cases ...Case) error {
 	if tl.missing != "" {
 		return errors.New(tl.missing)
 	}
-	for _, e := range tl.engines {
-		sub := filepath.Join(dir, e.name)
-		if err := os.MkdirAll(sub, 0o755); err != nil {
-			return err
-		}
-		if err := checkWith(e, tl.plugins, sub, cases); err != nil {
-			return fmt.Errorf("%s (%s): %w", e.name, e.path, err)
-		}
+	errs := make([]error, len(tl.engines))
+	var wg sync.WaitGroup
+	for i, e := range tl.engines {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sub := filepath.Join(dir, e.name)
+			err := os.MkdirAll(sub, 0o755)
+			if err == nil {
+				err = checkWith(e, tl.plugins, sub, cases)
+			}
+			if err != nil {
+				errs[i] = fmt.Errorf("%s (%s): %w", e.name, e.path, err)
+			}
+		}()
 	}
-	return nil
+	wg.Wait()
+	return errors.Join(errs...)
 }
 
 func checkWith(e engine, plugins, dir string, cases []Case) error {

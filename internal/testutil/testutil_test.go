@@ -94,7 +94,24 @@ func TestHarnessMockApplyAsserts(t *testing.T) {
 	}
 }
 
-func TestTerraform(t *testing.T) { variants.CheckTerraform(t) }
+// TestTerraform checks the variants with every engine: with TOFU_BINARY_NAME set (make
+// test sets it), Terraform and OpenTofu each check them in a directory of their own.
+func TestTerraform(t *testing.T) {
+	requireTerraform(t)
+	dir := t.TempDir()
+	if err := testutil.Check(dir, testutil.Case{Name: "good", Stack: variants.Synth(t, "good"), Asserts: []string{`module.good.vpc_id == "vpc-0123456789abcdef0"`}}); err != nil {
+		t.Fatal(err)
+	}
+	engines := []string{"terraform"}
+	if os.Getenv(testutil.TofuEnv) != "" {
+		engines = append(engines, "tofu")
+	}
+	for _, engine := range engines {
+		if _, err := os.Stat(filepath.Join(dir, engine, ".terraform.lock.hcl")); err != nil {
+			t.Errorf("%s did not run: %v", engine, err)
+		}
+	}
+}
 
 func TestCaseNames(t *testing.T) {
 	requireTerraform(t)
@@ -162,22 +179,4 @@ func TestEveryOutputAsserted(t *testing.T) {
 	// "Not empty" holds for any value a mock gives: a comparison is needed.
 	err = testutil.Check(t.TempDir(), testutil.Case{Name: "lazy", Stack: s, Asserts: []string{`module.lazy.vpc_id != ""`}})
 	testutil.ErrorContains(t, err, "case lazy: output vpc_id has no assertion: compare it (==)")
-}
-
-// TestBothEngines: with TOFU_BINARY_NAME set (make test sets it), every check runs with
-// Terraform and with OpenTofu, each in a directory of its own.
-func TestBothEngines(t *testing.T) {
-	if os.Getenv(testutil.TofuEnv) == "" {
-		t.Skip(testutil.TofuEnv + " is not set: Terraform only")
-	}
-	requireTerraform(t)
-	dir := t.TempDir()
-	if err := testutil.Check(dir, testutil.Case{Name: "good", Stack: variants.Synth(t, "good"), Asserts: []string{`module.good.vpc_id == "vpc-0123456789abcdef0"`}}); err != nil {
-		t.Fatal(err)
-	}
-	for _, engine := range []string{"terraform", "tofu"} {
-		if _, err := os.Stat(filepath.Join(dir, engine, ".terraform.lock.hcl")); err != nil {
-			t.Errorf("%s did not run: %v", engine, err)
-		}
-	}
 }

@@ -54,13 +54,20 @@ func (v *Variants) Synth(t testing.TB, name string) *Synthesized {
 	return s
 }
 
-// CheckTerraform runs Terraform over every variant (see Terraform).
-func (v *Variants) CheckTerraform(t testing.TB) {
+// Cases returns every variant as a Case of the Terraform harness, by name.
+func (v *Variants) Cases(t testing.TB) []Case {
 	t.Helper()
-	requireTools(t)
 	var cases []Case
 	for _, name := range v.Names() {
 		cases = append(cases, Case{Name: name, Stack: v.Synth(t, name), Asserts: v.asserts[name]})
 	}
-	Terraform(t, cases...)
+	return cases
+}
+
+// CheckTerraform runs Terraform over every variant, and the extra cases, in one run of
+// each engine (see Terraform).
+func (v *Variants) CheckTerraform(t testing.TB, extra ...Case) {
+	t.Helper()
+	requireTools(t)
+	Terraform(t, append(v.Cases(t), extra...)...)
 }
