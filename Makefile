@@ -91,12 +91,16 @@ scan: $(KICS)
 	rm -rf $(SCAN_DIR) && mkdir -p $(SCAN_DIR)
 	go build -o $(SCAN_DIR)/tapstack ./examples/tapstack/cmd/tapstack
 	go build -o $(SCAN_DIR)/platform ./examples/platform/cmd/platform
+	@# The five synths at once (each a process of about one core); any failure fails.
+	pids=""; \
 	for env in $(SCAN_ENVS); do \
-	  CDKTF_OUTDIR=$(SCAN_DIR)/out/$$env ENVIRONMENT_SUFFIX=$$env PR_TIMESTAMP_SUFFIX=123456 TERRAFORM_STATE_BUCKET=tapstack-scan-states $(SCAN_DIR)/tapstack; \
-	done
+	  CDKTF_OUTDIR=$(SCAN_DIR)/out/$$env ENVIRONMENT_SUFFIX=$$env PR_TIMESTAMP_SUFFIX=123456 TERRAFORM_STATE_BUCKET=tapstack-scan-states $(SCAN_DIR)/tapstack & pids="$$pids $$!"; \
+	done; \
 	env $(SCAN_PLATFORM) CDKTF_OUTDIR=$(SCAN_DIR)/out/pr4892-platform ENVIRONMENT_SUFFIX=pr4892 PR_TIMESTAMP_SUFFIX=123456 \
-	  TERRAFORM_STATE_BUCKET=tapstack-scan-states $(SCAN_DIR)/tapstack
-	CDKTF_OUTDIR=$(SCAN_DIR)/out/platform PLATFORM_CERTIFICATE_ARN=$(SCAN_CERTIFICATE) TERRAFORM_STATE_BUCKET=tapstack-scan-states $(SCAN_DIR)/platform
+	  TERRAFORM_STATE_BUCKET=tapstack-scan-states $(SCAN_DIR)/tapstack & pids="$$pids $$!"; \
+	CDKTF_OUTDIR=$(SCAN_DIR)/out/platform PLATFORM_CERTIFICATE_ARN=$(SCAN_CERTIFICATE) TERRAFORM_STATE_BUCKET=tapstack-scan-states $(SCAN_DIR)/platform & pids="$$pids $$!"; \
+	for p in $$pids; do wait $$p; done
+	test $$(ls $(SCAN_DIR)/out | wc -l) -eq $(SCAN_FILES)
 	assets=$$(go mod download -json github.com/Checkmarx/kics/v2@$(KICS_VERSION) | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$$/\1/p')/assets; \
 	$(KICS) scan -p $(SCAN_DIR)/out -q $$assets/queries -b $$assets/libraries --cloud-provider aws \
 	  --disable-secrets --ignore-on-exit results --no-progress --no-color --report-formats json -o $(SCAN_DIR) > $(SCAN_DIR)/kics.log

@@ -31,7 +31,29 @@ func requireEngine(t testing.TB) {
 	}
 }
 
-var goldens = []string{"default", "prod", "pr4892", "cache-limits", "s3-backend", "stage-no-nat"}
+// goldens are the TapStacks TestControl deploys. s3-backend is not among them: it is
+// default with a backend, which verify drops, so its control would be default's
+// (TestBackendDropped holds that).
+var goldens = []string{"default", "prod", "pr4892", "cache-limits", "stage-no-nat"}
+
+// TestBackendDropped: the stack verify plans has no backend, so a stack that differs
+// from another only in its backend plans the same.
+func TestBackendDropped(t *testing.T) {
+	withBackend, err := prepare(golden(t, "s3-backend"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	without, err := prepare(golden(t, "default"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(without.doc, withBackend.doc); diff != "" {
+		t.Errorf("s3-backend prepared differs from default (-default +s3-backend):\n%s", diff)
+	}
+	if _, ok := mapOf(withBackend.doc["terraform"])["backend"]; ok {
+		t.Error("the backend is still there")
+	}
+}
 
 func golden(t testing.TB, name string) []byte {
 	t.Helper()
