@@ -113,7 +113,7 @@ func parsePorts(v string) (PortRange, bool) {
 // prints one line on stdout and returns 0.
 func Run(lookup func(string) (string, bool), stdout, stderr io.Writer) int {
 	cfg, parseErr := ConfigFromLookup(lookup)
-	problems := stackapp.Problems(parseErr, cfg.Validate(), fieldVars)
+	problems := stackapp.Problems(parseErr, cfg.Validate(), fieldVars, lookup)
 	return stackapp.Run("platform", lookup, problems, stdout, stderr, func(app cdktf.App) string {
 		New(app, cfg.StackName(), cfg)
 		return cfg.StackName()

@@ -149,14 +149,11 @@ func configFromLookup(lookup func(string) (string, bool), clock func() time.Time
 	cfg.Region, state = r.State()
 	cfg.StateBucket, cfg.StateBucketRegion, cfg.AllowLocalState = state.Bucket, state.BucketRegion, state.AllowLocal
 	cfg.Platform = platformFromEnv(r)
+	// On the shared platform, Config.Validate refuses a NAT choice: parsing only parses.
 	if nat, set := r.BoolSet(EnvCreateNATGateway); set {
-		if cfg.Platform != nil {
-			r.Bad(EnvCreateNATGateway, r.Raw(EnvCreateNATGateway), "the shared platform's network decides NAT: unset it (PLATFORM_EGRESS says where the tasks run)")
-		} else {
-			cfg.NAT = network.NATNone
-			if nat {
-				cfg.NAT = network.NATSingle
-			}
+		cfg.NAT = network.NATNone
+		if nat {
+			cfg.NAT = network.NATSingle
 		}
 	}
 	cfg.EnableCacheLimits = r.Bool(EnvEnableCacheLimits)

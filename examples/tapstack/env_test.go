@@ -59,6 +59,12 @@ func TestConfigFromLookupOnlyParses(t *testing.T) {
 		t.Fatalf("parsing validated: %v", err)
 	}
 	testutil.ErrorContains(t, cfg.Validate(), `Region "moon-1" is not a region`, `StateBucket "Not_A_Bucket" is not an S3 bucket name`)
+	// A NAT choice on the shared platform parses; Config.Validate refuses it.
+	cfg, err = tapstack.ConfigFromLookup(lookup(platformVars(map[string]string{"ENVIRONMENT_SUFFIX": "pr4892", "CREATE_NAT_GATEWAY": "true"})), clock)
+	if err != nil || cfg.NAT != network.NATSingle {
+		t.Fatalf("parsing validated: NAT %q, %v", cfg.NAT, err)
+	}
+	testutil.ErrorContains(t, cfg.Validate(), `NAT "single" is decided by the shared platform (Platform): leave it unset (Platform.Egress says where the tasks run)`)
 	_, err = tapstack.ConfigFromLookup(lookup(map[string]string{"ENVIRONMENT_SUFFIX": "Stage", "CREATE_NAT_GATEWAY": "yes", "ENABLE_CACHE_LIMITS": " true"}), clock)
 	want := `ENVIRONMENT_SUFFIX="Stage": environment name "Stage" must match ^[a-z][a-z0-9-]*$ (a lowercase letter, then lowercase letters, digits and '-')` + "\n" +
 		`CREATE_NAT_GATEWAY="yes": want true, false, 1 or 0` + "\n" +

@@ -17,16 +17,16 @@ func (c Config) validatePlatform(f *stackapp.Fields) bool {
 	p := c.Platform
 	before := len(f.Errs())
 	for _, x := range []struct {
-		field, value string
+		field, value, hint string
 	}{
-		{"NAT", string(c.NAT)}, {"Endpoints", map[bool]string{true: "true"}[c.Endpoints]},
-		{"ExistingVPCID", c.ExistingVPCID}, {"PublicSubnetIDs", strings.Join(c.PublicSubnetIDs, ",")},
-		{"PrivateSubnetIDs", strings.Join(c.PrivateSubnetIDs, ",")}, {"ExistingEgress", string(c.ExistingEgress)},
-		{"ExistingPrivateRouteTableIDs", strings.Join(c.ExistingPrivateRouteTableIDs, ",")},
-		{"CertificateARN", c.CertificateARN},
+		{"NAT", string(c.NAT), " (Platform.Egress says where the tasks run)"}, {"Endpoints", map[bool]string{true: "true"}[c.Endpoints], ""},
+		{"ExistingVPCID", c.ExistingVPCID, ""}, {"PublicSubnetIDs", strings.Join(c.PublicSubnetIDs, ","), ""},
+		{"PrivateSubnetIDs", strings.Join(c.PrivateSubnetIDs, ","), ""}, {"ExistingEgress", string(c.ExistingEgress), ""},
+		{"ExistingPrivateRouteTableIDs", strings.Join(c.ExistingPrivateRouteTableIDs, ","), ""},
+		{"CertificateARN", c.CertificateARN, ""},
 	} {
 		if x.value != "" {
-			f.Add(x.field, x.value, "is decided by the shared platform (Platform): leave it unset")
+			f.Add(x.field, x.value, "is decided by the shared platform (Platform): leave it unset"+x.hint)
 		}
 	}
 	id := func(field, v string, valid func(string) bool, what string) {

@@ -170,7 +170,7 @@ func TestRunPlatformVariables(t *testing.T) {
 		}), []string{
 			`tapstack: PLATFORM_PUBLIC_SUBNET_IDS="subnet-0000000a,,subnet-0000000b": has an empty item: separate the values with single commas`,
 			`tapstack: PLATFORM_RULE_PRIORITY="high": want a number from 1 to 50000`,
-			`tapstack: CREATE_NAT_GATEWAY="true": the shared platform's network decides NAT: unset it (PLATFORM_EGRESS says where the tasks run)`,
+			`tapstack: CREATE_NAT_GATEWAY="true": is decided by the shared platform (Platform): leave it unset (PLATFORM_EGRESS says where the tasks run)`,
 			`tapstack: PLATFORM_LISTENER_ARN="arn:aws:elasticloadbalancing:ca-central-1:123456789012:loadbalancer/app/x/0123456789abcdef": is not an Application Load Balancer listener ARN (arn:aws:elasticloadbalancing:<region>:<account>:listener/app/<name>/<id>/<id>)`,
 			`tapstack: PLATFORM_CLUSTER_ARN="lms-cluster-platform": is not an ECS cluster ARN (arn:aws:ecs:<region>:<account>:cluster/<name>; a literal: the cluster name is read from it)`,
 			`tapstack: PLATFORM_VPC_ID="vpc-1": is not a VPC ID (vpc- and 8 or 17 hex digits)`,

@@ -22,7 +22,7 @@ const DefaultOutdir = stackapp.DefaultOutdir
 // Validate) is reported on stderr with exit code 1.
 func Run(lookup func(string) (string, bool), clock func() time.Time, stdout, stderr io.Writer) int {
 	cfg, parseErr := configFromLookup(lookup, clock)
-	problems := stackapp.Problems(parseErr, cfg.validate(), fieldVars)
+	problems := stackapp.Problems(parseErr, cfg.validate(), fieldVars, lookup)
 	return stackapp.Run("tapstack", lookup, problems, stdout, stderr, func(app cdktf.App) string {
 		New(app, cfg.StackName(), cfg)
 		return cfg.StackName()

@@ -209,9 +209,10 @@ func (r *Reader) Err() error { return errors.Join(r.errs...) }
 
 // Problems merges parse errors and validation problems into one list: a Config field's
 // problem (a *FieldError whose field fieldVars names) is reported against its variable,
-// with the fields its reason names written as their variables, unless parsing that
-// variable already failed (its field then holds nothing worth reporting).
-func Problems(parseErr, validateErr error, fieldVars map[string]string) []error {
+// with the value the variable holds in lookup (what the user wrote, not the field's
+// parsed value) and the fields its reason names written as their variables, unless
+// parsing that variable already failed (its field then holds nothing worth reporting).
+func Problems(parseErr, validateErr error, fieldVars map[string]string, lookup func(string) (string, bool)) []error {
 	asVars := fieldsAsVars(fieldVars)
 	out := Split(parseErr)
 	failed := map[string]bool{}
@@ -226,7 +227,11 @@ func Problems(parseErr, validateErr error, fieldVars map[string]string) []error 
 		if errors.As(e, &f) {
 			if name, ok := fieldVars[f.Field]; ok {
 				if !failed[name] {
-					out = append(out, &VarError{Name: name, Value: f.Value, Reason: asVars.Replace(f.Reason)})
+					value := f.Value
+					if raw, set := lookup(name); set {
+						value = raw
+					}
+					out = append(out, &VarError{Name: name, Value: value, Reason: asVars.Replace(f.Reason)})
 				}
 				continue
 			}

@@ -58,19 +58,22 @@ func TestReader(t *testing.T) {
 func TestProblems(t *testing.T) {
 	parse := errors.Join(&stackapp.VarError{Name: "A", Value: "1", Reason: "bad"})
 	validate := errors.Join(
-		&stackapp.FieldError{Field: "FA", Value: "1", Reason: "also bad"}, // A failed to parse: not repeated
-		&stackapp.FieldError{Field: "FB", Value: "2", Reason: "is wrong"},
+		&stackapp.FieldError{Field: "FA", Value: "1", Reason: "also bad"},      // A failed to parse: not repeated
+		&stackapp.FieldError{Field: "FB", Value: "single", Reason: "is wrong"}, // B is set: its value as written
+		&stackapp.FieldError{Field: "FC", Value: "3", Reason: "is wrong too"},  // C is unset: the field's value
 		&stackapp.FieldError{Field: "Other", Reason: "is required"},
 		errors.New("a construct's problem"),
 	)
+	set := map[string]string{"A": "1", "B": "TRUE"}
+	lookup := func(k string) (string, bool) { v, ok := set[k]; return v, ok }
 	var got []string
-	for _, e := range stackapp.Problems(parse, validate, map[string]string{"FA": "A", "FB": "B"}) {
+	for _, e := range stackapp.Problems(parse, validate, map[string]string{"FA": "A", "FB": "B", "FC": "C"}, lookup) {
 		got = append(got, e.Error())
 	}
-	want := []string{`A="1": bad`, `B="2": is wrong`, `Other is required`, `a construct's problem`}
+	want := []string{`A="1": bad`, `B="TRUE": is wrong`, `C="3": is wrong too`, `Other is required`, `a construct's problem`}
 	// A reason that names fields names their variables instead, longer names first.
-	asVars := stackapp.Problems(nil, &stackapp.FieldError{Field: "FA", Reason: "conflicts with FB and FBX"}, map[string]string{"FA": "A", "FB": "B", "FBX": "BX"})
-	if got := asVars[0].Error(); got != `A="": conflicts with B and BX` {
+	asVars := stackapp.Problems(nil, &stackapp.FieldError{Field: "FA", Reason: "conflicts with FB and FBX"}, map[string]string{"FA": "A", "FB": "B", "FBX": "BX"}, lookup)
+	if got := asVars[0].Error(); got != `A="1": conflicts with B and BX` {
 		t.Errorf("reason with fields: %s", got)
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
