@@ -22,6 +22,8 @@ APIDIFF := $(BIN)/apidiff-$(APIDIFF_VERSION)
 # OpenTofu, the second engine of the Terraform checks, built from its Go module (its
 # go.mod has a replace directive, which `go install pkg@version` refuses): about 6 CPU
 # minutes on 2 cores from cold, 1.4 GB of module cache and 1.6 GB of build cache.
+# v1.12.6: the one served release that admits the stacks' required_version (>= 1.11);
+# see README.md (Engines).
 TOFU_VERSION := v1.12.6
 TOFU := $(BIN)/tofu-$(TOFU_VERSION)
 # Synthesized variants scanned by KICS (the directory names are the variants): the
