@@ -43,29 +43,56 @@ func BenchmarkSynthTapStack(b *testing.B) {
 	b.ReportMetric(float64(resources), "resources")
 }
 
-// BenchmarkProcess runs whole processes, as CI does: the floor app (one AWS provider),
-// the TapStack app, and, when perf/typescript/node_modules is installed (make
-// perf-typescript), the same floor stack in TypeScript cdktf. Each op is one process.
+// BenchmarkProcess runs whole processes, as CI does, in turn: the floor app (one AWS
+// provider), the TapStack app and, when perf/typescript/node_modules is installed (make
+// perf-typescript), the same floor stack in TypeScript cdktf. One op is one round of the
+// programs, so that they share whatever the machine does meanwhile; it reports each
+// program's median wall and CPU time (user + system) over the rounds, and the TapStack's
+// and TypeScript's medians over the floor's.
 func BenchmarkProcess(b *testing.B) {
 	floor, app := buildPrograms(b)
-	run := func(b *testing.B, name string, args ...string) {
-		for i := 0; i < b.N; i++ {
-			cmd := exec.Command(name, args...)
-			cmd.Env = append(os.Environ(), "CDKTF_OUTDIR="+b.TempDir())
-			if msg, err := cmd.CombinedOutput(); err != nil {
-				b.Fatalf("%s: %v\n%s", name, err, msg)
-			}
+	type program struct {
+		name string
+		argv []string
+		wall []time.Duration
+		cpu  []time.Duration
+	}
+	programs := []*program{{name: "floor", argv: []string{floor}}, {name: "tapstack", argv: []string{app}}}
+	dir, _ := filepath.Abs(filepath.Join("..", "..", "perf", "typescript"))
+	if _, err := os.Stat(filepath.Join(dir, "node_modules", "cdktf")); err == nil {
+		programs = append(programs, &program{name: "typescript", argv: []string{"node", filepath.Join(dir, "floor.js")}})
+	} else {
+		b.Log("perf/typescript/node_modules missing (make perf-typescript): no TypeScript reference")
+	}
+	run := func(p *program) {
+		cmd := exec.Command(p.argv[0], p.argv[1:]...)
+		cmd.Env = append(os.Environ(), "CDKTF_OUTDIR="+b.TempDir())
+		start := time.Now()
+		if msg, err := cmd.CombinedOutput(); err != nil {
+			b.Fatalf("%s: %v\n%s", p.name, err, msg)
+		}
+		p.wall = append(p.wall, time.Since(start))
+		p.cpu = append(p.cpu, cmd.ProcessState.UserTime()+cmd.ProcessState.SystemTime())
+	}
+	for _, p := range programs {
+		run(p) // warm the page cache
+		p.wall, p.cpu = nil, nil
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		for _, p := range programs {
+			run(p)
 		}
 	}
-	b.Run("floor", func(b *testing.B) { run(b, floor) })
-	b.Run("tapstack", func(b *testing.B) { run(b, app) })
-	b.Run("typescript-floor", func(b *testing.B) {
-		dir, _ := filepath.Abs(filepath.Join("..", "..", "perf", "typescript"))
-		if _, err := os.Stat(filepath.Join(dir, "node_modules", "cdktf")); err != nil {
-			b.Skip("perf/typescript/node_modules missing: run make perf-typescript")
+	b.StopTimer()
+	base := programs[0]
+	for _, p := range programs {
+		b.ReportMetric(median(p.wall).Seconds(), p.name+"-s")
+		b.ReportMetric(median(p.cpu).Seconds(), p.name+"-cpu-s")
+		if p != base {
+			b.ReportMetric(float64(median(p.cpu))/float64(median(base.cpu)), p.name+"-x-floor-cpu")
 		}
-		run(b, "node", filepath.Join(dir, "floor.js"))
-	})
+	}
 }
 
 // maxFloorRatio is the budget of docs/performance.md: the TapStack app may take at most
