@@ -72,7 +72,8 @@ func Terraform(t testing.TB, cases ...Case) {
 
 // Check checks every case in the empty directory dir, once per engine (the engine of
 // $TERRAFORM_BINARY_NAME, and OpenTofu when TofuEnv is set, at the same time, each in a
-// subdirectory named after it), with one init, one validate and one test:
+// subdirectory named after it; the first engine to fail stops the other, and its error is
+// the one returned), with one init, one validate and one test:
 //
 //   - each case becomes a child module (its backend dropped, its provider pin checked
 //     and widened to ProviderConstraint);
@@ -88,27 +89,35 @@ func Check(dir string, cases ...Case) error {
 	if tl.missing != "" {
 		return errors.New(tl.missing)
 	}
-	errs := make([]error, len(tl.engines))
-	var wg sync.WaitGroup
-	for i, e := range tl.engines {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var (
+		mu    sync.Mutex
+		first error
+		wg    sync.WaitGroup
+	)
+	for _, e := range tl.engines {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			sub := filepath.Join(dir, e.name)
 			err := os.MkdirAll(sub, 0o755)
 			if err == nil {
-				err = checkWith(e, tl.plugins, sub, cases)
+				err = checkWith(ctx, e, tl.plugins, sub, cases)
 			}
-			if err != nil {
-				errs[i] = fmt.Errorf("%s (%s): %w", e.name, e.path, err)
+			mu.Lock()
+			defer mu.Unlock()
+			if err != nil && first == nil { // not stopped by the other engine's failure
+				first = fmt.Errorf("%s (%s): %w", e.name, e.path, err)
+				cancel()
 			}
 		}()
 	}
 	wg.Wait()
-	return errors.Join(errs...)
+	return first
 }
 
-func checkWith(e engine, plugins, dir string, cases []Case) error {
+func checkWith(ctx context.Context, e engine, plugins, dir string, cases []Case) error {
 	validateRoot, testRoot, err := writeRoot(dir, cases)
 	if err != nil {
 		return err
@@ -117,23 +126,23 @@ func checkWith(e engine, plugins, dir string, cases []Case) error {
 	if err := writeJSON(main, validateRoot); err != nil {
 		return err
 	}
-	if out, err := terraform(e, dir, "init", "-no-color", "-input=false", "-backend=false", "-plugin-dir="+plugins); err != nil {
+	if out, err := terraform(ctx, e, dir, "init", "-no-color", "-input=false", "-backend=false", "-plugin-dir="+plugins); err != nil {
 		return fmt.Errorf("terraform init: %v\n%s", err, out)
 	}
-	if err := validate(e, dir); err != nil {
+	if err := validate(ctx, e, dir); err != nil {
 		return err
 	}
 	if err := writeJSON(main, testRoot); err != nil {
 		return err
 	}
-	if out, err := terraform(e, dir, "test", "-no-color"); err != nil {
+	if out, err := terraform(ctx, e, dir, "test", "-no-color"); err != nil {
 		return fmt.Errorf("terraform test (mock apply): %v\n%s", err, out)
 	}
 	return nil
 }
 
-func terraform(e engine, dir string, args ...string) (string, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+func terraform(ctx context.Context, e engine, dir string, args ...string) (string, error) {
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, e.path, args...)
 	cmd.Dir = dir
@@ -146,8 +155,8 @@ func terraform(e engine, dir string, args ...string) (string, error) {
 	return out.String(), err
 }
 
-func validate(e engine, dir string) error {
-	out, runErr := terraform(e, dir, "validate", "-json", "-no-color")
+func validate(ctx context.Context, e engine, dir string) error {
+	out, runErr := terraform(ctx, e, dir, "validate", "-json", "-no-color")
 	var res struct {
 		Valid       bool                `json:"valid"`
 		Diagnostics []tfdiag.Diagnostic `json:"diagnostics"`

@@ -92,6 +92,10 @@ func TestHarnessMockApplyAsserts(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), `case wrong: module.wrong.vpc_id == "vpc-other"`) {
 		t.Fatalf("want a failed assertion, got %v", err)
 	}
+	// With two engines, the first to fail stops the other: one failure is reported.
+	if n := strings.Count(err.Error(), "terraform test (mock apply)"); n != 1 {
+		t.Errorf("%d engines' failures reported, want the first one only:\n%v", n, err)
+	}
 }
 
 // TestTerraform checks the variants with every engine: with TOFU_BINARY_NAME set (make
