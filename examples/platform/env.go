@@ -27,18 +27,12 @@ const (
 )
 
 // fieldVars names the variable that sets each Config field, for messages.
-var fieldVars = map[string]string{
+var fieldVars = stackapp.FieldVars(map[string]string{
 	"Environment":      EnvName,
 	"CertificateARN":   EnvCertificateARN,
 	"TargetPorts":      EnvTargetPorts,
 	"AccessLogsBucket": EnvAccessLogsBucket,
-}
-
-func init() {
-	for k, v := range stackapp.CommonFieldVars {
-		fieldVars[k] = v
-	}
-}
+})
 
 // ConfigFromEnv reads the platform app's environment variables (see ConfigFromLookup).
 func ConfigFromEnv() (Config, error) { return ConfigFromLookup(os.LookupEnv) }

@@ -65,14 +65,8 @@ func BenchmarkProcess(b *testing.B) {
 		b.Log("perf/typescript/node_modules missing (make perf-typescript): no TypeScript reference")
 	}
 	run := func(p *program) {
-		cmd := exec.Command(p.argv[0], p.argv[1:]...)
-		cmd.Env = append(os.Environ(), "CDKTF_OUTDIR="+b.TempDir())
-		start := time.Now()
-		if msg, err := cmd.CombinedOutput(); err != nil {
-			b.Fatalf("%s: %v\n%s", p.name, err, msg)
-		}
-		p.wall = append(p.wall, time.Since(start))
-		p.cpu = append(p.cpu, cmd.ProcessState.UserTime()+cmd.ProcessState.SystemTime())
+		cpu, wall := runProgram(b, p.argv...)
+		p.wall, p.cpu = append(p.wall, wall), append(p.cpu, cpu)
 	}
 	for _, p := range programs {
 		run(p) // warm the page cache
@@ -111,23 +105,13 @@ const floorPairs = 5
 // than CPU time, and pairing cancels what drift is left.
 func BenchmarkTapStackOverFloor(b *testing.B) {
 	floor, app := buildPrograms(b)
-	run := func(name string) (cpu, wall time.Duration) {
-		cmd := exec.Command(name)
-		cmd.Env = append(os.Environ(), "CDKTF_OUTDIR="+b.TempDir())
-		start := time.Now()
-		if msg, err := cmd.CombinedOutput(); err != nil {
-			b.Fatalf("%s: %v\n%s", name, err, msg)
-		}
-		wall = time.Since(start)
-		return cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime(), wall
-	}
-	run(floor) // warm the page cache
+	runProgram(b, floor) // warm the page cache
 	var cpuRatios, wallRatios []float64
 	var floorCPU, appCPU []time.Duration
 	b.ResetTimer()
 	for i := 0; i < b.N*floorPairs; i++ {
-		fc, fw := run(floor)
-		ac, aw := run(app)
+		fc, fw := runProgram(b, floor)
+		ac, aw := runProgram(b, app)
 		cpuRatios = append(cpuRatios, float64(ac)/float64(fc))
 		wallRatios = append(wallRatios, float64(aw)/float64(fw))
 		floorCPU, appCPU = append(floorCPU, fc), append(appCPU, ac)
@@ -141,6 +125,20 @@ func BenchmarkTapStackOverFloor(b *testing.B) {
 	b.ReportMetric(medianOf(wallRatios), "x-floor-wall")
 	b.ReportMetric(float64(median(floorCPU).Milliseconds()), "floor-cpu-ms")
 	b.ReportMetric(float64(median(appCPU).Milliseconds()), "tapstack-cpu-ms")
+}
+
+// runProgram runs one synth process (argv) into a new output directory and returns its
+// CPU time (user + system, of the process and the Node.js process it waits for) and its
+// wall time.
+func runProgram(b *testing.B, argv ...string) (cpu, wall time.Duration) {
+	b.Helper()
+	cmd := exec.Command(argv[0], argv[1:]...)
+	cmd.Env = append(os.Environ(), "CDKTF_OUTDIR="+b.TempDir())
+	start := time.Now()
+	if msg, err := cmd.CombinedOutput(); err != nil {
+		b.Fatalf("%s: %v\n%s", argv[0], err, msg)
+	}
+	return cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime(), time.Since(start)
 }
 
 func median(ds []time.Duration) time.Duration {

@@ -47,7 +47,7 @@ var PlatformVars = []string{EnvPlatformListenerARN, EnvPlatformClusterARN, EnvPl
 	EnvPlatformPrivateSubnetIDs, EnvPlatformALBSecurityGroup, EnvPreviewDomain}
 
 // fieldVars names the variable that sets each Config field, for messages.
-var fieldVars = merge(stackapp.CommonFieldVars, map[string]string{
+var fieldVars = stackapp.FieldVars(map[string]string{
 	"Environment":       EnvEnvironmentSuffix,
 	"NAT":               EnvCreateNATGateway,
 	"EnableCacheLimits": EnvEnableCacheLimits,
@@ -62,16 +62,6 @@ var fieldVars = merge(stackapp.CommonFieldVars, map[string]string{
 	"Platform.Egress":                      EnvPlatformEgress,
 	"Platform.RulePriority":                EnvPlatformRulePriority,
 })
-
-func merge(maps ...map[string]string) map[string]string {
-	out := map[string]string{}
-	for _, m := range maps {
-		for k, v := range m {
-			out[k] = v
-		}
-	}
-	return out
-}
 
 // VarError is a problem of one environment variable: its name, its value as given and
 // why it is refused. Error is one line, `NAME="value": reason`, with a long value cut

@@ -23,12 +23,24 @@ const (
 	EnvOutdir            = "CDKTF_OUTDIR"
 )
 
-// CommonFieldVars names the variable that sets each Config field every app has.
-var CommonFieldVars = map[string]string{
+// commonFieldVars names the variable that sets each Config field every app has.
+var commonFieldVars = map[string]string{
 	"Region":            EnvRegion,
 	"StateBucket":       EnvStateBucket,
 	"StateBucketRegion": EnvStateBucketRegion,
 	"AllowLocalState":   EnvAllowLocalState,
+}
+
+// FieldVars names the variable that sets each Config field of an app: the fields every
+// app has, and the app's own (own), for Problems.
+func FieldVars(own map[string]string) map[string]string {
+	out := map[string]string{}
+	for _, m := range []map[string]string{commonFieldVars, own} {
+		for k, v := range m {
+			out[k] = v
+		}
+	}
+	return out
 }
 
 // VarError is a problem of one environment variable: its name, its value as given and
