@@ -8,7 +8,7 @@ export CHECKPOINT_DISABLE := 1
 # The checks are CPU-bound in short-lived Go processes (Terraform, OpenTofu, the AWS
 # provider, KICS) that allocate much and live seconds: a laxer garbage collector saves
 # about a fifth of their CPU (docs/performance.md). perf-check measures the apps as users
-# run them, with the default; a GOGC set by the caller wins.
+# run them, with the default GOGC; for the other targets a GOGC set by the caller wins.
 GOGC ?= 400
 export GOGC
 

@@ -146,6 +146,10 @@ func terraform(ctx context.Context, e engine, dir string, args ...string) (strin
 	defer cancel()
 	cmd := exec.CommandContext(ctx, e.path, args...)
 	cmd.Dir = dir
+	// As verify's engine runs: interrupt first, so that the engine stops its provider
+	// processes (a kill would leave them running); kill after a delay.
+	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
+	cmd.WaitDelay = 10 * time.Second
 	cmd.Env = append(os.Environ(),
 		"TF_CLI_CONFIG_FILE="+filepath.Join(dir, ".terraformrc"),
 		"CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1", "TF_INPUT=0", "TF_PLUGIN_CACHE_DIR=")
