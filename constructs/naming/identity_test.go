@@ -166,25 +166,3 @@ security group name "lms-sg" is defined twice in one VPC of stack S, by S/A/SG a
 		t.Error("an empty registry reports conflicts")
 	}
 }
-
-func TestRegions(t *testing.T) {
-	for _, r := range []string{"ca-central-1", "us-east-1", "eu-north-1", "us-gov-west-1", "cn-north-1", "us-isob-east-1", "mx-central-1"} {
-		if err := naming.ValidateRegion(r); err != nil {
-			t.Errorf("%s: %v", r, err)
-		}
-	}
-	for r, want := range map[string]string{
-		"us-east-9":  `"us-east-9" is not a region of any AWS partition the provider knows`,
-		"eu-north-7": `(did you mean "eu-north-1"?)`,
-		"canada":     `"canada" is not a region`,
-		"":           `"" is not a region`,
-	} {
-		checkErr(t, naming.ValidateRegion(r), want)
-	}
-	if naming.Partition("us-gov-east-1") != "aws-us-gov" || naming.Partition("ca-central-1") != "aws" || naming.Partition("x") != "" {
-		t.Error("Partition")
-	}
-	if rs := naming.Regions(); len(rs) < 40 || rs[0] != "af-south-1" {
-		t.Errorf("Regions() = %v", rs)
-	}
-}

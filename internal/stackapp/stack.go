@@ -5,6 +5,7 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/provider"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
+	"github.com/tapstack/infra/awsid"
 	"github.com/tapstack/infra/constructs/naming"
 	"github.com/tapstack/infra/internal/tfx"
 )
@@ -43,8 +44,8 @@ func (s State) WithDefaults() State {
 // names what must not keep its state in a local file ("production environment
 // \"prod\""): without a Bucket and without AllowLocal that is a problem too.
 func (s State) Check(f *Fields, region, needsRemote string) {
-	f.Check("Region", region, naming.ValidateRegion(region))
-	f.Check("StateBucketRegion", s.BucketRegion, naming.ValidateRegion(s.BucketRegion))
+	f.Check("Region", region, awsid.ValidateRegion(region))
+	f.Check("StateBucketRegion", s.BucketRegion, awsid.ValidateRegion(s.BucketRegion))
 	if s.Bucket != "" {
 		f.Check("StateBucket", s.Bucket, tfx.BucketNameError(s.Bucket))
 	} else if needsRemote != "" && !s.AllowLocal {

@@ -16,6 +16,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
+	"github.com/tapstack/infra/awsid"
 	"github.com/tapstack/infra/constructs/naming"
 	"github.com/tapstack/infra/internal/text"
 )
@@ -146,7 +147,7 @@ func (p *Problems) Identity(env naming.Environment, component string, envSet boo
 
 var longestRegion = func() string {
 	out := ""
-	for _, r := range naming.Regions() {
+	for _, r := range awsid.Regions() {
 		if len(r) > len(out) {
 			out = r
 		}
