@@ -131,7 +131,7 @@ func TestPrepare(t *testing.T) {
 		t.Error("the backend is still there")
 	}
 	wantOverride := map[string]any{
-		"terraform": map[string]any{"required_providers": map[string]any{"aws": map[string]any{"source": awsSource, "version": ">= 5.84.0, < 6.0.0"}}},
+		"terraform": map[string]any{"required_providers": map[string]any{"aws": map[string]any{"source": awsSource, "version": ">= 5.100.0, < 6.0.0"}}},
 		"provider":  map[string]any{"aws": []any{offlineProvider()}},
 	}
 	if diff := cmp.Diff(wantOverride, st.override); diff != "" {

@@ -76,6 +76,7 @@ func Setup(stack cdktf.TerraformStack, id string, env naming.Environment, region
 		DefaultTags: &[]*provider.AwsProviderDefaultTags{{Tags: &tags}},
 	})
 	stack.AddOverride(jsii.String("terraform.required_version"), jsii.String(RequiredTerraformVersion))
+	tfx.PinProvider(stack)
 	if s.Bucket == "" {
 		cdktf.NewLocalBackend(stack, &cdktf.LocalBackendConfig{Path: jsii.String(LocalStatePath(id))})
 		return

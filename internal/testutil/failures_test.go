@@ -102,7 +102,7 @@ func TestChildModuleRejects(t *testing.T) {
 		stack *testutil.Synthesized
 		want  string
 	}{
-		{"floating provider version", unpinned, `want the pin "5.84.0"`},
+		{"floating provider version", unpinned, `want the pin "5.100.0"`},
 		{"second provider block", testutil.Synth(t, aliased), "want exactly one aws provider block, got 2"},
 	}
 	for _, tt := range tests {

@@ -33,8 +33,9 @@ const ProviderConstraint = ">= 5.84.0, < 6.0.0"
 // does not hold; Terraform reads both spellings as the same provider.
 const ProviderSource = "registry.terraform.io/hashicorp/aws"
 
-// PinnedProvider is the hashicorp/aws version the AWS bindings pin.
-const PinnedProvider = "5.84.0"
+// PinnedProvider is the hashicorp/aws version the library's stacks require
+// (tfx.ProviderVersion): the version the tests run.
+const PinnedProvider = "5.100.0"
 
 // Case is one synthesized stack for the Terraform harness.
 type Case struct {

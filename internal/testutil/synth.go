@@ -13,6 +13,8 @@ import (
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/provider"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
+
+	"github.com/tapstack/infra/internal/tfx"
 )
 
 // Region is the provider region of stacks built by NewStack.
@@ -42,6 +44,7 @@ func NewStack(id string) cdktf.TerraformStack { return NewStackIn(NewApp(), id, 
 func NewStackIn(app cdktf.App, id, region string) cdktf.TerraformStack {
 	stack := cdktf.NewTerraformStack(app, jsii.String(id))
 	provider.NewAwsProvider(stack, jsii.String("aws"), &provider.AwsProviderConfig{Region: jsii.String(region)})
+	tfx.PinProvider(stack) // as every stack of the library's constructs
 	return stack
 }
 

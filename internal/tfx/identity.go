@@ -80,6 +80,7 @@ func enter(stack cdktf.TerraformStack, path string) *Scope {
 	state.Unlock()
 	if info == nil {
 		info = &stackInfo{path: *stack.Node().Path(), root: stack.Node().Root(), stamps: map[string]stamp{}}
+		PinProvider(stack)
 		state.Lock()
 		state.stacks[stack] = info
 		state.Unlock()
@@ -116,6 +117,17 @@ func (sc *Scope) Identity(env naming.Environment, component string) naming.Ident
 		id = id.WithStampRef(sc.stampRef(env))
 	}
 	return id
+}
+
+// ProviderVersion is the hashicorp/aws provider version every stack of the library
+// requires: the version the tests run (validate, the real-provider plan and the mock
+// apply of every variant, and verify).
+const ProviderVersion = "5.100.0"
+
+// PinProvider makes the stack require ProviderVersion of hashicorp/aws exactly (the AWS
+// bindings would pin the version they were generated for, 5.84.0, which no test runs).
+func PinProvider(stack cdktf.TerraformStack) {
+	stack.AddOverride(jsii.String("terraform.required_providers.aws.version"), jsii.String(ProviderVersion))
 }
 
 // Region returns the literal region of the stack's AWS provider without an alias, or
