@@ -3,8 +3,7 @@ package cache
 import (
 	"fmt"
 	"strconv"
-
-	"github.com/tapstack/infra/constructs/naming"
+	"strings"
 
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
@@ -12,10 +11,13 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/secretsmanagersecret"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/secretsmanagersecretversion"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/securitygroup"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpcsecuritygroupingressrule"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
-	"github.com/tapstack/infra/internal/tfx"
+	"github.com/tapstack/infra/awsid"
+	"github.com/tapstack/infra/constructs/identity"
+	"github.com/tapstack/infra/constructs/naming"
+	"github.com/tapstack/infra/constructs/network"
+	"github.com/tapstack/infra/internal/jsiix"
 )
 
 // Cache is an ElastiCache Serverless cache with its security group and, optionally, a
@@ -25,53 +27,64 @@ type Cache struct {
 
 	cfg     Config
 	id      naming.Identity
-	scope   *tfx.Scope
+	scope   *identity.Scope
 	names   names
 	cache   elasticacheserverlesscache.ElasticacheServerlessCache
 	sg      securitygroup.SecurityGroup
+	conns   *network.Connections
 	secret  secretsmanagersecret.SecretsmanagerSecret
 	version secretsmanagersecretversion.SecretsmanagerSecretVersion
-	// allowed are the sources AllowFrom admitted, in order.
-	allowed []string
+	// clients counts the sources AllowFrom admitted, for the rule IDs "AllowFrom<n>".
+	clients map[*network.Connections]bool
 
 	// Endpoint tokens, read once: every read is a jsii round trip.
 	address, port, url *string
 	portNumber         *float64
 }
 
-// New defines a Cache in scope. It validates cfg first and panics with every problem
-// (the text Config.Validate returns) before defining any child. Its physical names are
-// registered with the app, which refuses duplicates at synth (see docs/naming.md).
+// New defines a Cache in scope. It validates cfg first, against its network and the
+// stack's region (Config.Validate; a network of another region is refused), and panics
+// with every problem before defining any child. Its physical names are claimed in the
+// app's registry, which refuses duplicates at synth (see docs/naming.md).
 //
-// Child IDs: "SecurityGroup", "ServerlessCache", with ConnectionSecret "ConnectionSecret" and
-// "ConnectionSecretVersion", and "AllowFrom<n>" for the n-th source admitted by AllowFrom.
+// Child IDs: "SecurityGroup", "ServerlessCache", with ConnectionSecret "ConnectionSecret"
+// and "ConnectionSecretVersion", and "AllowFrom<n>" for the n-th client admitted by
+// AllowFrom.
 func New(scope constructs.Construct, id string, cfg Config) *Cache {
-	tfx.MustBeValid("cache", id, cfg.Validate())
-	if cfg.Network.VPCID() == nil {
-		panic(fmt.Sprintf("cache.New(%q): Network has no VPC ID: pass the network from network.New (a plan from network.Config.Plan is for Validate only)", id))
+	sc := identity.Enter(scope, id)
+	if cfg.Network == nil {
+		jsiix.MustBeValid("cache.New", id, cfg.Validate())
 	}
-	c := &Cache{cfg: cfg.withDefaults(), scope: tfx.Enter(scope, id)}
+	jsiix.MustBeValid("cache.New", id, cfg.validateIn(cfg.Network.Layout(), sc.Place()))
+	if err := samePlace(sc.Place(), cfg.Network.Place()); err != nil {
+		panic(fmt.Sprintf("cache.New(%q): Network %v", id, err))
+	}
+	ident, err := sc.Identity(cfg.Environment, cfg.Component)
+	if err != nil {
+		panic(fmt.Sprintf("cache.New(%q): %v", id, err))
+	}
+	c := &Cache{cfg: cfg.withDefaults(), scope: sc, id: ident, clients: map[*network.Connections]bool{}}
 	constructs.NewConstruct_Override(c, scope, jsii.String(id))
-	c.id = c.scope.Identity(c.cfg.Environment, c.cfg.Component)
 	c.names, _ = c.cfg.names(c.id) // checked by Validate; a cache has no account-wide name
 	if c.cfg.Description == "" {
 		c.cfg.Description = fmt.Sprintf("%s cache for %s", c.cfg.Engine, c.id.ID())
 	}
 	env := c.cfg.Environment
-	tags := tfx.Tags(env, c.names.cache)
+	tags := jsiix.Tags(env, c.names.cache)
 
 	sgName := c.names.securityGroup
 	c.sg = securitygroup.NewSecurityGroup(c, jsii.String("SecurityGroup"), &securitygroup.SecurityGroupConfig{
 		Name:        jsii.String(sgName),
 		Description: jsii.String("ElastiCache Serverless " + c.names.cache + ": ingress only from allowed groups"),
 		VpcId:       c.cfg.Network.VPCID(),
-		Tags:        tfx.Tags(env, sgName),
-		Lifecycle:   tfx.CreateBeforeDestroy(),
+		Tags:        jsiix.Tags(env, sgName),
+		Lifecycle:   jsiix.CreateBeforeDestroy(),
 	})
+	c.conns = network.NewConnections(c, c.sg.Id(), strings.TrimPrefix(sc.Path(), sc.StackPath()+"/"))
 
 	subnets := c.cfg.Network.PrivateSubnetIDs()
 	if c.cfg.SubnetIDs != nil {
-		subnets = tfx.Strings(c.cfg.SubnetIDs)
+		subnets = jsiix.Strings(c.cfg.SubnetIDs)
 	}
 	props := &elasticacheserverlesscache.ElasticacheServerlessCacheConfig{
 		Name:               jsii.String(c.names.cache),
@@ -111,36 +124,45 @@ func New(scope constructs.Construct, id string, cfg Config) *Cache {
 	return c
 }
 
-// claim registers the physical names with the app (tfx.Claim).
+// samePlace refuses a dependency of another partition or region than the construct's
+// stack (what is unknown is not compared).
+func samePlace(here, there awsid.Place) error {
+	if here.Region != "" && there.Region != "" && here.Region != there.Region {
+		return fmt.Errorf("is in region %s, not the stack's region %s: a construct and its network must be in one region", there.Region, here.Region)
+	}
+	return nil
+}
+
+// claim registers the physical names with the app (identity.Scope.Claim).
 func (c *Cache) claim() {
 	const fix = "cache.Config.Component"
 	cacheFix := fix
 	if c.cfg.Name != "" {
 		cacheFix = "cache.Config.Name"
 	}
-	names := []tfx.Named{
-		{Kind: naming.ServerlessCache, Name: c.names.cache, Child: "ServerlessCache", Fix: cacheFix},
-		{Kind: naming.SecurityGroup, Name: c.names.securityGroup, Child: "SecurityGroup", Within: *c.cfg.Network.VPCID(), Fix: fix},
+	names := []identity.Name{
+		{Kind: naming.ServerlessCache, Name: c.names.cache, Resource: "ServerlessCache", Fix: cacheFix},
+		{Kind: naming.SecurityGroup, Name: c.names.securityGroup, Resource: "SecurityGroup", Within: c.cfg.Network.VPCID(), Fix: fix},
 	}
 	if c.secret != nil {
-		names = append(names, tfx.Named{Kind: naming.Secret, Name: c.names.secret, Child: "ConnectionSecret", Fix: fix})
+		names = append(names, identity.Name{Kind: naming.Secret, Name: c.names.secret, Resource: "ConnectionSecret", Fix: fix})
 	}
 	c.scope.Claim(names...)
 }
 
 func (c *Cache) usageLimits() *[]*elasticacheserverlesscache.ElasticacheServerlessCacheCacheUsageLimits {
 	storage := &elasticacheserverlesscache.ElasticacheServerlessCacheCacheUsageLimitsDataStorage{
-		Maximum: jsii.Number(float64(c.cfg.DataStorageMaxGB)),
+		Maximum: jsii.Number(float64(*c.cfg.DataStorageMaxGB)),
 		Unit:    jsii.String("GB"),
 	}
-	if c.cfg.DataStorageMinGB > 0 {
-		storage.Minimum = jsii.Number(float64(c.cfg.DataStorageMinGB))
+	if c.cfg.DataStorageMinGB != nil {
+		storage.Minimum = jsii.Number(float64(*c.cfg.DataStorageMinGB))
 	}
 	ecpu := &elasticacheserverlesscache.ElasticacheServerlessCacheCacheUsageLimitsEcpuPerSecond{
-		Maximum: jsii.Number(float64(c.cfg.ECPUPerSecondMax)),
+		Maximum: jsii.Number(float64(*c.cfg.ECPUPerSecondMax)),
 	}
-	if c.cfg.ECPUPerSecondMin > 0 {
-		ecpu.Minimum = jsii.Number(float64(c.cfg.ECPUPerSecondMin))
+	if c.cfg.ECPUPerSecondMin != nil {
+		ecpu.Minimum = jsii.Number(float64(*c.cfg.ECPUPerSecondMin))
 	}
 	return &[]*elasticacheserverlesscache.ElasticacheServerlessCacheCacheUsageLimits{{
 		DataStorage:   &[]*elasticacheserverlesscache.ElasticacheServerlessCacheCacheUsageLimitsDataStorage{storage},
@@ -155,7 +177,7 @@ func (c *Cache) defineSecret() {
 		Name:                 jsii.String(name),
 		Description:          jsii.String("Connection data of the " + c.names.cache + " cache"),
 		RecoveryWindowInDays: jsii.Number(float64(env.Profile().SecretRecoveryDays)),
-		Tags:                 tfx.Tags(env, name),
+		Tags:                 jsiix.Tags(env, name),
 	}
 	if c.cfg.KMSKeyARN != "" {
 		props.KmsKeyId = jsii.String(c.cfg.KMSKeyARN)
@@ -175,36 +197,29 @@ func (c *Cache) connectionJSON() string {
 		c.cfg.Engine, *c.address, *c.port, *c.url)
 }
 
-// AllowFrom admits TCP Port (6379) from the security group sourceSecurityGroupID (an
-// ID or a token), and from nothing else. It is the one wiring point between a cache and
-// its clients, and it is idempotent: a source admitted before adds no second rule (a
-// service given this cache calls it for its tasks; calling it again for the same group
-// is harmless). Each new source adds one ingress rule, "AllowFrom<n>". It panics when
-// the source is nil or empty.
-func (c *Cache) AllowFrom(sourceSecurityGroupID *string) {
-	if sourceSecurityGroupID == nil || *sourceSecurityGroupID == "" {
-		panic(fmt.Sprintf("cache %s: AllowFrom needs a security group ID, got nil or empty", *c.Node().Path()))
+// AllowFrom admits a client's security group on Port, both sides of the rule: the
+// ingress on the cache's group ("AllowFrom<n>" for the n-th client admitted) and the
+// egress on the client's group (under the client's owner; opts may name it,
+// network.RuleIDs). It is idempotent: a client admitted before adds no rule. A service
+// given this cache in lmsservice.Config.Cache calls it for its tasks. For a client that
+// is not a construct of the library, use Connections().AllowFrom with a CIDR or a
+// network.FromSecurityGroupID group. It panics when client is nil.
+func (c *Cache) AllowFrom(client *network.Connections, opts ...network.RuleOption) {
+	if client == nil {
+		panic(fmt.Sprintf("cache %s: AllowFrom needs a client's Connections, got nil", *c.Node().Path()))
 	}
-	source := tfx.Resolved(c, sourceSecurityGroupID)
-	for _, s := range c.allowed {
-		if s == source {
-			return
-		}
+	if c.clients[client] {
+		return
 	}
-	id := "AllowFrom" + strconv.Itoa(len(c.allowed))
-	c.allowed = append(c.allowed, source)
-	vpcsecuritygroupingressrule.NewVpcSecurityGroupIngressRule(c, jsii.String(id), &vpcsecuritygroupingressrule.VpcSecurityGroupIngressRuleConfig{
-		SecurityGroupId:           c.sg.Id(),
-		ReferencedSecurityGroupId: sourceSecurityGroupID,
-		IpProtocol:                jsii.String("tcp"),
-		FromPort:                  jsii.Number(Port),
-		ToPort:                    jsii.Number(Port),
-		Description:               jsii.String(engineTitles[c.cfg.Engine] + " from an allowed security group"),
-	})
+	id := "AllowFrom" + strconv.Itoa(len(c.clients))
+	c.clients[client] = true
+	c.conns.AllowFrom(client, network.TCP(Port), append([]network.RuleOption{network.RuleIDs(id, ""),
+		network.Descriptions(engineTitles[c.cfg.Engine]+" from an allowed security group", "")}, opts...)...)
 }
 
-// ListenPort returns the port clients connect to (Port), for their egress rules.
-func (c *Cache) ListenPort() int { return Port }
+// Connections returns the cache's security group as network.Connections: the group
+// admits nothing until AllowFrom or Connections().AllowFrom admits a client.
+func (c *Cache) Connections() *network.Connections { return c.conns }
 
 // Config returns the configuration with defaults applied.
 func (c *Cache) Config() Config { return c.cfg }
@@ -254,17 +269,27 @@ func (c *Cache) ConnectionSecretARN() (*string, bool) {
 // HasConnectionSecret reports whether the cache has a connection secret.
 func (c *Cache) HasConnectionSecret() bool { return c.secret != nil }
 
-// Resource returns the underlying aws_elasticache_serverless_cache.
-func (c *Cache) Resource() elasticacheserverlesscache.ElasticacheServerlessCache { return c.cache }
+// ServerlessCache returns the underlying aws_elasticache_serverless_cache.
+func (c *Cache) ServerlessCache() elasticacheserverlesscache.ElasticacheServerlessCache {
+	return c.cache
+}
 
 // SecurityGroup returns the cache's aws_security_group.
 func (c *Cache) SecurityGroup() securitygroup.SecurityGroup { return c.sg }
 
-// ConnectionSecret returns the connection secret, or nil without ConnectionSecret.
-func (c *Cache) ConnectionSecret() secretsmanagersecret.SecretsmanagerSecret { return c.secret }
+// ConnectionSecret returns the connection secret, and false without ConnectionSecret.
+func (c *Cache) ConnectionSecret() (secretsmanagersecret.SecretsmanagerSecret, bool) {
+	return c.secret, c.secret != nil
+}
 
 // ConnectionSecretVersion returns the connection secret's version (its secret_string is
-// the connection JSON), or nil without ConnectionSecret.
-func (c *Cache) ConnectionSecretVersion() secretsmanagersecretversion.SecretsmanagerSecretVersion {
-	return c.version
+// the connection JSON), and false without ConnectionSecret.
+func (c *Cache) ConnectionSecretVersion() (secretsmanagersecretversion.SecretsmanagerSecretVersion, bool) {
+	return c.version, c.version != nil
 }
+
+// Identity returns the naming identity of the cache's instance in its stack.
+func (c *Cache) Identity() naming.Identity { return c.id }
+
+// Place returns where the cache's stack deploys.
+func (c *Cache) Place() awsid.Place { return c.scope.Place() }

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/aws/jsii-runtime-go"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/kmskey"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/securitygroup"
 	"github.com/google/go-cmp/cmp"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
@@ -34,6 +35,14 @@ var (
 	built    = map[string]*cache.Cache{}
 )
 
+// get returns the cache of a variant, synthesizing the variant on first use, so that
+// every test stands alone.
+func get(t *testing.T, name string) *cache.Cache {
+	t.Helper()
+	variants.Synth(t, name)
+	return built[name]
+}
+
 // add registers a variant: a network, a cache with cfg, and, when allow is set, a client
 // security group allowed in. Every variant outputs the connection URL; with a connection
 // secret it also outputs the secret's JSON.
@@ -46,12 +55,13 @@ func add(name string, cfg cache.Config, allow bool, asserts ...string) {
 			client := securitygroup.NewSecurityGroup(stack, jsii.String("Client"), &securitygroup.SecurityGroupConfig{
 				VpcId: cfg.Network.VPCID(), Description: jsii.String("client"),
 			})
-			c.AllowFrom(client.Id())
+			c.AllowFrom(network.NewConnections(stack, client.Id(), "Client"))
 		}
 		cdktf.NewTerraformOutput(stack, jsii.String("url"), &cdktf.TerraformOutputConfig{Value: c.ConnectionURL()})
 		if cfg.ConnectionSecret {
+			version, _ := c.ConnectionSecretVersion()
 			cdktf.NewTerraformOutput(stack, jsii.String("secret"), &cdktf.TerraformOutputConfig{
-				Value: c.ConnectionSecretVersion().SecretString(), Sensitive: jsii.Bool(true),
+				Value: version.SecretString(), Sensitive: jsii.Bool(true),
 			})
 		}
 		built[name] = c
@@ -64,8 +74,8 @@ func init() {
 		return `module.` + v + `.url == "rediss://` + mockHost + `:6379"`
 	}
 	add("default", cache.Config{Environment: stage}, false, url("default"))
-	add("limits", cache.Config{Environment: stage, EnableUsageLimits: true, DataStorageMinGB: 2, DataStorageMaxGB: 20,
-		ECPUPerSecondMin: 1000, ECPUPerSecondMax: 10000}, false, url("limits"))
+	add("limits", cache.Config{Environment: stage, EnableUsageLimits: true, DataStorageMinGB: new(2), DataStorageMaxGB: new(20),
+		ECPUPerSecondMin: new(1000), ECPUPerSecondMax: new(10000)}, false, url("limits"))
 	add("valkey", cache.Config{Environment: prod, Engine: cache.EngineValkey, MajorEngineVersion: "8", KMSKeyARN: kmsKey,
 		DailySnapshotTime: "03:30", SnapshotRetentionDays: 7, Name: "shop-sessions", ConnectionSecret: true}, true, url("valkey"),
 		`jsondecode(module.valkey.secret).engine == "valkey"`, `jsondecode(module.valkey.secret).url == "rediss://`+mockHost+`:6379"`)
@@ -107,7 +117,7 @@ func TestUsageLimitDefaults(t *testing.T) {
 	cfg.Network = network.New(stack, "Network", network.Config{Environment: stage})
 	c := cache.New(stack, "Cache", cfg)
 	got := c.Config()
-	if got.DataStorageMaxGB != cache.DefaultDataStorage || got.ECPUPerSecondMax != cache.DefaultECPU || got.DataStorageMinGB != 0 {
+	if *got.DataStorageMaxGB != cache.DefaultDataStorage || *got.ECPUPerSecondMax != cache.DefaultECPU || got.DataStorageMinGB != nil {
 		t.Errorf("limit defaults = %+v", got)
 	}
 	limits := testutil.Synth(t, stack).Only(t, "aws_elasticache_serverless_cache")["cache_usage_limits"].([]any)[0].(map[string]any)
@@ -161,6 +171,11 @@ func TestSecurityGroupAdmitsOnlyAllowedGroups(t *testing.T) {
 	if n := variants.Synth(t, "default").Count("aws_vpc_security_group_ingress_rule"); n != 0 {
 		t.Errorf("cache without AllowFrom has %d ingress rules", n)
 	}
+	// Both sides: the client may reach the cache's port, and nothing else.
+	_, egress := variants.Synth(t, "secret-pr").Find(t, "aws_vpc_security_group_egress_rule", "ClientToCache6379")
+	if egress["from_port"] != 6379.0 || egress["referenced_security_group_id"] != variants.Synth(t, "secret-pr").RefTo(t, "aws_security_group", "Cache/SecurityGroup", "id") {
+		t.Errorf("client egress = %v", egress)
+	}
 	s := variants.Synth(t, "secret-pr")
 	_, sg := s.Find(t, "aws_security_group", "Cache/SecurityGroup")
 	if sg["ingress"] != nil || sg["egress"] != nil || sg["name"] != "lms-cache-pr4892-123456" {
@@ -208,7 +223,7 @@ func TestConnectionSecret(t *testing.T) {
 
 func TestAccessors(t *testing.T) {
 	s := variants.Synth(t, "secret-pr")
-	c := built["secret-pr"]
+	c := get(t, "secret-pr")
 	name, _ := s.Find(t, "aws_elasticache_serverless_cache", "Cache/ServerlessCache")
 	ref := "${aws_elasticache_serverless_cache." + name
 	got := map[string]string{
@@ -238,14 +253,19 @@ func TestAccessors(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("accessors (-want +got):\n%s", diff)
 	}
-	if c.Resource() == nil || c.SecurityGroup() == nil || c.ConnectionSecret() == nil {
+	if _, ok := c.ConnectionSecret(); c.ServerlessCache() == nil || c.SecurityGroup() == nil || !ok || c.Connections() == nil {
 		t.Error("escape hatches are nil")
 	}
-	variants.Synth(t, "default")
-	if d := built["default"]; d.HasConnectionSecret() || d.ConnectionSecret() != nil || d.ConnectionSecretVersion() != nil {
+	if c.Identity().ID() != "pr4892-123456" || c.Place().Region != testutil.Region {
+		t.Errorf("Identity %v, Place %v", c.Identity(), c.Place())
+	}
+	d := get(t, "default")
+	_, hasSecret := d.ConnectionSecret()
+	_, hasVersion := d.ConnectionSecretVersion()
+	if d.HasConnectionSecret() || hasSecret || hasVersion {
 		t.Error("cache without ConnectionSecret exposes one")
 	}
-	if arn, ok := built["default"].ConnectionSecretARN(); ok || arn != nil {
+	if arn, ok := d.ConnectionSecretARN(); ok || arn != nil {
 		t.Errorf("ConnectionSecretARN() without a secret = %v, %v", arn, ok)
 	}
 }
@@ -274,41 +294,60 @@ func TestValidate(t *testing.T) {
 	}{
 		{"nothing", cache.Config{}, []string{"Environment is required", "Network is required"}},
 		{"empty subnets", base(cache.Config{SubnetIDs: []string{}}), []string{"SubnetIDs is empty"}},
+		{"bad subnet", base(cache.Config{SubnetIDs: []string{"subnet-00000001", "sub"}}), []string{`SubnetIDs[1] "sub" is not a subnet ID`}},
 		{"unknown engine", base(cache.Config{Engine: "memcached"}), []string{`Engine "memcached" is not supported (want "redis" or "valkey")`}},
-		{"bad version", base(cache.Config{MajorEngineVersion: "6"}), []string{`MajorEngineVersion "6" is not available for engine "redis"`}},
-		{"name too long", base(cache.Config{Name: strings.Repeat("a", 41)}), []string{"Name: serverless cache name", "over the limit of 40"}},
-		{"name not lowercase", base(cache.Config{Name: "LMS-Redis"}), []string{`Name: serverless cache name "LMS-Redis" has characters outside [a-z 0-9 -]`}},
-		{"limits without the flag", base(cache.Config{DataStorageMaxGB: 10, ECPUPerSecondMax: 5000}),
-			[]string{"DataStorageMaxGB is 10 but EnableUsageLimits is false: set EnableUsageLimits to true", "ECPUPerSecondMax is 5000 but EnableUsageLimits is false"}},
-		{"storage out of range", base(cache.Config{EnableUsageLimits: true, DataStorageMaxGB: 5001}), []string{"DataStorageMaxGB 5001 is out of range 1-5000"}},
-		{"storage minimum out of range", base(cache.Config{EnableUsageLimits: true, DataStorageMinGB: -1}), []string{"DataStorageMinGB -1 is out of range 1-5000"}},
-		{"ECPU too low", base(cache.Config{EnableUsageLimits: true, ECPUPerSecondMax: 999}), []string{"ECPUPerSecondMax 999 is out of range 1000-15000000"}},
-		{"ECPU too high", base(cache.Config{EnableUsageLimits: true, ECPUPerSecondMax: 15000001}), []string{"ECPUPerSecondMax 15000001 is out of range"}},
-		{"storage min over max", base(cache.Config{EnableUsageLimits: true, DataStorageMinGB: 30, DataStorageMaxGB: 20}), []string{"DataStorageMinGB 30 is greater than DataStorageMaxGB 20"}},
-		{"ECPU min over max", base(cache.Config{EnableUsageLimits: true, ECPUPerSecondMin: 6000}), []string{"ECPUPerSecondMin 6000 is greater than ECPUPerSecondMax 5000"}},
-		{"KMS key ID instead of ARN", base(cache.Config{KMSKeyARN: "0b6c8f7e-1234"}), []string{`KMSKeyARN "0b6c8f7e-1234" is not a KMS key ARN`}},
+		{"bad version", base(cache.Config{MajorEngineVersion: "6"}), []string{`MajorEngineVersion 6 is not available for engine "redis"`}},
+		{"name too long", base(cache.Config{Name: strings.Repeat("a", 41)}), []string{`Name "aaaa`, "is 41 characters, over the limit of 40 for a serverless cache name"}},
+		{"name not lowercase", base(cache.Config{Name: "LMS-Redis"}), []string{`Name "LMS-Redis" is not a serverless cache name: it has characters outside [a-z 0-9 -]`}},
+		{"limits without the flag", base(cache.Config{DataStorageMaxGB: new(10), ECPUPerSecondMax: new(5000)}),
+			[]string{`DataStorageMaxGB 10 needs EnableUsageLimits: set EnableUsageLimits to true`, `ECPUPerSecondMax 5000 needs EnableUsageLimits`}},
+		{"storage out of range", base(cache.Config{EnableUsageLimits: true, DataStorageMaxGB: new(5001)}), []string{`DataStorageMaxGB 5001 is out of range 1-5000`}},
+		// An explicit 0 is refused, never replaced by the default.
+		{"storage zero", base(cache.Config{EnableUsageLimits: true, DataStorageMaxGB: new(0)}), []string{`DataStorageMaxGB 0 is out of range 1-5000`}},
+		{"storage minimum out of range", base(cache.Config{EnableUsageLimits: true, DataStorageMinGB: new(-1)}), []string{`DataStorageMinGB -1 is out of range 1-5000`}},
+		{"ECPU too low", base(cache.Config{EnableUsageLimits: true, ECPUPerSecondMax: new(999)}), []string{`ECPUPerSecondMax 999 is out of range 1000-15000000`}},
+		{"ECPU too high", base(cache.Config{EnableUsageLimits: true, ECPUPerSecondMax: new(15000001)}), []string{`ECPUPerSecondMax 15000001 is out of range`}},
+		{"storage min over max", base(cache.Config{EnableUsageLimits: true, DataStorageMinGB: new(30), DataStorageMaxGB: new(20)}), []string{`DataStorageMinGB 30 is greater than DataStorageMaxGB 20`}},
+		{"ECPU min over max", base(cache.Config{EnableUsageLimits: true, ECPUPerSecondMin: new(6000)}), []string{`ECPUPerSecondMin 6000 is greater than ECPUPerSecondMax 5000`}},
+		{"KMS key ID instead of ARN", base(cache.Config{KMSKeyARN: "0b6c8f7e-1234"}), []string{`KMSKeyARN "0b6c8f7e-1234" is not an ARN`}},
+		{"KMS key of another region", base(cache.Config{KMSKeyARN: "arn:aws:kms:eu-west-1:123456789012:key/abc"}), []string{`KMSKeyARN "arn:aws:kms:eu-west-1:123456789012:key/abc" is in region eu-west-1, not the stack's region ca-central-1`}},
+		{"KMS key as a Terraform expression", base(cache.Config{KMSKeyARN: "${aws_kms_key.cache.arn}"}), []string{`KMSKeyARN "${aws_kms_key.cache.arn}" holds "${"`}},
+		{"description with a template", base(cache.Config{Description: "cache %{if true}x%{endif}"}), []string{`Description "cache %{if true}x%{endif}" holds "%{"`}},
 		{"bad snapshot time", base(cache.Config{DailySnapshotTime: "25:00"}), []string{`DailySnapshotTime "25:00" is not a UTC time`}},
-		{"bad retention", base(cache.Config{SnapshotRetentionDays: 36}), []string{"SnapshotRetentionDays 36 must be between 0 and 35"}},
+		{"bad retention", base(cache.Config{SnapshotRetentionDays: 36}), []string{`SnapshotRetentionDays 36 is out of range 0-35`}},
 		{"names that break a rule", cache.Config{Environment: naming.MustEnvironment("stage", naming.Options{Project: "sg"}), Network: net},
-			[]string{`Environment "stage", Component "": security group name "sg-cache-stage" must not start with "sg-"`}},
-		{"bad component", base(cache.Config{Component: "Jobs"}), []string{`Component: component "Jobs" must be lowercase`}},
-		{"network without private subnets", cache.Config{Environment: stage, Network: network.Config{Environment: stage, ExistingVPCID: "vpc-0a1b2c3d", PublicSubnetIDs: []string{"subnet-00000001", "subnet-00000002"}}.Plan()},
-			[]string{"Network has no private subnets for the cache"}},
+			[]string{`Component "sg-cache-stage" is not a security group name: it must not start with "sg-"`}},
+		{"bad component", base(cache.Config{Component: "Jobs"}), []string{`Component "Jobs" is not a component`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.desc, func(t *testing.T) { testutil.ErrorContains(t, tt.cfg.Validate(), tt.want...) })
 	}
-	if err := base(cache.Config{EnableUsageLimits: true, DataStorageMinGB: 20, DataStorageMaxGB: 20}).Validate(); err != nil {
+	if err := base(cache.Config{EnableUsageLimits: true, DataStorageMinGB: new(20), DataStorageMaxGB: new(20)}).Validate(); err != nil {
 		t.Errorf("min == max rejected: %v", err)
 	}
-	// A key from another resource or stack is a reference: accepted as it is.
-	if err := base(cache.Config{KMSKeyARN: "${aws_kms_key.cache.arn}"}).Validate(); err != nil {
+	// A key from another resource or stack is a cdktf token: accepted as it is.
+	key := kmskey.NewKmsKey(stack, jsii.String("Key"), &kmskey.KmsKeyConfig{})
+	if err := base(cache.Config{KMSKeyARN: *key.Arn()}).Validate(); err != nil {
 		t.Errorf("KMS key reference rejected: %v", err)
 	}
-	// A plan of the network is enough to validate, before anything is defined.
-	plan := cache.Config{Environment: stage, Network: network.Config{Environment: stage}.Plan(), ConnectionSecret: true}
-	if err := plan.Validate(); err != nil {
+	// The layout of a network not yet defined is enough to validate, before anything is
+	// defined: and one without private subnets is refused.
+	if err := (cache.Config{Environment: stage, ConnectionSecret: true}).ValidateFor(network.Config{Environment: stage}.Layout()); err != nil {
 		t.Errorf("validation against a planned network: %v", err)
+	}
+	public := network.Attributes{Environment: stage, VPCID: "vpc-0a1b2c3d", PublicSubnetIDs: []string{"subnet-00000001", "subnet-00000002"}}
+	testutil.ErrorContains(t, cache.Config{Environment: stage}.ValidateFor(public.Layout()), "Network has no private subnets for the cache")
+}
+
+// TestOneRegion: a cache in one region cannot use a network of another.
+func TestOneRegion(t *testing.T) {
+	app := testutil.NewApp()
+	net := network.New(testutil.NewStackIn(app, "Canada", "ca-central-1"), "Network", network.Config{Environment: stage})
+	msg := testutil.MustPanic(t, func() {
+		cache.New(testutil.NewStackIn(app, "Ireland", "eu-west-1"), "Cache", cache.Config{Environment: stage, Network: net})
+	})
+	if !strings.Contains(msg, `cache.New("Cache"): Network is in region ca-central-1, not the stack's region eu-west-1`) {
+		t.Errorf("panic = %q", msg)
 	}
 }
 

@@ -4,10 +4,13 @@ import (
 	"errors"
 	"regexp"
 	"slices"
+	"strconv"
 
+	"github.com/tapstack/infra/awsid"
 	"github.com/tapstack/infra/constructs/naming"
 	"github.com/tapstack/infra/constructs/network"
-	"github.com/tapstack/infra/internal/tfx"
+	"github.com/tapstack/infra/field"
+	"github.com/tapstack/infra/internal/check"
 )
 
 // Engine is the cache engine.
@@ -34,59 +37,13 @@ const (
 const MaxSnapshotRetentionDays = 35
 
 // Port is the port of the primary endpoint, which AllowFrom opens. Serverless caches
-// serve reads on Port+1.
+// serve reads on Port+1 (ReaderPort).
 const Port = 6379
 
 var majorVersions = map[Engine][]string{EngineRedis: {"7"}, EngineValkey: {"7", "8"}}
 
 // engineTitles are the engines' names in prose.
 var engineTitles = map[Engine]string{EngineRedis: "Redis", EngineValkey: "Valkey"}
-
-// Connection is what a service needs from the cache it connects to. A *Cache is one;
-// Config.Plan gives one before anything is defined, so that a composition can be
-// validated without jsii (the token accessors of a plan return nil).
-type Connection interface {
-	// HasConnectionSecret and ListenPort are known before the cache is defined.
-	HasConnectionSecret() bool
-	ListenPort() int
-	// SecurityGroupID, Address, PortString and ConnectionSecretARN are tokens.
-	SecurityGroupID() *string
-	Address() *string
-	PortString() *string
-	ConnectionSecretARN() (*string, bool)
-	// AllowFrom admits a client security group (idempotent per group).
-	AllowFrom(sourceSecurityGroupID *string)
-}
-
-// Plan returns the Connection a Cache built from c will offer, for validating a
-// service before anything is defined. Its token accessors return nil and its AllowFrom
-// panics: pass a *Cache to a construct's New.
-func (c Config) Plan() Connection { return planned{c} }
-
-type planned struct{ cfg Config }
-
-// HasConnectionSecret says whether the planned cache has a connection secret.
-func (p planned) HasConnectionSecret() bool { return p.cfg.ConnectionSecret }
-
-// ListenPort is the planned cache's port.
-func (p planned) ListenPort() int { return Port }
-
-// SecurityGroupID is nil: the cache is not defined yet.
-func (p planned) SecurityGroupID() *string { return nil }
-
-// Address is nil: the cache is not defined yet.
-func (p planned) Address() *string { return nil }
-
-// PortString is nil: the cache is not defined yet.
-func (p planned) PortString() *string { return nil }
-
-// ConnectionSecretARN is nil (and whether there will be a secret).
-func (p planned) ConnectionSecretARN() (*string, bool) { return nil, p.cfg.ConnectionSecret }
-
-// AllowFrom panics: a plan cannot admit clients.
-func (p planned) AllowFrom(*string) {
-	panic("cache: AllowFrom on a plan (cache.Config.Plan): pass the cache from cache.New")
-}
 
 // Config configures a Cache.
 type Config struct {
@@ -99,9 +56,9 @@ type Config struct {
 	// names. Changing it renames, so replaces, the cache and its secret.
 	Component string
 	// Network places the cache: its VPC gets the cache's security group and, unless
-	// SubnetIDs is set, its private subnets hold the cache. Required: a *network.Network
-	// (network.Config.Plan() is enough for Validate).
-	Network network.Placement
+	// SubnetIDs is set, its private subnets hold the cache. Required (from network.New or
+	// network.FromAttributes), in the cache's region.
+	Network *network.Network
 	// SubnetIDs overrides the subnets (tokens allowed). Default: the Network's private
 	// subnets. When set, it must not be empty.
 	SubnetIDs []string
@@ -115,12 +72,14 @@ type Config struct {
 	Engine Engine
 	// MajorEngineVersion: "7" for redis; "7" or "8" for valkey. Default: "7".
 	MajorEngineVersion string
-	// Description of the cache. Default: "<engine> cache for <env>" (with the suffix
-	// reference in a PR environment whose suffix lives in state).
+	// Description of the cache, literal text (no "${" or "%{"). Default: "<engine>
+	// cache for <env>" (with the suffix reference in a PR environment whose suffix lives
+	// in state).
 	Description string
 	// KMSKeyARN encrypts the cache (and the connection secret) with a customer managed
-	// key. Default: "" (AWS managed keys). Must be a full key ARN, not a key ID (the
-	// provider reports a key ID as a perpetual diff), or a Terraform reference to one.
+	// key. Default: "" (AWS managed keys). Must be a full key ARN of the stack's
+	// partition and region, not a key ID (the provider reports a key ID as a perpetual
+	// diff), or a cdktf token.
 	KMSKeyARN string
 	// DailySnapshotTime is the UTC time ("HH:MM") of the daily snapshot. Default: "",
 	// chosen by AWS.
@@ -133,18 +92,18 @@ type Config struct {
 	// limit field may be set. Read docs/cache.md before turning it off on an existing
 	// cache.
 	EnableUsageLimits bool
-	// DataStorageMaxGB is the data storage maximum in GB, 1 to 5000. Default with limits:
-	// 10.
-	DataStorageMaxGB int
-	// DataStorageMinGB is the data storage minimum in GB, 1 to DataStorageMaxGB. Default:
-	// none.
-	DataStorageMinGB int
-	// ECPUPerSecondMax is the ECPU per second maximum, 1000 to 15000000. Default with
-	// limits: 5000.
-	ECPUPerSecondMax int
-	// ECPUPerSecondMin is the ECPU per second minimum, 1000 to ECPUPerSecondMax. Default:
-	// none.
-	ECPUPerSecondMin int
+	// DataStorageMaxGB is the data storage maximum in GB, 1 to 5000. Default (nil) with
+	// limits: 10. Set it with new(gb).
+	DataStorageMaxGB *int
+	// DataStorageMinGB is the data storage minimum in GB, 1 to DataStorageMaxGB. Default
+	// (nil): none.
+	DataStorageMinGB *int
+	// ECPUPerSecondMax is the ECPU per second maximum, 1000 to 15000000. Default (nil)
+	// with limits: 5000.
+	ECPUPerSecondMax *int
+	// ECPUPerSecondMin is the ECPU per second minimum, 1000 to ECPUPerSecondMax. Default
+	// (nil): none.
+	ECPUPerSecondMin *int
 
 	// ConnectionSecret adds a Secrets Manager secret
 	// "<project>/<env>/[<component>/]redis-connection" ("lms/stage/redis-connection")
@@ -155,9 +114,6 @@ type Config struct {
 }
 
 func (c Config) withDefaults() Config {
-	if tfx.IsNil(c.Network) { // a nil *network.Network in the interface is no network
-		c.Network = nil
-	}
 	if c.Engine == "" {
 		c.Engine = EngineRedis
 	}
@@ -165,11 +121,11 @@ func (c Config) withDefaults() Config {
 		c.MajorEngineVersion = "7"
 	}
 	if c.EnableUsageLimits {
-		if c.DataStorageMaxGB == 0 {
-			c.DataStorageMaxGB = DefaultDataStorage
+		if c.DataStorageMaxGB == nil {
+			c.DataStorageMaxGB = new(DefaultDataStorage)
 		}
-		if c.ECPUPerSecondMax == 0 {
-			c.ECPUPerSecondMax = DefaultECPU
+		if c.ECPUPerSecondMax == nil {
+			c.ECPUPerSecondMax = new(DefaultECPU)
 		}
 	}
 	return c
@@ -179,55 +135,66 @@ var (
 	snapshotTime = regexp.MustCompile(`^([01][0-9]|2[0-3]):[0-5][0-9]$`)
 )
 
-// Validate returns every problem of c at once, each naming the field and the bad value.
-// It needs no jsii: with Network set to network.Config.Plan() it checks a cache before
-// anything is defined.
+// Validate returns every problem of c at once (field.Error values, joined), each naming
+// the field and the bad value, Network's placement included. It needs no jsii.
 func (c Config) Validate() error {
+	var l field.List
+	if c.Network == nil {
+		l.Add("Network", "", "is required (the cache needs a VPC and subnets): a network from network.New or network.FromAttributes")
+		l.Include("", c.ValidateFor(network.Layout{PrivateSubnets: -1}))
+		return l.Err()
+	}
+	return c.ValidateFor(c.Network.Layout())
+}
+
+// ValidateFor is Validate for a cache whose network is not defined yet (a composition
+// that validates everything before it defines anything): net stands for the network
+// (network.Config.Layout or network.Attributes.Layout), and Network may be nil. New
+// calls it with the network's layout and its stack's place.
+func (c Config) ValidateFor(net network.Layout) error { return c.validateIn(net, net.Place) }
+
+func (c Config) validateIn(net network.Layout, p awsid.Place) error {
 	c = c.withDefaults()
-	var problems tfx.Problems
-	add := problems.Addf
-	envSet := problems.RequireEnvironment(c.Environment)
-	if id, ok := problems.Identity(c.Environment, c.Component, envSet); ok {
+	var l field.List
+	if id, ok := check.Identity(&l, c.Environment, c.Component); ok {
 		if _, err := c.names(id); err != nil {
-			add("Environment %q, Component %q: %v", c.Environment, c.Component, err)
+			l.Check("Component", c.Component, err)
 		}
 	}
-	if c.Network == nil {
-		add("Network is required (the cache needs a VPC and subnets)")
-	} else if l := c.Network.Layout(); c.SubnetIDs == nil && l.PrivateSubnets == 0 {
-		add("Network has no private subnets for the cache: give it some, or set SubnetIDs")
+	if c.SubnetIDs == nil && net.PrivateSubnets == 0 {
+		l.Add("Network", "", "has no private subnets for the cache: give it some, or set SubnetIDs")
 	}
 	if c.SubnetIDs != nil && len(c.SubnetIDs) == 0 {
-		add("SubnetIDs is empty; leave it nil to use the Network's private subnets")
+		l.Add("SubnetIDs", "", "is empty; leave it nil to use the Network's private subnets")
 	}
-	if c.Name != "" {
-		if err := naming.Check(naming.ServerlessCache, c.Name); err != nil {
-			add("Name: %v", err)
-		}
+	for i, id := range c.SubnetIDs {
+		check.ID(&l, field.Index("SubnetIDs", i), id, awsid.SubnetID)
+	}
+	if c.Name != "" && check.Literal(&l, "Name", c.Name) {
+		l.Check("Name", c.Name, naming.Check(naming.ServerlessCache, c.Name))
 	}
 	versions, ok := majorVersions[c.Engine]
 	if !ok {
-		add("Engine %q is not supported (want %q or %q)", c.Engine, EngineRedis, EngineValkey)
+		l.Addf("Engine", string(c.Engine), "is not supported (want %q or %q)", EngineRedis, EngineValkey)
 	} else if !slices.Contains(versions, c.MajorEngineVersion) {
-		add("MajorEngineVersion %q is not available for engine %q (want one of %q)", c.MajorEngineVersion, c.Engine, versions)
+		l.Addf("MajorEngineVersion", c.MajorEngineVersion, "is not available for engine %q (want one of %q)", c.Engine, versions)
 	}
-	if c.KMSKeyARN != "" && !tfx.IsToken(c.KMSKeyARN) && !tfx.IsKMSKeyARN(c.KMSKeyARN) {
-		add("KMSKeyARN %q is not a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)", c.KMSKeyARN)
-	}
+	check.Literal(&l, "Description", c.Description)
+	check.ARN(&l, "KMSKeyARN", c.KMSKeyARN, awsid.KMSKeyARN, p)
 	if c.DailySnapshotTime != "" && !snapshotTime.MatchString(c.DailySnapshotTime) {
-		add("DailySnapshotTime %q is not a UTC time like \"03:30\"", c.DailySnapshotTime)
+		l.Add("DailySnapshotTime", c.DailySnapshotTime, `is not a UTC time like "03:30"`)
 	}
-	if c.SnapshotRetentionDays < 0 || c.SnapshotRetentionDays > MaxSnapshotRetentionDays {
-		add("SnapshotRetentionDays %d must be between 0 and %d", c.SnapshotRetentionDays, MaxSnapshotRetentionDays)
+	if d := c.SnapshotRetentionDays; d < 0 || d > MaxSnapshotRetentionDays {
+		l.Addf("SnapshotRetentionDays", strconv.Itoa(d), "is out of range 0-%d", MaxSnapshotRetentionDays)
 	}
-	c.validateLimits(add)
-	return problems.Err()
+	c.validateLimits(&l)
+	return l.Err()
 }
 
-func (c Config) validateLimits(add func(string, ...any)) {
+func (c Config) validateLimits(l *field.List) {
 	limits := []struct {
 		field    string
-		value    int
+		value    *int
 		min, max int
 	}{
 		{"DataStorageMaxGB", c.DataStorageMaxGB, MinDataStorageGB, MaxDataStorageGB},
@@ -235,20 +202,23 @@ func (c Config) validateLimits(add func(string, ...any)) {
 		{"ECPUPerSecondMax", c.ECPUPerSecondMax, MinECPUPerSecond, MaxECPUPerSecond},
 		{"ECPUPerSecondMin", c.ECPUPerSecondMin, MinECPUPerSecond, MaxECPUPerSecond},
 	}
-	for _, l := range limits {
+	for _, x := range limits {
 		switch {
-		case l.value == 0:
+		case x.value == nil:
 		case !c.EnableUsageLimits:
-			add("%s is %d but EnableUsageLimits is false: set EnableUsageLimits to true to apply usage limits", l.field, l.value)
-		case l.value < l.min || l.value > l.max:
-			add("%s %d is out of range %d-%d", l.field, l.value, l.min, l.max)
+			l.Add(x.field, strconv.Itoa(*x.value), "needs EnableUsageLimits: set EnableUsageLimits to true to apply usage limits")
+		case *x.value < x.min || *x.value > x.max:
+			l.Addf(x.field, strconv.Itoa(*x.value), "is out of range %d-%d", x.min, x.max)
 		}
 	}
-	if c.DataStorageMinGB != 0 && c.DataStorageMinGB > c.DataStorageMaxGB && c.EnableUsageLimits {
-		add("DataStorageMinGB %d is greater than DataStorageMaxGB %d", c.DataStorageMinGB, c.DataStorageMaxGB)
+	if !c.EnableUsageLimits {
+		return
 	}
-	if c.ECPUPerSecondMin != 0 && c.ECPUPerSecondMin > c.ECPUPerSecondMax && c.EnableUsageLimits {
-		add("ECPUPerSecondMin %d is greater than ECPUPerSecondMax %d", c.ECPUPerSecondMin, c.ECPUPerSecondMax)
+	if c.DataStorageMinGB != nil && *c.DataStorageMinGB > *c.DataStorageMaxGB {
+		l.Addf("DataStorageMinGB", strconv.Itoa(*c.DataStorageMinGB), "is greater than DataStorageMaxGB %d", *c.DataStorageMaxGB)
+	}
+	if c.ECPUPerSecondMin != nil && *c.ECPUPerSecondMin > *c.ECPUPerSecondMax {
+		l.Addf("ECPUPerSecondMin", strconv.Itoa(*c.ECPUPerSecondMin), "is greater than ECPUPerSecondMax %d", *c.ECPUPerSecondMax)
 	}
 }
 

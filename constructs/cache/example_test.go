@@ -37,10 +37,9 @@ func ExampleConfig_Validate() {
 	env := naming.MustEnvironment("stage", naming.Options{})
 	err := cache.Config{
 		Environment:      env,
-		Network:          network.Config{Environment: env}.Plan(), // no jsii needed to validate
-		DataStorageMaxGB: 10,
-	}.Validate()
+		DataStorageMaxGB: new(10),
+	}.ValidateFor(network.Config{Environment: env}.Layout()) // no jsii needed to validate
 	fmt.Println(err)
 	// Output:
-	// DataStorageMaxGB is 10 but EnableUsageLimits is false: set EnableUsageLimits to true to apply usage limits
+	// DataStorageMaxGB 10 needs EnableUsageLimits: set EnableUsageLimits to true to apply usage limits
 }

@@ -76,17 +76,20 @@ func TestKeptSuffix(t *testing.T) {
 	}
 }
 
-// TestAllowFromIsOneWiringPoint: the same source admitted twice adds one rule (AWS
+// TestAllowFromIsOneWiringPoint: the same client admitted twice adds one rule (AWS
 // rejects a duplicate rule at apply); nil is refused at once.
 func TestAllowFromIsOneWiringPoint(t *testing.T) {
 	stack := testutil.NewStack("Allow")
 	net := network.New(stack, "Network", network.Config{Environment: stage})
 	c := cache.New(stack, "Cache", cache.Config{Environment: stage, Network: net})
-	a := securitygroup.NewSecurityGroup(stack, jsii.String("A"), &securitygroup.SecurityGroupConfig{VpcId: net.VPCID(), Description: jsii.String("a")})
-	b := securitygroup.NewSecurityGroup(stack, jsii.String("B"), &securitygroup.SecurityGroupConfig{VpcId: net.VPCID(), Description: jsii.String("b")})
-	c.AllowFrom(a.Id())
-	c.AllowFrom(a.Id())
-	c.AllowFrom(b.Id())
+	client := func(id string) *network.Connections {
+		sg := securitygroup.NewSecurityGroup(stack, jsii.String(id), &securitygroup.SecurityGroupConfig{VpcId: net.VPCID(), Description: jsii.String(id)})
+		return network.NewConnections(stack, sg.Id(), id)
+	}
+	a, b := client("A"), client("B")
+	c.AllowFrom(a)
+	c.AllowFrom(a)
+	c.AllowFrom(b)
 	s := testutil.Synth(t, stack)
 	var sources []any
 	for _, r := range s.Resources("aws_vpc_security_group_ingress_rule") {
@@ -96,24 +99,16 @@ func TestAllowFromIsOneWiringPoint(t *testing.T) {
 	if diff := cmp.Diff(want, sources, cmpSortAny); diff != "" {
 		t.Errorf("ingress sources (-want +got):\n%s", diff)
 	}
-	for _, bad := range []*string{nil, jsii.String("")} {
-		msg := testutil.MustPanic(t, func() { c.AllowFrom(bad) })
-		if !strings.Contains(msg, "AllowFrom needs a security group ID, got nil or empty") {
-			t.Errorf("panic = %q", msg)
-		}
+	if n := s.Count("aws_vpc_security_group_egress_rule"); n != 2 {
+		t.Errorf("%d client egress rules, want 2", n)
 	}
-	if c.ListenPort() != 6379 {
-		t.Errorf("ListenPort() = %d", c.ListenPort())
+	msg := testutil.MustPanic(t, func() { c.AllowFrom(nil) })
+	if !strings.Contains(msg, "AllowFrom needs a client's Connections, got nil") {
+		t.Errorf("panic = %q", msg)
 	}
-	msg := testutil.MustPanic(t, func() { cache.Config{Environment: stage}.Plan().AllowFrom(a.Id()) })
-	if !strings.Contains(msg, "AllowFrom on a plan") {
-		t.Errorf("plan AllowFrom panic = %q", msg)
-	}
-	msg = testutil.MustPanic(t, func() {
-		cache.New(stack, "FromPlan", cache.Config{Environment: stage, Component: "x", Network: network.Config{Environment: stage}.Plan()})
-	})
-	if !strings.Contains(msg, `cache.New("FromPlan"): Network has no VPC ID`) {
-		t.Errorf("New with a planned network: %q", msg)
+	msg = testutil.MustPanic(t, func() { cache.New(stack, "NoNetwork", cache.Config{Environment: stage, Component: "x"}) })
+	if !strings.Contains(msg, `cache.New("NoNetwork"): invalid Config`) || !strings.Contains(msg, "Network is required") {
+		t.Errorf("New without a network: %q", msg)
 	}
 }
 
@@ -144,10 +139,10 @@ func TestNameConflicts(t *testing.T) {
 	cache.New(stack, "C", cache.Config{Environment: stage, Component: "c", Network: net, Name: "lms-redis-stage"})
 	msg := testutil.SynthFails(t, app, out)
 	for _, w := range []string{
-		`serverless cache name "lms-redis-stage" is defined twice in stack Twice, by Twice/A/ServerlessCache and by Twice/B/ServerlessCache: give one of them its own cache.Config.Component`,
-		`security group name "lms-cache-stage" is defined twice in one VPC of stack Twice, by Twice/A/SecurityGroup and by Twice/B/SecurityGroup: give one of them its own cache.Config.Component`,
-		`secret name "lms/stage/redis-connection" is defined twice in stack Twice, by Twice/A/ConnectionSecret and by Twice/B/ConnectionSecret: give one of them its own cache.Config.Component`,
-		`serverless cache name "lms-redis-stage" is defined twice in stack Twice, by Twice/A/ServerlessCache and by Twice/C/ServerlessCache: change cache.Config.Component of Twice/A or cache.Config.Name of Twice/C`,
+		`serverless cache name "lms-redis-stage" is defined twice in region ca-central-1 (stack Twice), by Twice/A/ServerlessCache and by Twice/B/ServerlessCache: give one of them its own cache.Config.Component`,
+		`security group name "lms-cache-stage" is defined twice in one VPC (stack Twice), by Twice/A/SecurityGroup and by Twice/B/SecurityGroup: give one of them its own cache.Config.Component`,
+		`secret name "lms/stage/redis-connection" is defined twice in region ca-central-1 (stack Twice), by Twice/A/ConnectionSecret and by Twice/B/ConnectionSecret: give one of them its own cache.Config.Component`,
+		`serverless cache name "lms-redis-stage" is defined twice in region ca-central-1 (stack Twice), by Twice/A/ServerlessCache and by Twice/C/ServerlessCache: change cache.Config.Component of Twice/A or cache.Config.Name of Twice/C`,
 	} {
 		if !strings.Contains(msg, w) {
 			t.Errorf("synth error\n%s\nlacks\n%s", msg, w)

@@ -11,7 +11,9 @@ import (
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"github.com/tapstack/infra/constructs/cache"
+	"github.com/tapstack/infra/constructs/cluster"
 	"github.com/tapstack/infra/constructs/lmsservice"
+	"github.com/tapstack/infra/constructs/loadbalancer"
 	"github.com/tapstack/infra/constructs/naming"
 	"github.com/tapstack/infra/constructs/network"
 	"github.com/tapstack/infra/internal/testutil"
@@ -26,47 +28,59 @@ const (
 	previewZone = "preview.example.com"
 )
 
-// platformNetwork adopts the platform's VPC, whose private subnets have egress.
-func platformNetwork(env naming.Environment, egress network.Egress) network.Config {
-	return network.Config{Environment: env, ExistingVPCID: platformVPC, ExistingEgress: egress,
+// platformNetwork adopts the platform's VPC.
+func platformNetwork(env naming.Environment, egress network.Egress) network.Attributes {
+	return network.Attributes{Environment: env, VPCID: platformVPC, Egress: egress,
 		PublicSubnetIDs: []string{"subnet-0000000a", "subnet-0000000b"}, PrivateSubnetIDs: []string{"subnet-0000000c", "subnet-0000000d"}}
 }
 
-func attach(env naming.Environment) *lmsservice.Attachment {
-	return &lmsservice.Attachment{ListenerARN: listenerARN, LoadBalancerSecurityGroupID: platformSG, Host: env.Name() + "." + previewZone}
+// sharedListener adopts the platform's listener in stack.
+func sharedListener(stack cdktf.TerraformStack, id string) *loadbalancer.Listener {
+	return loadbalancer.ListenerFromAttributes(stack, id, loadbalancer.ListenerAttributes{ARN: listenerARN, SecurityGroupID: platformSG})
 }
 
 var pr77 = naming.MustEnvironment("pr77", naming.Options{Clock: func() time.Time { return time.Unix(1_700_000_042, 0) }})
 
-// ruleOutputs adds the rule's priority and host as outputs, for the mock apply.
-func ruleOutputs(stack cdktf.TerraformStack, prefix string, s *lmsservice.Service) {
-	rule := s.ListenerRule()
-	cdktf.NewTerraformOutput(stack, jsii.String(prefix+"priority"), &cdktf.TerraformOutputConfig{Value: rule.Priority()})
-	cdktf.NewTerraformOutput(stack, jsii.String(prefix+"condition"), &cdktf.TerraformOutputConfig{Value: rule.Condition()})
+// attachVariant is a service of env attached to the platform by its host.
+func attachVariant(name string, env naming.Environment, egress network.Egress, withCluster bool, svc lmsservice.Config) {
+	variants.Add(name, func() cdktf.TerraformStack {
+		stack := testutil.NewStack("Test")
+		svc.Environment, svc.Image = env, image
+		svc.Network = network.FromAttributes(stack, "Network", platformNetwork(env, egress))
+		svc.Attach = &lmsservice.Attachment{Listener: sharedListener(stack, "SharedListener"), Hosts: []string{env.Name() + "." + previewZone}}
+		if withCluster {
+			svc.Cluster = cluster.FromAttributes(stack, "Cluster", cluster.Attributes{ARN: clusterARN, FargateSpot: true})
+		}
+		s := lmsservice.New(stack, "Service", svc)
+		built[name] = map[string]*lmsservice.Service{"Service": s}
+		dns, _ := s.LoadBalancerDNSName()
+		cdktf.NewTerraformOutput(stack, jsii.String("alb_dns_name"), &cdktf.TerraformOutputConfig{Value: dns})
+		return stack
+	}, `module.`+name+`.alb_dns_name == "`+testutil.SharedLoadBalancerDNSName+`"`)
 }
 
 func init() {
 	// A PR environment on the platform: tasks with public IPs in the platform's public
-	// subnets, in the platform's cluster, behind a host rule on the shared listener.
-	add("attached", variant{
-		net: platformNetwork(pr, network.EgressNone), withCache: true, secret: true,
-		svc: lmsservice.Config{Environment: pr, Image: image, AssignPublicIP: true, ExistingClusterARN: cluster, Attach: attach(pr)},
-	})
+	// subnets, in the platform's cluster (on Spot), behind a host rule on the shared
+	// listener.
+	attachVariant("attached", pr, network.EgressNone, true, lmsservice.Config{AssignPublicIP: true})
 	// Private tasks (the platform has NAT), a cluster of the service's own, the suffix
 	// kept in state.
-	add("attached-private", variant{
-		net: platformNetwork(pr77, network.EgressNAT),
-		svc: lmsservice.Config{Environment: pr77, Image: image, ContainerPort: 8080, Attach: attach(pr77)},
-	})
+	attachVariant("attached-private", pr77, network.EgressNAT, false, lmsservice.Config{ContainerPort: 8080})
 	// Two PR environments on one listener, in one stack: distinct priorities and hosts.
 	variants.Add("two-prs", func() cdktf.TerraformStack {
 		stack := testutil.NewStack("Test")
+		built["two-prs"] = map[string]*lmsservice.Service{}
+		listener := sharedListener(stack, "SharedListener")
 		for _, env := range []naming.Environment{pr, pr77} {
-			net := network.New(stack, "Network-"+env.Name(), platformNetwork(env, network.EgressNone))
-			s := lmsservice.New(stack, "Service-"+env.Name(), lmsservice.Config{Environment: env, Network: net, Image: image,
-				AssignPublicIP: true, ExistingClusterARN: cluster, Attach: attach(env)})
-			built["two-prs/"+env.Name()] = s
-			ruleOutputs(stack, env.Name()+"_", s)
+			net := network.FromAttributes(stack, "Network-"+env.Name(), platformNetwork(env, network.EgressNone))
+			s := lmsservice.New(stack, "Service-"+env.Name(), lmsservice.Config{Environment: env, Network: net, Image: image, AssignPublicIP: true,
+				Cluster: cluster.FromAttributes(stack, "Cluster-"+env.Name(), cluster.Attributes{ARN: clusterARN, FargateSpot: true}),
+				Attach:  &lmsservice.Attachment{Listener: listener, Hosts: []string{env.Name() + "." + previewZone}}})
+			built["two-prs"]["Service-"+env.Name()] = s
+			rule, _ := s.ListenerRule()
+			cdktf.NewTerraformOutput(stack, jsii.String(env.Name()+"_priority"), &cdktf.TerraformOutputConfig{Value: rule.Priority()})
+			cdktf.NewTerraformOutput(stack, jsii.String(env.Name()+"_condition"), &cdktf.TerraformOutputConfig{Value: rule.Condition()})
 		}
 		return stack
 	}, `module.two-prs.pr4892_priority == 4892`, `one(one(module.two-prs.pr4892_condition).host_header).values == toset(["pr4892.preview.example.com"])`,
@@ -75,7 +89,7 @@ func init() {
 
 // TestAttachedCreatesNoLoadBalancer: an attached service defines its target group and
 // one rule on the shared listener, and no load balancer, listener, load balancer
-// security group, cluster (with ExistingClusterARN), VPC, NAT or Elastic IP.
+// security group, cluster (with an existing one), VPC, NAT or Elastic IP.
 func TestAttachedCreatesNoLoadBalancer(t *testing.T) {
 	for _, name := range []string{"attached", "two-prs"} {
 		t.Run(name, func(t *testing.T) {
@@ -103,10 +117,11 @@ func TestAttachedCreatesNoLoadBalancer(t *testing.T) {
 		t.Errorf("the rule has a lifecycle %v: create_before_destroy would hold its priority twice on one listener", rule["lifecycle"])
 	}
 	svc := s.Only(t, "aws_ecs_service")
-	if diff := cmp.Diff([]any{"aws_lb_listener_rule." + mustName(t, s, "aws_lb_listener_rule", "Service/ListenerRule")}, svc["depends_on"]); diff != "" {
+	ruleName, _ := s.Find(t, "aws_lb_listener_rule", "Service/ListenerRule")
+	if diff := cmp.Diff([]any{"aws_lb_listener_rule." + ruleName}, svc["depends_on"]); diff != "" {
 		t.Errorf("the service must wait for the rule (ECS refuses a target group without a load balancer) (-want +got):\n%s", diff)
 	}
-	if got := svc["cluster"]; got != cluster {
+	if got := svc["cluster"]; got != clusterARN {
 		t.Errorf("cluster = %v", got)
 	}
 	tg := s.Only(t, "aws_lb_target_group")
@@ -114,23 +129,11 @@ func TestAttachedCreatesNoLoadBalancer(t *testing.T) {
 		pick(tg, "name", "vpc_id", "port")); diff != "" {
 		t.Errorf("target group (-want +got):\n%s", diff)
 	}
-	_, listener := s.FindData(t, "aws_lb_listener", "Service/SharedListener")
-	_, shared := s.FindData(t, "aws_lb", "Service/SharedLoadBalancer")
-	if listener["arn"] != listenerARN || shared["arn"] != "${data.aws_lb_listener."+mustDataName(t, s, "aws_lb_listener", "Service/SharedListener")+".load_balancer_arn}" {
+	listenerName, listener := s.FindData(t, "aws_lb_listener", "SharedListener/Listener")
+	_, shared := s.FindData(t, "aws_lb", "SharedListener/LoadBalancer")
+	if listener["arn"] != listenerARN || shared["arn"] != "${data.aws_lb_listener."+listenerName+".load_balancer_arn}" {
 		t.Errorf("shared listener %v, load balancer %v", listener, shared)
 	}
-}
-
-func mustName(t *testing.T, s *testutil.Synthesized, typ, path string) string {
-	t.Helper()
-	name, _ := s.Find(t, typ, path)
-	return name
-}
-
-func mustDataName(t *testing.T, s *testutil.Synthesized, typ, path string) string {
-	t.Helper()
-	name, _ := s.FindData(t, typ, path)
-	return name
 }
 
 // TestAttachedTasks: the tasks admit only the shared load balancer's group, on the
@@ -169,7 +172,7 @@ func TestAttachedTasks(t *testing.T) {
 			}
 		})
 	}
-	// A cluster of its own without ExistingClusterARN.
+	// A cluster of its own without Cluster.
 	if n := variants.Synth(t, "attached-private").Count("aws_ecs_cluster"); n != 1 {
 		t.Errorf("attached-private: %d clusters, want its own", n)
 	}
@@ -187,16 +190,13 @@ func TestTwoPRsOnOneListener(t *testing.T) {
 	for _, env := range []string{"pr4892", "pr77"} {
 		_, r := s.Find(t, "aws_lb_listener_rule", "Service-"+env+"/ListenerRule")
 		got[env] = rule{r["priority"], r["condition"].([]any)[0].(map[string]any)["host_header"].(map[string]any)["values"].([]any)[0]}
-		if a, ok := built["two-prs/"+env].Attachment(); !ok || float64(a.Priority) != r["priority"] {
+		if a, ok := services(t, "two-prs")["Service-"+env].Attachment(); !ok || float64(a.Priority) != r["priority"] {
 			t.Errorf("%s: Attachment() = %+v, %v", env, a, ok)
 		}
 	}
 	want := map[string]rule{"pr4892": {4892.0, "pr4892.preview.example.com"}, "pr77": {77.0, "pr77.preview.example.com"}}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("rules (-want +got):\n%s", diff)
-	}
-	if got["pr4892"].Priority == got["pr77"].Priority || got["pr4892"].Host == got["pr77"].Host {
-		t.Error("two PR environments share a priority or a host on one listener")
 	}
 }
 
@@ -239,79 +239,101 @@ func TestRulePriority(t *testing.T) {
 }
 
 func TestValidateAttachment(t *testing.T) {
-	plan := platformNetwork(pr, network.EgressNone).Plan()
+	layout := platformNetwork(pr, network.EgressNone).Layout()
+	stack := testutil.NewStack("Validate")
+	listener := sharedListener(stack, "Shared")
 	base := func(a lmsservice.Attachment, c lmsservice.Config) lmsservice.Config {
-		c.Environment, c.Network, c.Image, c.AssignPublicIP, c.Attach = pr, plan, image, true, &a
+		if a.Listener == nil {
+			a.Listener = listener
+		}
+		c.Environment, c.Image, c.AssignPublicIP, c.Attach = pr, image, true, &a
 		return c
 	}
-	good := *attach(pr)
+	good := lmsservice.Attachment{Listener: listener, Hosts: []string{"pr4892." + previewZone}}
 	tests := []struct {
 		desc string
 		cfg  lmsservice.Config
 		want []string
 	}{
-		{"nothing given", base(lmsservice.Attachment{}, lmsservice.Config{}),
-			[]string{"Attach.ListenerARN is required", "Attach.LoadBalancerSecurityGroupID is required", "Attach.Host is required"}},
-		{"not a listener", base(lmsservice.Attachment{ListenerARN: "arn:aws:elasticloadbalancing:ca-central-1:123456789012:loadbalancer/app/x/0123456789abcdef", LoadBalancerSecurityGroupID: "sg-x", Host: "Pr1.example.com"}, lmsservice.Config{}),
-			[]string{`Attach.ListenerARN "arn:aws:elasticloadbalancing:ca-central-1:123456789012:loadbalancer/app/x/0123456789abcdef" is not an Application Load Balancer listener ARN`,
-				`Attach.LoadBalancerSecurityGroupID "sg-x" is not a security group ID (sg- and 8 or 17 hex digits)`,
-				`Attach.Host "Pr1.example.com" is not a DNS name: label "Pr1" must be lowercase`}},
-		{"host too long for a rule", base(lmsservice.Attachment{ListenerARN: listenerARN, LoadBalancerSecurityGroupID: platformSG, Host: strings.Repeat("a", 60) + "." + strings.Repeat("b", 60) + ".example.com"}, lmsservice.Config{}),
+		{"no condition", base(lmsservice.Attachment{}, lmsservice.Config{}), []string{"Attach needs a condition: set Hosts, Paths or both"}},
+		{"bad host and path", base(lmsservice.Attachment{Hosts: []string{"Pr1.example.com"}, Paths: []string{"api"}}, lmsservice.Config{}),
+			[]string{`Attach.Hosts[0] "Pr1.example.com" is not a DNS name: label "Pr1" must be lowercase`,
+				`Attach.Paths[0] "api" must start with '/'`}},
+		{"a Terraform expression as a host", base(lmsservice.Attachment{Hosts: []string{"${var.host}"}}, lmsservice.Config{}),
+			[]string{`Attach.Hosts[0] "${var.host}" holds "${", which Terraform would read as an expression`}},
+		{"host too long for a rule", base(lmsservice.Attachment{Hosts: []string{strings.Repeat("a", 60) + "." + strings.Repeat("b", 60) + ".example.com"}}, lmsservice.Config{}),
 			[]string{"is 133 characters, over the 128 a listener rule's host condition takes"}},
-		{"priority out of range", base(lmsservice.Attachment{ListenerARN: listenerARN, LoadBalancerSecurityGroupID: platformSG, Host: "a.example.com", Priority: 50001}, lmsservice.Config{}),
+		{"too many values", base(lmsservice.Attachment{Hosts: []string{"a.example.com", "b.example.com", "c.example.com"}, Paths: []string{"/a", "/b", "/c"}}, lmsservice.Config{}),
+			[]string{"Attach has 6 host and path values; a listener rule takes at most 5"}},
+		{"priority out of range", base(lmsservice.Attachment{Hosts: []string{"a.example.com"}, Priority: 50001}, lmsservice.Config{}),
 			[]string{"Attach.Priority 50001 is out of range 1-50000 (0 derives it from the environment: lmsservice.RulePriority)"}},
-		{"negative priority", base(lmsservice.Attachment{ListenerARN: listenerARN, LoadBalancerSecurityGroupID: platformSG, Host: "a.example.com", Priority: -1}, lmsservice.Config{}),
+		{"negative priority", base(lmsservice.Attachment{Hosts: []string{"a.example.com"}, Priority: -1}, lmsservice.Config{}),
 			[]string{"Attach.Priority -1 is out of range"}},
 		{"own load balancer options", base(good, lmsservice.Config{CertificateARN: certARN, SSLPolicy: "ELBSecurityPolicy-TLS13-1-3-2021-06", AccessLogsBucket: "logs"}),
-			[]string{`CertificateARN "` + certARN + `" configures the service's own load balancer, which an attached service (Attach) does not have: the shared listener's certificate serves Attach.Host; leave it empty`,
+			[]string{`CertificateARN "` + certARN + `" configures the service's own load balancer, and the service has no load balancer of its own (Attach, or IngressNone): leave it empty`,
 				`SSLPolicy "ELBSecurityPolicy-TLS13-1-3-2021-06" configures the service's own load balancer`,
-				`AccessLogsBucket "logs" configures the service's own load balancer, which an attached service (Attach) does not have: access logs are a setting of the shared load balancer`}},
-		{"public IPs without public subnets", lmsservice.Config{Environment: pr, Image: image, AssignPublicIP: true, Attach: &good,
-			Network: network.Config{Environment: pr, ExistingVPCID: platformVPC, PrivateSubnetIDs: []string{"subnet-0000000c", "subnet-0000000d"}}.Plan()},
-			[]string{"AssignPublicIP runs the tasks in the public subnets, and Network has none"}},
-		{"private tasks without egress", lmsservice.Config{Environment: pr, Image: image, Attach: &good, Network: plan},
-			[]string{"tasks in the private subnets could not pull images or read secrets"}},
+				`AccessLogsBucket "logs" configures the service's own load balancer`}},
+		{"ingress with attach", base(good, lmsservice.Config{Ingress: lmsservice.IngressInternal}), []string{`Ingress "internal" is decided by Attach`}},
+		{"private tasks without egress", lmsservice.Config{Environment: pr, Image: image, Attach: &good},
+			[]string{"Network gives tasks in the private subnets no way to pull images or read secrets"}},
 	}
 	for _, tt := range tests {
-		t.Run(tt.desc, func(t *testing.T) { testutil.ErrorContains(t, tt.cfg.Validate(), tt.want...) })
+		t.Run(tt.desc, func(t *testing.T) { testutil.ErrorContains(t, tt.cfg.ValidateFor(layout), tt.want...) })
 	}
-	// Valid: literals, Terraform references (passed through), no public subnets needed
-	// for private tasks, and the caller's Attachment is not modified by the defaults.
-	for desc, cfg := range map[string]lmsservice.Config{
-		"literals": base(good, lmsservice.Config{}),
-		"references": base(lmsservice.Attachment{ListenerARN: "${data.terraform_remote_state.platform.outputs.listener_arn}",
-			LoadBalancerSecurityGroupID: "${TfToken[TOKEN.7]}", Host: "${var.host}", Priority: 50000}, lmsservice.Config{}),
-		"private, no public subnets": {Environment: pr, Image: image, Attach: &good,
-			Network: network.Config{Environment: pr, ExistingVPCID: platformVPC, PrivateSubnetIDs: []string{"subnet-0000000c", "subnet-0000000d"}, ExistingEgress: network.EgressNAT}.Plan()},
+	noPublic := network.Attributes{Environment: pr, VPCID: platformVPC, PrivateSubnetIDs: []string{"subnet-0000000c", "subnet-0000000d"}}
+	testutil.ErrorContains(t, lmsservice.Config{Environment: pr, Image: image, AssignPublicIP: true, Attach: &good}.ValidateFor(noPublic.Layout()),
+		`AssignPublicIP "true" runs the tasks in the public subnets, and Network has none`)
+	// Valid: literals, tokens (passed through), no public subnets needed for private
+	// tasks, and the caller's Attachment is not modified by the defaults.
+	noPublic.Egress = network.EgressNAT
+	for desc, c := range map[string]struct {
+		cfg    lmsservice.Config
+		layout network.Layout
+	}{
+		"literals":                   {base(good, lmsservice.Config{}), layout},
+		"tokens":                     {base(lmsservice.Attachment{Hosts: []string{"${TfToken[TOKEN.7]}"}, Priority: 50000}, lmsservice.Config{}), layout},
+		"private, no public subnets": {lmsservice.Config{Environment: pr, Image: image, Attach: &good}, noPublic.Layout()},
 	} {
-		if err := cfg.Validate(); err != nil {
+		if err := c.cfg.ValidateFor(c.layout); err != nil {
 			t.Errorf("%s: %v", desc, err)
 		}
 	}
 	if good.Priority != 0 {
 		t.Errorf("Validate wrote the default priority into the caller's Attachment: %+v", good)
 	}
+	testutil.ErrorContains(t, lmsservice.Config{Environment: pr, Image: image, Attach: &lmsservice.Attachment{Hosts: []string{"a.example.com"}}}.Validate(),
+		"Attach.Listener is required")
 }
 
 // TestListenerRuleConflicts: two services of one environment (two components) attached
-// to one listener derive the same priority, and two rules for one host would shadow
-// each other: the synthesis fails before anything is written, one line each.
+// to one listener with the same priority, and with the same conditions: the synthesis
+// fails before anything is written, one line each, naming the listener resolved (the
+// same listener read twice is one listener).
 func TestListenerRuleConflicts(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "out")
 	app := testutil.NewAppIn(out)
 	stack := testutil.NewStackIn(app, "Shared", testutil.Region)
-	net := network.New(stack, "Network", platformNetwork(pr, network.EgressNAT))
+	net := network.FromAttributes(stack, "Network", platformNetwork(pr, network.EgressNAT))
 	c := cache.New(stack, "Cache", cache.Config{Environment: pr, Network: net})
+	edge := loadbalancer.New(stack, "Edge", loadbalancer.Config{Environment: pr, Network: net})
 	for _, comp := range []string{"web", "api"} {
-		lmsservice.New(stack, comp, lmsservice.Config{Environment: pr, Component: comp, Network: net, Cache: c, Image: image, Attach: attach(pr)})
+		listener := edge.Listener()
+		lmsservice.New(stack, comp, lmsservice.Config{Environment: pr, Component: comp, Network: net, Cache: c, Image: image,
+			Attach: &lmsservice.Attachment{Listener: listener, Hosts: []string{"pr4892." + previewZone}, Priority: 7}})
 	}
 	msg := testutil.SynthFails(t, app, out)
+	listener := "${aws_lb_listener.Edge_HTTPListener_"
 	for _, w := range []string{
-		"listener rule priority 4892 is used twice on listener " + listenerARN + ", by Shared/web/ListenerRule and by Shared/api/ListenerRule: set lmsservice.Attachment.Priority of one of them",
-		`host "pr4892.preview.example.com" is matched twice on listener ` + listenerARN + ", by Shared/web/ListenerRule and by Shared/api/ListenerRule: only the rule with the lower priority would ever see its requests",
+		"listener rule priority 7 is used twice on listener " + listener,
+		"by Shared/web/ListenerRule and by Shared/api/ListenerRule: set lmsservice.Attachment.Priority of one of them",
+		"the rules Shared/web/ListenerRule and Shared/api/ListenerRule on listener " + listener,
+		"match the same requests (host pr4892.preview.example.com): only the one with the lower priority would ever see them",
 	} {
 		if !strings.Contains(msg, w) {
 			t.Errorf("synth error lacks\n%s\nwhole message:\n%s", w, msg)
 		}
+	}
+	if strings.Contains(msg, "TfToken") {
+		t.Errorf("the message prints a raw token:\n%s", msg)
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"github.com/tapstack/infra/constructs/cache"
+	"github.com/tapstack/infra/constructs/cluster"
 	"github.com/tapstack/infra/constructs/lmsservice"
 	"github.com/tapstack/infra/constructs/naming"
 	"github.com/tapstack/infra/constructs/network"
@@ -26,13 +27,13 @@ func init() {
 		net := network.New(stack, "Network", network.Config{Environment: stage})
 		sessions := cache.New(stack, "Sessions", cache.Config{Environment: stage, Component: "web", Network: net, ConnectionSecret: true})
 		jobs := cache.New(stack, "Jobs", cache.Config{Environment: stage, Component: "worker", Network: net})
-		web := lmsservice.New(stack, "Web", lmsservice.Config{Environment: stage, Component: "web", Network: net, Cache: sessions, Image: image})
-		worker := lmsservice.New(stack, "Worker", lmsservice.Config{Environment: stage, Component: "worker", Network: net, Cache: jobs, Image: image,
+		web := lmsservice.New(stack, "Web", lmsservice.Config{Environment: stage, Component: "web", Network: net, Cache: sessions, Image: image, DBSecret: true})
+		worker := lmsservice.New(stack, "Worker", lmsservice.Config{Environment: stage, Component: "worker", Network: net, Cache: jobs, Image: image, DBSecret: true,
 			MinHealthyPercent: new(0), DeregistrationDelaySeconds: new(0), HealthCheckGracePeriodSeconds: new(0), LogRetentionDays: new(0)})
 		for name, s := range map[string]*lmsservice.Service{"web": web, "worker": worker} {
 			cdktf.NewTerraformOutput(stack, jsii.String(name+"_service"), &cdktf.TerraformOutputConfig{Value: s.ServiceName()})
 		}
-		built["web"], built["worker"] = web, worker
+		built["two-services"] = map[string]*lmsservice.Service{"Web": web, "Worker": worker}
 		return stack
 	}, `module.two-services.web_service == "lms-web-service-stage"`, `module.two-services.worker_service == "lms-worker-service-stage"`)
 	// Names too long for their kinds, shortened with a hash: Terraform checks every one
@@ -43,8 +44,10 @@ func init() {
 		net := network.New(stack, "Network", network.Config{Environment: env, NAT: network.NATSingle})
 		c := cache.New(stack, "Cache", cache.Config{Environment: env, Component: "frontend-edge-2", Network: net})
 		s := lmsservice.New(stack, "Service", lmsservice.Config{Environment: env, Component: "frontend-edge-2", Network: net, Cache: c, Image: image})
-		built["long-names"] = s
-		for name, v := range map[string]*string{"alb": s.LoadBalancer().Name(), "tg": s.TargetGroup().Name(), "cache": c.NameRef(), "role": s.ExecutionRole().Name()} {
+		built["long-names"] = map[string]*lmsservice.Service{"Service": s}
+		lb, _ := s.LoadBalancer()
+		tg, _ := s.TargetGroup()
+		for name, v := range map[string]*string{"alb": lb.ALB().Name(), "tg": tg.Name(), "cache": c.NameRef(), "role": s.ExecutionRole().Name()} {
 			cdktf.NewTerraformOutput(stack, jsii.String(name), &cdktf.TerraformOutputConfig{Value: v})
 		}
 		return stack
@@ -55,9 +58,10 @@ func init() {
 		env := naming.MustEnvironment("pr77", naming.Options{Clock: func() time.Time { return time.Unix(1_700_000_042, 0) }})
 		net := network.New(stack, "Network", network.Config{Environment: env})
 		s := lmsservice.New(stack, "Service", lmsservice.Config{Environment: env, Network: net, Image: image, AssignPublicIP: true})
-		built["pr-kept-suffix"] = s
+		built["pr-kept-suffix"] = map[string]*lmsservice.Service{"Service": s}
+		lb, _ := s.LoadBalancer()
 		cdktf.NewTerraformOutput(stack, jsii.String("log_group"), &cdktf.TerraformOutputConfig{Value: s.LogGroupName()})
-		cdktf.NewTerraformOutput(stack, jsii.String("alb"), &cdktf.TerraformOutputConfig{Value: s.LoadBalancer().Name()})
+		cdktf.NewTerraformOutput(stack, jsii.String("alb"), &cdktf.TerraformOutputConfig{Value: lb.ALB().Name()})
 		return stack
 	}, `module.pr-kept-suffix.log_group == "/ecs/lms-pr77-000042"`, `module.pr-kept-suffix.alb == "lms-alb-pr77-000042"`)
 }
@@ -148,8 +152,8 @@ func TestNameConflicts(t *testing.T) {
 	stack := testutil.NewStackIn(app, "Twice", "ca-central-1")
 	net := network.New(stack, "Network", network.Config{Environment: stage})
 	c := cache.New(stack, "Cache", cache.Config{Environment: stage, Network: net})
-	lmsservice.New(stack, "A", lmsservice.Config{Environment: stage, Network: net, Cache: c, Image: image})
-	lmsservice.New(stack, "B", lmsservice.Config{Environment: stage, Network: net, Cache: c, Image: image})
+	lmsservice.New(stack, "A", lmsservice.Config{Environment: stage, Network: net, Cache: c, Image: image, DBSecret: true})
+	lmsservice.New(stack, "B", lmsservice.Config{Environment: stage, Network: net, Cache: c, Image: image, DBSecret: true})
 	msg := testutil.SynthFails(t, app, out)
 	var lines []string
 	for _, l := range strings.Split(msg, "\n") {
@@ -157,38 +161,53 @@ func TestNameConflicts(t *testing.T) {
 			lines = append(lines, strings.TrimPrefix(l, "[Twice] "))
 		}
 	}
-	line := func(kind, name, where, child string) string {
-		return kind + ` name "` + name + `" is defined twice in ` + where + `, by Twice/A/` + child + ` and by Twice/B/` + child + `: give one of them its own lmsservice.Config.Component`
+	line := func(kind, name, where, child, fix string) string {
+		return kind + ` name "` + name + `" is defined twice in ` + where + ` (stack Twice), by Twice/A/` + child + ` and by Twice/B/` + child + `: give one of them its own ` + fix
 	}
+	const svc = "lmsservice.Config.Component"
 	want := []string{
-		line("ECS cluster", "lms-cluster-stage", "stack Twice", "Cluster"),
-		line("task family", "lms-task-stage", "stack Twice", "TaskDefinition"),
-		line("log group", "/ecs/lms-stage", "stack Twice", "LogGroup"),
-		line("secret", "lms/stage/db-credentials", "stack Twice", "DBSecret"),
-		line("IAM role", "lms-ecs-task-execution-role-stage-ca-central-1", "the account (every region)", "ExecutionRole"),
-		line("IAM role", "lms-ecs-task-role-stage-ca-central-1", "the account (every region)", "TaskRole"),
-		line("security group", "lms-alb-sg-stage", "one VPC of stack Twice", "LoadBalancerSecurityGroup"),
-		line("security group", "lms-tasks-sg-stage", "one VPC of stack Twice", "TaskSecurityGroup"),
-		line("load balancer", "lms-alb-stage", "stack Twice", "LoadBalancer"),
-		line("target group", "lms-tg-stage", "stack Twice", "TargetGroup"),
+		line("ECS cluster", "lms-cluster-stage", "region ca-central-1", "Cluster/Default", "cluster.Config.Component"),
+		line("task family", "lms-task-stage", "region ca-central-1", "TaskDefinition", svc),
+		line("log group", "/ecs/lms-stage", "region ca-central-1", "LogGroup", svc),
+		line("IAM role", "lms-ecs-task-execution-role-stage-ca-central-1", "the account (every region)", "ExecutionRole", svc),
+		line("IAM role", "lms-ecs-task-role-stage-ca-central-1", "the account (every region)", "TaskRole", svc),
+		line("security group", "lms-tasks-sg-stage", "one VPC", "TaskSecurityGroup", svc),
+		line("secret", "lms/stage/db-credentials", "region ca-central-1", "DBSecret", svc),
+		line("target group", "lms-tg-stage", "region ca-central-1", "TargetGroup", svc),
+		line("security group", "lms-alb-sg-stage", "one VPC", "Default/LoadBalancerSecurityGroup", "loadbalancer.Config.Component"),
+		line("load balancer", "lms-alb-stage", "region ca-central-1", "Default/LoadBalancer", "loadbalancer.Config.Component"),
 	}
-	if diff := cmp.Diff(want, lines); diff != "" {
+	sortLines := func(xs []string) []string {
+		out := append([]string(nil), xs...)
+		for i := range out {
+			for j := i + 1; j < len(out); j++ {
+				if out[j] < out[i] {
+					out[i], out[j] = out[j], out[i]
+				}
+			}
+		}
+		return out
+	}
+	if diff := cmp.Diff(sortLines(want), sortLines(lines)); diff != "" {
 		t.Errorf("conflicts (-want +got):\n%s\nwhole message:\n%s", diff, msg)
 	}
 }
 
-// TestServicesInOneCluster: two services without a Component in one existing cluster
-// share the service name, which ECS keeps unique per cluster.
+// TestServicesInOneCluster: two services without a Component in one cluster share the
+// service name, which ECS keeps unique per cluster.
 func TestServicesInOneCluster(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "out")
 	app := testutil.NewAppIn(out)
 	stack := testutil.NewStackIn(app, "Shared", "ca-central-1")
 	net := network.New(stack, "Network", network.Config{Environment: stage})
+	shared := cluster.FromAttributes(stack, "Cluster", cluster.Attributes{ARN: clusterARN})
 	for _, id := range []string{"A", "B"} {
-		lmsservice.New(stack, id, lmsservice.Config{Environment: stage, Network: net, Image: image, ExistingClusterARN: cluster})
+		lmsservice.New(stack, id, lmsservice.Config{Environment: stage, Component: strings.ToLower(id), Network: net, Image: image, Cluster: shared,
+			Ingress: lmsservice.IngressNone})
 	}
+	lmsservice.New(stack, "C", lmsservice.Config{Environment: stage, Component: "a", Network: net, Image: image, Cluster: shared, Ingress: lmsservice.IngressNone})
 	msg := testutil.SynthFails(t, app, out)
-	want := `ECS service name "lms-service-stage" is defined twice in one ECS cluster of stack Shared, by Shared/A/Service and by Shared/B/Service: give one of them its own lmsservice.Config.Component`
+	want := `ECS service name "lms-a-service-stage" is defined twice in one ECS cluster (stack Shared), by Shared/A/Service and by Shared/C/Service: give one of them its own lmsservice.Config.Component`
 	if !strings.Contains(msg, want) {
 		t.Errorf("synth error\n%s\nlacks\n%s", msg, want)
 	}
@@ -201,10 +220,37 @@ func TestStackWithoutLiteralRegion(t *testing.T) {
 	msg := testutil.MustPanic(t, func() {
 		lmsservice.New(stack, "Service", lmsservice.Config{Environment: stage, Network: net, Image: image})
 	})
-	if !strings.Contains(msg, `lmsservice.New("Service"): the stack's default AWS provider has no literal region`) {
+	if !strings.Contains(msg, `lmsservice.New("Service"): NoRegion/Service: the stack's default AWS provider has no literal region`) {
 		t.Errorf("panic = %q", msg)
 	}
 	if child := stack.Node().TryFindChild(jsii.String("Service")); child != nil {
 		t.Error("the refused service was defined")
+	}
+}
+
+// TestOneRegion: a service uses nothing of another region: network, cluster, cache.
+func TestOneRegion(t *testing.T) {
+	app := testutil.NewApp()
+	canada := testutil.NewStackIn(app, "Canada", "ca-central-1")
+	net := network.New(canada, "Network", network.Config{Environment: stage})
+	ireland := testutil.NewStackIn(app, "Ireland", "eu-west-1")
+	irishNet := network.New(ireland, "Network", network.Config{Environment: stage})
+	irishCache := cache.New(ireland, "Cache", cache.Config{Environment: stage, Network: irishNet})
+	for desc, cfg := range map[string]lmsservice.Config{
+		"network": {Environment: stage, Network: net, Image: image},
+		"cache":   {Environment: stage, Component: "c", Network: irishNet, Cache: irishCache, Image: image},
+	} {
+		stack := canada
+		if desc == "network" {
+			stack = ireland
+		}
+		if desc == "cache" {
+			stack = testutil.NewStackIn(app, "Canada2", "ca-central-1")
+			cfg.Network = network.New(stack, "Network", network.Config{Environment: stage, Component: "n"})
+		}
+		msg := testutil.MustPanic(t, func() { lmsservice.New(stack, "Service", cfg) })
+		if !strings.Contains(msg, "not the stack's region") {
+			t.Errorf("%s: panic = %q", desc, msg)
+		}
 	}
 }

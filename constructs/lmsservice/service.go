@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strconv"
 
@@ -12,174 +14,215 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/appautoscalingpolicy"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/appautoscalingtarget"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/cloudwatchloggroup"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/dataawslb"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/dataawslblistener"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/dataawspartition"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/dataawsregion"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/dataawssecretsmanagerrandompassword"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/ecscluster"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/ecsservice"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/ecstaskdefinition"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/iamrole"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/iamrolepolicy"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/iamrolepolicyattachment"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/lb"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/lblistener"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/lblistenerrule"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/lbtargetgroup"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/secretsmanagersecret"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/secretsmanagersecretversion"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/securitygroup"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpcsecuritygroupegressrule"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpcsecuritygroupingressrule"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
+	"github.com/tapstack/infra/awsid"
+	"github.com/tapstack/infra/constructs/cluster"
+	"github.com/tapstack/infra/constructs/identity"
+	"github.com/tapstack/infra/constructs/loadbalancer"
 	"github.com/tapstack/infra/constructs/naming"
-	"github.com/tapstack/infra/internal/tfx"
+	"github.com/tapstack/infra/constructs/network"
+	"github.com/tapstack/infra/internal/iampolicy"
+	"github.com/tapstack/infra/internal/jsiix"
 )
 
-// Service is the LMS Fargate service with its load balancer and supporting resources.
+// Service is a Fargate service with its task definition, roles, log group and security
+// group, behind its own load balancer, a rule on a listener, or none (a worker).
 type Service struct {
 	constructs.Construct
 
 	cfg   Config
 	id    naming.Identity
-	scope *tfx.Scope
+	scope *identity.Scope
 	names names
+	place awsid.Place
 
-	clusterName *string
-	clusterARN  *string
-	cluster     ecscluster.EcsCluster
+	cluster     *cluster.Cluster
+	ownCluster  bool
 	logGroup    cloudwatchloggroup.CloudwatchLogGroup
 	execRole    iamrole.IamRole
 	taskRole    iamrole.IamRole
-	albSG       securitygroup.SecurityGroup
 	taskSG      securitygroup.SecurityGroup
-	alb         lb.Lb
+	conns       *network.Connections
+	lb          *loadbalancer.LoadBalancer
+	listener    *loadbalancer.Listener
 	targetGroup lbtargetgroup.LbTargetGroup
-	listeners   []lblistener.LbListener
-	// With Attach: the shared listener and load balancer (data sources), the rule.
-	sharedListener dataawslblistener.DataAwsLbListener
-	sharedLB       dataawslb.DataAwsLb
-	rule           lblistenerrule.LbListenerRule
-	taskDef        ecstaskdefinition.EcsTaskDefinition
-	service        ecsservice.EcsService
-	dbSecret       secretsmanagersecret.SecretsmanagerSecret
+	rule        lblistenerrule.LbListenerRule
+	taskDef     ecstaskdefinition.EcsTaskDefinition
+	service     ecsservice.EcsService
+	scaling     appautoscalingtarget.AppautoscalingTarget
+	dbSecret    secretsmanagersecret.SecretsmanagerSecret
+	grants      *grants
 }
 
 // injection is one secret injected into the container: variable name and valueFrom.
 type injection struct{ name, from string }
 
-// New defines a Service in scope. It validates cfg first (including the egress check)
-// and panics with every problem, the text Config.Validate returns, before defining any
-// child. Its physical names are registered with the app, which refuses duplicates at
-// synth (see docs/naming.md).
+// New defines a Service in scope. It validates cfg first (Config.Validate, the ARNs
+// against the stack's partition and region, and Network, Cluster, Cache and
+// Attach.Listener in the stack's region) and panics with every problem before defining
+// any child. Its physical names are claimed in the app's registry, which refuses
+// duplicates at synth (see docs/naming.md).
 //
-// Child IDs: "Cluster" (unless ExistingClusterARN), "Region", "Partition", "LogGroup",
-// "DBPassword", "DBSecret", "DBSecretVersion", "ExecutionRole",
-// "ExecutionRoleManagedPolicy", "ExecutionRoleSecrets", "TaskRole",
-// "LoadBalancerSecurityGroup", "LoadBalancerIngressHTTP", "LoadBalancerIngressHTTPS"
-// (with a certificate), "LoadBalancerEgress", "TaskSecurityGroup", "TaskIngress",
-// "TaskEgressHTTPS", "TaskEgressCache" (with a Cache), "LoadBalancer", "TargetGroup",
-// "HTTPListener", "HTTPSListener" (with a certificate), "TaskDefinition", "Service", and
-// with autoscaling "ScalingTarget" and "ScalingPolicy". With a Cache, the cache admits
-// the task security group (Cache.AllowFrom).
+// Child IDs: "Cluster" (without Config.Cluster: cluster.New's children under it),
+// "Region", "Partition", "LogGroup", with DBSecret "DBPassword", "DBSecret" and
+// "DBSecretVersion", "ExecutionRole", "ExecutionRoleManagedPolicy",
+// "ExecutionRoleSecrets", "TaskRole", "TaskRoleGrants" (after the first grant),
+// "TaskSecurityGroup", "TaskEgressHTTPS", "TaskEgressCache" (with a Cache),
+// "TaskDefinition", "Service", with autoscaling "ScalingTarget", "ScalingPolicy" (CPU),
+// "ScalingPolicyMemory" and "ScalingPolicyRequests". With a Cache, the cache admits the
+// task security group (Cache.AllowFrom).
 //
-// With Attach there is no "LoadBalancerSecurityGroup", "LoadBalancerIngressHTTP",
-// "LoadBalancerIngressHTTPS", "LoadBalancerEgress", "LoadBalancer", "HTTPListener" or
-// "HTTPSListener"; instead "SharedListener" and "SharedLoadBalancer" (data sources that
-// read the shared load balancer's ARN and DNS name) and "ListenerRule", the host rule
-// on the shared listener that forwards to "TargetGroup". Its priority is checked at
-// synth, with the app's other rules on that listener (tfx.Scope.ClaimListenerRule).
+// With a load balancer (its own, or Attach): "TargetGroup" and "TaskIngress" (the load
+// balancer's group admitted on the container port). Its own load balancer is
+// loadbalancer.New under the ID "Default", so that its resources keep the service's
+// logical IDs: "LoadBalancerSecurityGroup", "LoadBalancerIngressHTTP",
+// "LoadBalancerIngressHTTPS" (with a certificate), "LoadBalancerEgress" (to the tasks),
+// "LoadBalancer", "HTTPListener", "HTTPSListener" (with a certificate). With Attach:
+// "ListenerRule", the rule on Attach.Listener; its priority and conditions are checked
+// at synth with the app's other rules on that listener. A worker (IngressNone) has none
+// of these.
 func New(scope constructs.Construct, id string, cfg Config) *Service {
-	tfx.MustBeValid("lmsservice", id, cfg.Validate())
-	if cfg.Network.VPCID() == nil {
-		panic(fmt.Sprintf("lmsservice.New(%q): Network has no VPC ID: pass the network from network.New (a plan from network.Config.Plan is for Validate only)", id))
+	sc := identity.Enter(scope, id)
+	if cfg.Network == nil || (cfg.Attach != nil && cfg.Attach.Listener == nil) {
+		jsiix.MustBeValid("lmsservice.New", id, cfg.Validate())
 	}
-	if c := cfg.withDefaults().Cache; c != nil && c.SecurityGroupID() == nil {
-		panic(fmt.Sprintf("lmsservice.New(%q): Cache has no security group: pass the cache from cache.New (a plan from cache.Config.Plan is for Validate only)", id))
+	layout := cfg.Network.Layout()
+	if layout.Place.Region == "" {
+		layout.Place = sc.Place()
 	}
-	s := &Service{cfg: cfg.withDefaults(), scope: tfx.Enter(scope, id)}
-	s.scope.RequireRegion("lmsservice", id) // the IAM roles' names carry it
+	jsiix.MustBeValid("lmsservice.New", id, cfg.ValidateFor(network.Layout{Egress: layout.Egress, PublicSubnets: layout.PublicSubnets,
+		PrivateSubnets: layout.PrivateSubnets, Place: sc.Place()}))
+	if err := sc.RequireRegion(); err != nil { // the IAM roles' names carry it
+		panic(fmt.Sprintf("lmsservice.New(%q): %v", id, err))
+	}
+	c := cfg.withDefaults()
+	here := sc.Place()
+	for _, d := range []struct {
+		what  string
+		place awsid.Place
+		set   bool
+	}{
+		{"Network", c.Network.Place(), true},
+		{"Cluster", placeOf(c.Cluster), c.Cluster != nil},
+		{"Cache", cachePlace(c), c.Cache != nil},
+		{"Attach.Listener", listenerPlace(c), c.Attach != nil && c.Attach.Listener != nil},
+	} {
+		if d.set && d.place.Region != "" && d.place.Region != here.Region {
+			panic(fmt.Sprintf("lmsservice.New(%q): %s is in region %s, not the stack's region %s: a service and what it uses must be in one region", id, d.what, d.place.Region, here.Region))
+		}
+	}
+	if c.Capacity == CapacityFargateSpot && c.Cluster != nil && !c.Cluster.FargateSpot() {
+		panic(fmt.Sprintf("lmsservice.New(%q): Capacity %q needs a cluster with the FARGATE_SPOT capacity provider, and Cluster (an existing one) does not say it has it: "+
+			"set cluster.Attributes.FargateSpot if it does, or set Capacity to %q", id, c.Capacity, CapacityFargate))
+	}
+	ident, err := sc.Identity(c.Environment, c.Component)
+	if err != nil {
+		panic(fmt.Sprintf("lmsservice.New(%q): %v", id, err))
+	}
+	s := &Service{cfg: c, scope: sc, id: ident, place: here}
 	constructs.NewConstruct_Override(s, scope, jsii.String(id))
-	s.id = s.scope.Identity(s.cfg.Environment, s.cfg.Component)
-	s.names, _ = s.cfg.names(s.id) // checked by Validate; the region by RequireRegion
+	s.names, _ = c.names(s.id) // checked by Validate; the region by RequireRegion
 
-	s.defineCluster()
+	s.cluster = c.Cluster
+	if s.cluster == nil {
+		s.cluster, s.ownCluster = cluster.New(s, "Cluster", cluster.Config{Environment: c.Environment, Component: c.Component}), true
+	}
 	region := *dataawsregion.NewDataAwsRegion(s, jsii.String("Region"), &dataawsregion.DataAwsRegionConfig{}).Name()
 	partition := *dataawspartition.NewDataAwsPartition(s, jsii.String("Partition"), &dataawspartition.DataAwsPartitionConfig{}).Partition()
 	logs := &cloudwatchloggroup.CloudwatchLogGroupConfig{
 		Name:            jsii.String(s.names.logGroup),
-		RetentionInDays: jsii.Number(float64(*s.cfg.LogRetentionDays)),
+		RetentionInDays: jsii.Number(float64(*c.LogRetentionDays)),
 		Tags:            s.tags(s.names.logGroup),
 	}
-	if s.cfg.LogKMSKeyARN != "" {
-		logs.KmsKeyId = jsii.String(s.cfg.LogKMSKeyARN)
+	if c.LogKMSKeyARN != "" {
+		logs.KmsKeyId = jsii.String(c.LogKMSKeyARN)
 	}
 	s.logGroup = cloudwatchloggroup.NewCloudwatchLogGroup(s, jsii.String("LogGroup"), logs)
-	s.defineDBSecret()
+	if c.DBSecret {
+		s.defineDBSecret()
+	}
 	secrets, readable := s.injections()
 	s.defineRoles(partition, region, readable)
-	s.defineSecurityGroups()
-	s.defineTargetGroup()
-	if s.cfg.Attach != nil {
-		s.defineAttachment()
-	} else {
-		s.defineLoadBalancer()
+	s.defineSecurityGroup()
+	if c.balanced() {
+		s.defineTargetGroup()
+		if c.Attach != nil {
+			s.defineAttachment()
+		} else {
+			s.defineLoadBalancer()
+		}
 	}
 	s.defineTask(region, secrets)
 	s.defineService()
-	if s.cfg.AutoscalingMaxCount > 0 {
+	if c.AutoscalingMaxCount > 0 {
 		s.defineAutoscaling()
 	}
 	s.claim()
 	return s
 }
 
-// claim registers the physical names with the app (tfx.Claim).
+func placeOf(c *cluster.Cluster) awsid.Place {
+	if c == nil {
+		return awsid.Place{}
+	}
+	return c.Place()
+}
+
+func cachePlace(c Config) awsid.Place {
+	if c.Cache == nil {
+		return awsid.Place{}
+	}
+	return c.Cache.Place()
+}
+
+func listenerPlace(c Config) awsid.Place {
+	if c.Attach == nil || c.Attach.Listener == nil {
+		return awsid.Place{}
+	}
+	return c.Attach.Listener.Place()
+}
+
+// claim registers the physical names with the app (identity.Scope.Claim).
 func (s *Service) claim() {
 	const fix = "lmsservice.Config.Component"
-	vpc := *s.cfg.Network.VPCID()
-	var names []tfx.Named
-	if s.cluster != nil {
-		names = append(names, tfx.Named{Kind: naming.ECSCluster, Name: s.names.cluster, Child: "Cluster", Fix: fix})
+	names := []identity.Name{
+		{Kind: naming.ECSService, Name: s.names.service, Resource: "Service", Within: s.cluster.ARN(), Fix: fix},
+		{Kind: naming.TaskFamily, Name: s.names.family, Resource: "TaskDefinition", Fix: fix},
+		{Kind: naming.LogGroup, Name: s.names.logGroup, Resource: "LogGroup", Fix: fix},
+		{Kind: naming.IAMRole, Name: s.names.executionRole, Resource: "ExecutionRole", Fix: fix},
+		{Kind: naming.IAMRole, Name: s.names.taskRole, Resource: "TaskRole", Fix: fix},
+		{Kind: naming.SecurityGroup, Name: s.names.taskSG, Resource: "TaskSecurityGroup", Within: s.cfg.Network.VPCID(), Fix: fix},
 	}
-	names = append(names, []tfx.Named{
-		{Kind: naming.ECSService, Name: s.names.service, Child: "Service", Within: tfx.Resolved(s, s.clusterARN), Fix: fix},
-		{Kind: naming.TaskFamily, Name: s.names.family, Child: "TaskDefinition", Fix: fix},
-		{Kind: naming.LogGroup, Name: s.names.logGroup, Child: "LogGroup", Fix: fix},
-		{Kind: naming.Secret, Name: s.names.dbSecret, Child: "DBSecret", Fix: fix},
-		{Kind: naming.IAMRole, Name: s.names.executionRole, Child: "ExecutionRole", Fix: fix},
-		{Kind: naming.IAMRole, Name: s.names.taskRole, Child: "TaskRole", Fix: fix},
-	}...)
-	if s.alb != nil {
-		names = append(names, tfx.Named{Kind: naming.SecurityGroup, Name: s.names.albSG, Child: "LoadBalancerSecurityGroup", Within: vpc, Fix: fix})
+	if s.dbSecret != nil {
+		names = append(names, identity.Name{Kind: naming.Secret, Name: s.names.dbSecret, Resource: "DBSecret", Fix: fix})
 	}
-	names = append(names, tfx.Named{Kind: naming.SecurityGroup, Name: s.names.taskSG, Child: "TaskSecurityGroup", Within: vpc, Fix: fix})
-	if s.alb != nil {
-		names = append(names, tfx.Named{Kind: naming.LoadBalancer, Name: s.names.alb, Child: "LoadBalancer", Fix: fix})
+	if s.targetGroup != nil {
+		names = append(names, identity.Name{Kind: naming.TargetGroup, Name: s.names.targetGroup, Resource: "TargetGroup", Fix: fix})
 	}
-	names = append(names, tfx.Named{Kind: naming.TargetGroup, Name: s.names.targetGroup, Child: "TargetGroup", Fix: fix})
 	s.scope.Claim(names...)
 	if a := s.cfg.Attach; a != nil {
-		s.scope.ClaimListenerRule(tfx.ListenerRule{Listener: a.ListenerARN, Priority: a.Priority, Host: a.Host,
-			Child: "ListenerRule", Fix: "lmsservice.Attachment.Priority"})
+		s.scope.ClaimListenerRule(identity.ListenerRule{Listener: a.Listener.ARN(), Priority: a.Priority, Hosts: a.Hosts, Paths: a.Paths,
+			Resource: "ListenerRule", Fix: "lmsservice.Attachment.Priority"})
 	}
 }
 
-func (s *Service) tags(name string) *map[string]*string { return tfx.Tags(s.cfg.Environment, name) }
+func (s *Service) tags(name string) *map[string]*string { return jsiix.Tags(s.cfg.Environment, name) }
 
-func (s *Service) defineCluster() {
-	if arn := s.cfg.ExistingClusterARN; arn != "" {
-		name, _ := tfx.ClusterName(arn) // checked by Validate
-		s.clusterARN, s.clusterName = jsii.String(arn), jsii.String(name)
-		return
-	}
-	s.cluster = tfx.Cluster(s, "Cluster", s.names.cluster, s.tags(s.names.cluster))
-	s.clusterARN, s.clusterName = s.cluster.Arn(), s.cluster.Name()
-}
-
-// defineDBSecret stores DB credentials whose password AWS generates at apply time: the
+// defineDBSecret stores DB credentials whose password is drawn at apply time: the
 // synthesized JSON holds only a reference to it.
 func (s *Service) defineDBSecret() {
 	env := s.cfg.Environment
@@ -210,12 +253,20 @@ func (s *Service) defineDBSecret() {
 	})
 }
 
+// readableARN is an ARN the execution role may read, and whether it is a secret the
+// library defines (the DB secret, the cache's connection secret): a Secrets Manager
+// secret for sure, even as a token.
+type readableARN struct {
+	arn string
+	own bool
+}
+
 // injections returns the container's injected secrets, sorted by name, and the secret
-// ARNs the execution role may read (each once): computed once, from the DB secret (so
-// after defineDBSecret), the cache's connection secret and Config.Secrets.
-func (s *Service) injections() (secrets []injection, readable []string) {
+// and parameter ARNs the execution role may read (each once): from the DB secret, the
+// cache's connection secret and Config.Secrets.
+func (s *Service) injections() (secrets []injection, readable []readableARN) {
 	seen := map[string]bool{}
-	inject := func(name, arn, key string) {
+	inject := func(name, arn, key string, own bool) {
 		from := arn
 		if key != "" {
 			from = arn + ":" + key + "::"
@@ -223,159 +274,167 @@ func (s *Service) injections() (secrets []injection, readable []string) {
 		secrets = append(secrets, injection{name, from})
 		if !seen[arn] {
 			seen[arn] = true
-			readable = append(readable, arn)
+			readable = append(readable, readableARN{arn, own})
 		}
 	}
-	db := *s.dbSecret.Arn()
-	inject("DB_USERNAME", db, "username")
-	inject("DB_PASSWORD", db, "password")
+	if s.dbSecret != nil {
+		db := *s.dbSecret.Arn()
+		inject("DB_USERNAME", db, "username", true)
+		inject("DB_PASSWORD", db, "password", true)
+	}
 	if s.cfg.Cache != nil {
 		if arn, ok := s.cfg.Cache.ConnectionSecretARN(); ok {
-			inject("REDIS_URL", *arn, "url")
+			inject("REDIS_URL", *arn, "url", true)
 		}
 	}
-	for _, name := range tfx.SortedKeys(s.cfg.Secrets) {
+	for _, name := range slices.Sorted(maps.Keys(s.cfg.Secrets)) {
 		ref := s.cfg.Secrets[name]
-		inject(name, ref.ARN, ref.JSONKey)
+		inject(name, ref.ARN, ref.JSONKey, false)
 	}
 	return secrets, readable
 }
 
-func (s *Service) defineRoles(partition, region string, readable []string) {
+func (s *Service) defineRoles(partition, region string, readable []readableARN) {
 	s.execRole = iamrole.NewIamRole(s, jsii.String("ExecutionRole"), &iamrole.IamRoleConfig{
 		Name:             jsii.String(s.names.executionRole),
 		Description:      jsii.String("Pulls the image, writes logs and reads the injected secrets of " + s.names.service),
-		AssumeRolePolicy: tfx.AssumeRole("ecs-tasks.amazonaws.com"),
+		AssumeRolePolicy: iampolicy.AssumeRole("ecs-tasks.amazonaws.com"),
 		Tags:             s.tags(s.names.executionRole),
 	})
 	iamrolepolicyattachment.NewIamRolePolicyAttachment(s, jsii.String("ExecutionRoleManagedPolicy"), &iamrolepolicyattachment.IamRolePolicyAttachmentConfig{
 		Role:      s.execRole.Name(),
 		PolicyArn: jsii.String("arn:" + partition + ":iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"),
 	})
-	statements := []tfx.Statement{{
-		Sid: "ReadInjectedSecrets", Effect: "Allow",
-		Action:   []string{"secretsmanager:GetSecretValue"},
-		Resource: readable,
-	}}
-	if s.cfg.KMSKeyARN != "" {
-		statements = append(statements, tfx.Statement{
-			Sid: "DecryptInjectedSecrets", Effect: "Allow",
-			Action:    []string{"kms:Decrypt"},
-			Resource:  []string{s.cfg.KMSKeyARN},
-			Condition: map[string]map[string]string{"StringEquals": {"kms:ViaService": "secretsmanager." + region + ".amazonaws.com"}},
+	if len(readable) > 0 {
+		var fromSecrets, fromParameters []string
+		for _, r := range readable {
+			switch {
+			case r.own || isLiteralOf(r.arn, "secretsmanager"):
+				fromSecrets = append(fromSecrets, r.arn)
+			case isLiteralOf(r.arn, "ssm"):
+				fromParameters = append(fromParameters, r.arn)
+			default: // a token, which may stand for either: the role may read it as both
+				fromSecrets = append(fromSecrets, r.arn)
+				fromParameters = append(fromParameters, r.arn)
+			}
+		}
+		var statements []iampolicy.Statement
+		if len(fromSecrets) > 0 {
+			statements = append(statements, iampolicy.Statement{Sid: "ReadInjectedSecrets", Effect: "Allow",
+				Action: []string{"secretsmanager:GetSecretValue"}, Resource: fromSecrets})
+		}
+		if len(fromParameters) > 0 {
+			statements = append(statements, iampolicy.Statement{Sid: "ReadInjectedParameters", Effect: "Allow",
+				Action: []string{"ssm:GetParameters"}, Resource: fromParameters})
+		}
+		if s.cfg.KMSKeyARN != "" {
+			var via any = "secretsmanager." + region + ".amazonaws.com"
+			if len(fromParameters) > 0 {
+				via = []string{"secretsmanager." + region + ".amazonaws.com", "ssm." + region + ".amazonaws.com"}
+			}
+			statements = append(statements, iampolicy.Statement{
+				Sid: "DecryptInjectedSecrets", Effect: "Allow",
+				Action:    []string{"kms:Decrypt"},
+				Resource:  []string{s.cfg.KMSKeyARN},
+				Condition: map[string]map[string]any{"StringEquals": {"kms:ViaService": via}},
+			})
+		}
+		iamrolepolicy.NewIamRolePolicy(s, jsii.String("ExecutionRoleSecrets"), &iamrolepolicy.IamRolePolicyConfig{
+			Name:   jsii.String("read-injected-secrets"),
+			Role:   s.execRole.Id(),
+			Policy: iampolicy.Policy(statements...),
 		})
 	}
-	iamrolepolicy.NewIamRolePolicy(s, jsii.String("ExecutionRoleSecrets"), &iamrolepolicy.IamRolePolicyConfig{
-		Name:   jsii.String("read-injected-secrets"),
-		Role:   s.execRole.Id(),
-		Policy: tfx.Policy(statements...),
-	})
 	s.taskRole = iamrole.NewIamRole(s, jsii.String("TaskRole"), &iamrole.IamRoleConfig{
 		Name:             jsii.String(s.names.taskRole),
 		Description:      jsii.String("Application role of " + s.names.service + " (no permissions by default)"),
-		AssumeRolePolicy: tfx.AssumeRole("ecs-tasks.amazonaws.com"),
+		AssumeRolePolicy: iampolicy.AssumeRole("ecs-tasks.amazonaws.com"),
 		Tags:             s.tags(s.names.taskRole),
 	})
 }
 
-// securityGroup defines a named security group without rules in the network's VPC,
-// described as what plus the service's name; a rename creates the new group before
-// the old one is destroyed.
-func (s *Service) securityGroup(id, name, what string) securitygroup.SecurityGroup {
-	return securitygroup.NewSecurityGroup(s, jsii.String(id), &securitygroup.SecurityGroupConfig{
-		Name:        jsii.String(name),
-		Description: jsii.String(what + s.names.service),
-		VpcId:       s.cfg.Network.VPCID(),
-		Tags:        s.tags(name),
-		Lifecycle:   tfx.CreateBeforeDestroy(),
-	})
+// isLiteralOf reports whether arn is a literal ARN of the service.
+func isLiteralOf(arn, service string) bool {
+	a, err := awsid.ParseARN(arn)
+	return err == nil && a.Service == service
 }
 
-// defineSecurityGroups defines the task group, which admits only the load balancer's
-// group on the container port, and, without Attach, the load balancer's own group: open
-// to the internet on 80 (and 443 with a certificate), out to the tasks only. With
-// Attach the shared load balancer's group is the platform's: no rule is added to it.
-func (s *Service) defineSecurityGroups() {
-	port := float64(s.cfg.ContainerPort)
-	albSGID := func() *string { return s.albSG.Id() }
-	if a := s.cfg.Attach; a != nil {
-		albSGID = func() *string { return jsii.String(a.LoadBalancerSecurityGroupID) }
-	} else {
-		s.albSG = s.securityGroup("LoadBalancerSecurityGroup", s.names.albSG, "Internet to the load balancer of ")
-	}
-	s.taskSG = s.securityGroup("TaskSecurityGroup", s.names.taskSG, "Load balancer to the tasks of ")
-	if s.albSG != nil {
-		tfx.WorldIngress(s, "LoadBalancerIngressHTTP", s.albSG.Id(), tfx.PortHTTP, "HTTP")
-		if s.cfg.CertificateARN != "" {
-			tfx.WorldIngress(s, "LoadBalancerIngressHTTPS", s.albSG.Id(), tfx.PortHTTPS, "HTTPS")
-		}
-		vpcsecuritygroupegressrule.NewVpcSecurityGroupEgressRule(s, jsii.String("LoadBalancerEgress"), &vpcsecuritygroupegressrule.VpcSecurityGroupEgressRuleConfig{
-			SecurityGroupId: s.albSG.Id(), IpProtocol: jsii.String("tcp"), FromPort: jsii.Number(port), ToPort: jsii.Number(port),
-			ReferencedSecurityGroupId: s.taskSG.Id(), Description: jsii.String("To the tasks on the container port"),
-		})
-	}
-	vpcsecuritygroupingressrule.NewVpcSecurityGroupIngressRule(s, jsii.String("TaskIngress"), &vpcsecuritygroupingressrule.VpcSecurityGroupIngressRuleConfig{
-		SecurityGroupId: s.taskSG.Id(), IpProtocol: jsii.String("tcp"), FromPort: jsii.Number(port), ToPort: jsii.Number(port),
-		ReferencedSecurityGroupId: albSGID(), Description: jsii.String("From the load balancer only"),
+// defineSecurityGroup defines the task group. It admits nothing but what is granted: its
+// load balancer (defineLoadBalancer, defineAttachment) and Connections().AllowFrom; it
+// reaches HTTPS anywhere (ECR, CloudWatch Logs, Secrets Manager and other AWS APIs) and
+// the cache.
+func (s *Service) defineSecurityGroup() {
+	s.taskSG = securitygroup.NewSecurityGroup(s, jsii.String("TaskSecurityGroup"), &securitygroup.SecurityGroupConfig{
+		Name:        jsii.String(s.names.taskSG),
+		Description: jsii.String("Load balancer to the tasks of " + s.names.service),
+		VpcId:       s.cfg.Network.VPCID(),
+		Tags:        s.tags(s.names.taskSG),
+		Lifecycle:   jsiix.CreateBeforeDestroy(),
 	})
-	vpcsecuritygroupegressrule.NewVpcSecurityGroupEgressRule(s, jsii.String("TaskEgressHTTPS"), &vpcsecuritygroupegressrule.VpcSecurityGroupEgressRuleConfig{
-		SecurityGroupId: s.taskSG.Id(), IpProtocol: jsii.String("tcp"), FromPort: jsii.Number(tfx.PortHTTPS), ToPort: jsii.Number(tfx.PortHTTPS),
-		CidrIpv4: jsii.String("0.0.0.0/0"), Description: jsii.String("HTTPS to ECR, CloudWatch Logs, Secrets Manager and other AWS APIs"),
-	})
+	s.conns = network.NewConnections(s, s.taskSG.Id(), relative(s.scope)+" tasks")
+	s.conns.AllowTo(network.CIDR("0.0.0.0/0"), network.TCP(network.PortHTTPS), network.RuleIDs("", "TaskEgressHTTPS"),
+		network.Descriptions("", "HTTPS to ECR, CloudWatch Logs, Secrets Manager and other AWS APIs"))
 	if c := s.cfg.Cache; c != nil {
-		p := float64(c.ListenPort())
-		vpcsecuritygroupegressrule.NewVpcSecurityGroupEgressRule(s, jsii.String("TaskEgressCache"), &vpcsecuritygroupegressrule.VpcSecurityGroupEgressRuleConfig{
-			SecurityGroupId: s.taskSG.Id(), IpProtocol: jsii.String("tcp"), FromPort: jsii.Number(p), ToPort: jsii.Number(p),
-			ReferencedSecurityGroupId: c.SecurityGroupID(), Description: jsii.String("To the cache"),
-		})
-		c.AllowFrom(s.taskSG.Id())
+		c.AllowFrom(s.conns, network.RuleIDs("", "TaskEgressCache"), network.Descriptions("", "To the cache"))
 	}
+}
+
+// relative is the construct's path below its stack ("Service"), for labels.
+func relative(sc *identity.Scope) string {
+	p := sc.Path()
+	if len(p) > len(sc.StackPath())+1 {
+		return p[len(sc.StackPath())+1:]
+	}
+	return p
+}
+
+// admit lets the load balancer of listener reach the tasks on the container port: the
+// ingress on the task group ("TaskIngress") and, for a load balancer of this app, the
+// egress on its group (egressID, or the default ID).
+func (s *Service) admit(from *network.Connections, egressID string) {
+	s.conns.AllowFrom(from, network.TCP(s.cfg.ContainerPort), network.RuleIDs("TaskIngress", egressID),
+		network.Descriptions("From the load balancer only", "To the tasks on the container port"))
 }
 
 func (s *Service) defineLoadBalancer() {
-	s.alb = tfx.InternetFacingALB(s, "LoadBalancer", tfx.ALB{
-		Name: s.names.alb, SecurityGroupID: s.albSG.Id(), Subnets: s.cfg.Network.PublicSubnetIDs(),
-		DeletionProtection: s.cfg.Environment.Profile().DeletionProtection,
-		AccessLogsBucket:   s.cfg.AccessLogsBucket, AccessLogsPrefix: s.id.Prefix(), Tags: s.tags(s.names.alb),
+	c := s.cfg
+	s.lb = loadbalancer.New(s, "Default", loadbalancer.Config{
+		Environment: c.Environment, Component: c.Component, Network: c.Network, Internal: c.Ingress == IngressInternal,
+		CertificateARN: c.CertificateARN, SSLPolicy: c.SSLPolicy, AccessLogsBucket: c.AccessLogsBucket,
+		DefaultTargetGroupARN:    *s.targetGroup.Arn(),
+		SecurityGroupDescription: "Internet to the load balancer of " + s.names.service,
 	})
-	forward := &[]*lblistener.LbListenerDefaultAction{{Type: jsii.String("forward"), TargetGroupArn: s.targetGroup.Arn()}}
-	http := &lblistener.LbListenerConfig{
-		LoadBalancerArn: s.alb.Arn(), Port: jsii.Number(tfx.PortHTTP), Protocol: jsii.String("HTTP"), DefaultAction: forward,
-		Tags: s.tags(s.names.alb + "-http"),
-	}
-	if s.cfg.CertificateARN != "" {
-		http.DefaultAction = tfx.RedirectToHTTPS()
-		s.listeners = append(s.listeners, lblistener.NewLbListener(s, jsii.String("HTTPSListener"), &lblistener.LbListenerConfig{
-			LoadBalancerArn: s.alb.Arn(), Port: jsii.Number(tfx.PortHTTPS), Protocol: jsii.String("HTTPS"),
-			CertificateArn: jsii.String(s.cfg.CertificateARN), SslPolicy: jsii.String(s.cfg.SSLPolicy),
-			DefaultAction: forward, Tags: s.tags(s.names.alb + "-https"),
-		}))
-	}
-	s.listeners = append([]lblistener.LbListener{lblistener.NewLbListener(s, jsii.String("HTTPListener"), http)}, s.listeners...)
+	s.listener = s.lb.Listener()
+	s.admit(s.lb.Connections(), "LoadBalancerEgress")
 }
 
-// defineAttachment reads the shared listener and its load balancer, and adds the host
-// rule that forwards to the service's target group. The rule has no
-// create_before_destroy: a replacement on the same listener would have to hold the
-// rule's priority twice, which the listener refuses (PriorityInUse); a change of
-// priority, host or target group is an in-place update.
+// defineAttachment adds the rule that forwards to the service's target group on the
+// listener, and admits its load balancer. The rule has no create_before_destroy: a
+// replacement on the same listener would have to hold the rule's priority twice, which
+// the listener refuses (PriorityInUse); a change of priority, conditions or target
+// group is an in-place update.
 func (s *Service) defineAttachment() {
 	a := s.cfg.Attach
-	s.sharedListener = dataawslblistener.NewDataAwsLbListener(s, jsii.String("SharedListener"), &dataawslblistener.DataAwsLbListenerConfig{
-		Arn: jsii.String(a.ListenerARN),
-	})
-	s.sharedLB = dataawslb.NewDataAwsLb(s, jsii.String("SharedLoadBalancer"), &dataawslb.DataAwsLbConfig{
-		Arn: s.sharedListener.LoadBalancerArn(),
-	})
+	s.listener = a.Listener
+	var conditions []*lblistenerrule.LbListenerRuleCondition
+	if len(a.Hosts) > 0 {
+		conditions = append(conditions, &lblistenerrule.LbListenerRuleCondition{
+			HostHeader: &lblistenerrule.LbListenerRuleConditionHostHeader{Values: jsiix.Strings(a.Hosts)},
+		})
+	}
+	if len(a.Paths) > 0 {
+		conditions = append(conditions, &lblistenerrule.LbListenerRuleCondition{
+			PathPattern: &lblistenerrule.LbListenerRuleConditionPathPattern{Values: jsiix.Strings(a.Paths)},
+		})
+	}
 	s.rule = lblistenerrule.NewLbListenerRule(s, jsii.String("ListenerRule"), &lblistenerrule.LbListenerRuleConfig{
-		ListenerArn: jsii.String(a.ListenerARN),
+		ListenerArn: a.Listener.ARN(),
 		Priority:    jsii.Number(float64(a.Priority)),
 		Action:      &[]*lblistenerrule.LbListenerRuleAction{{Type: jsii.String("forward"), TargetGroupArn: s.targetGroup.Arn()}},
-		Condition: &[]*lblistenerrule.LbListenerRuleCondition{{
-			HostHeader: &lblistenerrule.LbListenerRuleConditionHostHeader{Values: jsii.Strings(a.Host)},
-		}},
-		Tags: s.tags(s.id.Label("rule")),
+		Condition:   &conditions,
+		Tags:        s.tags(s.id.Label("rule")),
 	})
+	s.admit(a.Listener.Connections(), "")
 }
 
 // defineTargetGroup defines the target group the service registers its tasks in.
@@ -394,8 +453,8 @@ func (s *Service) defineTargetGroup() {
 		},
 		Tags: s.tags(s.names.targetGroup),
 		// A renamed target group is created before the old one leaves the listener (or
-		// the shared listener's rule, which then moves to it in place).
-		Lifecycle: tfx.CreateBeforeDestroy(),
+		// the rule, which then moves to it in place).
+		Lifecycle: jsiix.CreateBeforeDestroy(),
 	})
 }
 
@@ -409,13 +468,16 @@ type keyValue struct {
 // Terraform fills them in at apply time.
 func (s *Service) containerDefinitions(region string, injected []injection) string {
 	c := s.cfg
-	env := []keyValue{{Name: "DB_SECRET_ARN", Value: *s.dbSecret.Arn()}}
+	var env []keyValue
+	if s.dbSecret != nil {
+		env = append(env, keyValue{Name: "DB_SECRET_ARN", Value: *s.dbSecret.Arn()})
+	}
 	if c.Cache != nil {
 		env = append(env,
 			keyValue{Name: "REDIS_HOST", Value: *c.Cache.Address()},
 			keyValue{Name: "REDIS_PORT", Value: *c.Cache.PortString()})
 	}
-	for _, k := range tfx.SortedKeys(c.ContainerEnv) {
+	for _, k := range slices.Sorted(maps.Keys(c.ContainerEnv)) {
 		env = append(env, keyValue{Name: k, Value: c.ContainerEnv[k]})
 	}
 	sort.Slice(env, func(i, j int) bool { return env[i].Name < env[j].Name })
@@ -424,12 +486,9 @@ func (s *Service) containerDefinitions(region string, injected []injection) stri
 		secrets = append(secrets, keyValue{Name: in.name, From: in.from})
 	}
 	container := map[string]any{
-		"name":         ContainerName,
-		"image":        c.Image,
-		"essential":    true,
-		"portMappings": []any{map[string]any{"containerPort": c.ContainerPort, "hostPort": c.ContainerPort, "protocol": "tcp"}},
-		"environment":  env,
-		"secrets":      secrets,
+		"name":      ContainerName,
+		"image":     c.Image,
+		"essential": true,
 		"logConfiguration": map[string]any{
 			"logDriver": "awslogs",
 			"options": map[string]string{
@@ -438,6 +497,22 @@ func (s *Service) containerDefinitions(region string, injected []injection) stri
 				"awslogs-stream-prefix": s.id.Stem(),
 			},
 		},
+	}
+	// Empty lists are left out: ECS drops them, and the provider would plan them back.
+	if len(env) > 0 {
+		container["environment"] = env
+	}
+	if len(secrets) > 0 {
+		container["secrets"] = secrets
+	}
+	if c.ContainerPort != 0 {
+		container["portMappings"] = []any{map[string]any{"containerPort": c.ContainerPort, "hostPort": c.ContainerPort, "protocol": "tcp"}}
+	}
+	if len(c.Command) > 0 {
+		container["command"] = c.Command
+	}
+	if len(c.EntryPoint) > 0 {
+		container["entryPoint"] = c.EntryPoint
 	}
 	if len(c.HealthCheckCommand) > 0 {
 		container["healthCheck"] = map[string]any{"command": c.HealthCheckCommand, "interval": healthCheckIntervalSeconds,
@@ -464,7 +539,7 @@ func (s *Service) defineTask(region string, injected []injection) {
 		TaskRoleArn:             s.taskRole.Arn(),
 		ContainerDefinitions:    jsii.String(s.containerDefinitions(region, injected)),
 		RuntimePlatform: &ecstaskdefinition.EcsTaskDefinitionRuntimePlatform{
-			OperatingSystemFamily: jsii.String("LINUX"), CpuArchitecture: jsii.String("X86_64"),
+			OperatingSystemFamily: jsii.String("LINUX"), CpuArchitecture: jsii.String(string(c.Architecture)),
 		},
 		Tags: s.tags(s.names.family),
 	})
@@ -478,36 +553,55 @@ func (s *Service) defineService() {
 		subnets = c.Network.PublicSubnetIDs()
 	}
 	// ECS refuses a target group that no load balancer forwards to yet: the service
-	// waits for the listeners, or the shared listener's rule.
-	deps := make([]cdktf.ITerraformDependable, 0, len(s.listeners)+1)
-	for _, l := range s.listeners {
-		deps = append(deps, l)
+	// waits for the listeners, or the rule.
+	var deps []cdktf.ITerraformDependable
+	if s.lb != nil {
+		deps = append(deps, s.lb.HTTPListener())
+		if https, ok := s.lb.HTTPSListener(); ok {
+			deps = append(deps, https)
+		}
 	}
 	if s.rule != nil {
 		deps = append(deps, s.rule)
 	}
 	props := &ecsservice.EcsServiceConfig{
 		Name:            jsii.String(s.names.service),
-		Cluster:         s.clusterARN,
+		Cluster:         s.cluster.ARN(),
 		TaskDefinition:  s.taskDef.Arn(),
 		DesiredCount:    jsii.Number(float64(*c.DesiredCount)),
-		LaunchType:      jsii.String("FARGATE"),
 		PlatformVersion: jsii.String("LATEST"),
 		NetworkConfiguration: &ecsservice.EcsServiceNetworkConfiguration{
 			Subnets: subnets, SecurityGroups: &[]*string{s.taskSG.Id()}, AssignPublicIp: jsii.Bool(c.AssignPublicIP),
 		},
-		LoadBalancer: &[]*ecsservice.EcsServiceLoadBalancer{{
-			TargetGroupArn: s.targetGroup.Arn(), ContainerName: jsii.String(ContainerName), ContainerPort: jsii.Number(float64(c.ContainerPort)),
-		}},
 		DeploymentCircuitBreaker:        &ecsservice.EcsServiceDeploymentCircuitBreaker{Enable: jsii.Bool(true), Rollback: jsii.Bool(true)},
-		HealthCheckGracePeriodSeconds:   jsii.Number(float64(*c.HealthCheckGracePeriodSeconds)),
 		DeploymentMinimumHealthyPercent: jsii.Number(float64(*c.MinHealthyPercent)),
 		DeploymentMaximumPercent:        jsii.Number(float64(c.MaxPercent)),
 		ForceDelete:                     jsii.Bool(prof.ForceDelete),
 		PropagateTags:                   jsii.String("SERVICE"),
 		EnableEcsManagedTags:            jsii.Bool(true),
-		DependsOn:                       &deps,
 		Tags:                            s.tags(s.names.service),
+	}
+	if len(deps) > 0 {
+		props.DependsOn = &deps
+	}
+	if c.Capacity == CapacityFargateSpot {
+		props.CapacityProviderStrategy = &[]*ecsservice.EcsServiceCapacityProviderStrategy{{
+			CapacityProvider: jsii.String(cluster.CapacityFargateSpot), Weight: jsii.Number(1),
+		}}
+		if s.ownCluster {
+			// The strategy needs the provider associated with the cluster first.
+			providers, _ := s.cluster.CapacityProviders()
+			deps = append(deps, providers)
+			props.DependsOn = &deps
+		}
+	} else {
+		props.LaunchType = jsii.String("FARGATE")
+	}
+	if s.targetGroup != nil {
+		props.LoadBalancer = &[]*ecsservice.EcsServiceLoadBalancer{{
+			TargetGroupArn: s.targetGroup.Arn(), ContainerName: jsii.String(ContainerName), ContainerPort: jsii.Number(float64(c.ContainerPort)),
+		}}
+		props.HealthCheckGracePeriodSeconds = jsii.Number(float64(*c.HealthCheckGracePeriodSeconds))
 	}
 	if c.AutoscalingMaxCount > 0 {
 		props.Lifecycle = &cdktf.TerraformResourceLifecycle{IgnoreChanges: &[]*string{jsii.String("desired_count")}}
@@ -517,82 +611,123 @@ func (s *Service) defineService() {
 
 func (s *Service) defineAutoscaling() {
 	c := s.cfg
-	target := appautoscalingtarget.NewAppautoscalingTarget(s, jsii.String("ScalingTarget"), &appautoscalingtarget.AppautoscalingTargetConfig{
+	s.scaling = appautoscalingtarget.NewAppautoscalingTarget(s, jsii.String("ScalingTarget"), &appautoscalingtarget.AppautoscalingTargetConfig{
 		ServiceNamespace:  jsii.String("ecs"),
 		ScalableDimension: jsii.String("ecs:service:DesiredCount"),
-		ResourceId:        jsii.String("service/" + *s.clusterName + "/" + *s.service.Name()),
-		MinCapacity:       jsii.Number(float64(c.AutoscalingMinCount)),
+		ResourceId:        jsii.String("service/" + *s.cluster.Name() + "/" + *s.service.Name()),
+		MinCapacity:       jsii.Number(float64(*c.AutoscalingMinCount)),
 		MaxCapacity:       jsii.Number(float64(c.AutoscalingMaxCount)),
 		Tags:              s.tags(s.names.service),
 	})
-	appautoscalingpolicy.NewAppautoscalingPolicy(s, jsii.String("ScalingPolicy"), &appautoscalingpolicy.AppautoscalingPolicyConfig{
-		Name:              jsii.String(s.names.service + "-cpu"),
-		PolicyType:        jsii.String("TargetTrackingScaling"),
-		ServiceNamespace:  target.ServiceNamespace(),
-		ScalableDimension: target.ScalableDimension(),
-		ResourceId:        target.ResourceId(),
-		TargetTrackingScalingPolicyConfiguration: &appautoscalingpolicy.AppautoscalingPolicyTargetTrackingScalingPolicyConfiguration{
-			TargetValue: jsii.Number(float64(c.AutoscalingCPUPercent)),
-			PredefinedMetricSpecification: &appautoscalingpolicy.AppautoscalingPolicyTargetTrackingScalingPolicyConfigurationPredefinedMetricSpecification{
-				PredefinedMetricType: jsii.String("ECSServiceAverageCPUUtilization"),
+	policy := func(id, suffix, metric string, target int, label *string) {
+		spec := &appautoscalingpolicy.AppautoscalingPolicyTargetTrackingScalingPolicyConfigurationPredefinedMetricSpecification{
+			PredefinedMetricType: jsii.String(metric),
+		}
+		if label != nil {
+			spec.ResourceLabel = label
+		}
+		appautoscalingpolicy.NewAppautoscalingPolicy(s, jsii.String(id), &appautoscalingpolicy.AppautoscalingPolicyConfig{
+			Name:              jsii.String(s.names.service + "-" + suffix),
+			PolicyType:        jsii.String("TargetTrackingScaling"),
+			ServiceNamespace:  s.scaling.ServiceNamespace(),
+			ScalableDimension: s.scaling.ScalableDimension(),
+			ResourceId:        s.scaling.ResourceId(),
+			TargetTrackingScalingPolicyConfiguration: &appautoscalingpolicy.AppautoscalingPolicyTargetTrackingScalingPolicyConfiguration{
+				TargetValue:                   jsii.Number(float64(target)),
+				PredefinedMetricSpecification: spec,
+				ScaleInCooldown:               jsii.Number(scaleInCooldownSeconds),
+				ScaleOutCooldown:              jsii.Number(scaleOutCooldownSeconds),
 			},
-			ScaleInCooldown:  jsii.Number(scaleInCooldownSeconds),
-			ScaleOutCooldown: jsii.Number(scaleOutCooldownSeconds),
-		},
-	})
+		})
+	}
+	if c.AutoscalingCPUPercent > 0 {
+		policy("ScalingPolicy", "cpu", "ECSServiceAverageCPUUtilization", c.AutoscalingCPUPercent, nil)
+	}
+	if c.AutoscalingMemoryPercent > 0 {
+		policy("ScalingPolicyMemory", "memory", "ECSServiceAverageMemoryUtilization", c.AutoscalingMemoryPercent, nil)
+	}
+	if c.AutoscalingRequestsPerTarget > 0 {
+		// "app/<lb>/<id>/targetgroup/<tg>/<id>": the load balancer's ARN suffix (the part
+		// after "loadbalancer/") and the target group's.
+		label := cdktf.Token_AsString(cdktf.Fn_Join(jsii.String("/"), &[]*string{
+			cdktf.Token_AsString(cdktf.Fn_Element(cdktf.Fn_Split(jsii.String(":loadbalancer/"), s.listener.LoadBalancerARN()), jsii.Number(1)), nil),
+			s.targetGroup.ArnSuffix(),
+		}), nil)
+		policy("ScalingPolicyRequests", "requests", "ALBRequestCountPerTarget", c.AutoscalingRequestsPerTarget, label)
+	}
 }
 
 // Config returns the configuration with defaults applied.
 func (s *Service) Config() Config { return s.cfg }
 
-// ClusterName returns the ECS cluster name (a reference for a new cluster).
-func (s *Service) ClusterName() *string { return s.clusterName }
+// Identity returns the naming identity of the service's instance in its stack.
+func (s *Service) Identity() naming.Identity { return s.id }
+
+// Place returns where the service's stack deploys.
+func (s *Service) Place() awsid.Place { return s.place }
+
+// Cluster returns the cluster the service runs in: Config.Cluster, or its own.
+func (s *Service) Cluster() *cluster.Cluster { return s.cluster }
+
+// ClusterName returns the ECS cluster name.
+func (s *Service) ClusterName() *string { return s.cluster.Name() }
 
 // ClusterARN returns the ECS cluster ARN.
-func (s *Service) ClusterARN() *string { return s.clusterARN }
+func (s *Service) ClusterARN() *string { return s.cluster.ARN() }
 
 // ServiceName returns the ECS service name, as a reference to the service.
 func (s *Service) ServiceName() *string { return s.service.Name() }
 
-// LoadBalancerDNSName returns the ALB's DNS name (token); with Attach, the shared
-// load balancer's, read by the "SharedLoadBalancer" data source.
-func (s *Service) LoadBalancerDNSName() *string {
-	if s.alb == nil {
-		return s.sharedLB.DnsName()
+// ContainerPort returns the port the container listens on (0 for a worker without
+// one), for the rules of other services that reach it.
+func (s *Service) ContainerPort() int { return s.cfg.ContainerPort }
+
+// Connections returns the tasks' security group as network.Connections: admit another
+// service with Connections().AllowFrom(other.Connections(), network.TCP(port)).
+func (s *Service) Connections() *network.Connections { return s.conns }
+
+// Listener returns the listener of the service's own load balancer, which other
+// services may attach to (Attachment.Listener), and false without one (an attached
+// service's listener is Attach.Listener).
+func (s *Service) Listener() (*loadbalancer.Listener, bool) {
+	if s.lb == nil {
+		return nil, false
 	}
-	return s.alb.DnsName()
+	return s.lb.Listener(), true
 }
 
-// LoadBalancerARN returns the ALB's ARN (token); with Attach, the shared load
-// balancer's.
-func (s *Service) LoadBalancerARN() *string {
-	if s.alb == nil {
-		return s.sharedListener.LoadBalancerArn()
+// LoadBalancer returns the service's own load balancer, and false without one (Attach,
+// or a worker).
+func (s *Service) LoadBalancer() (*loadbalancer.LoadBalancer, bool) { return s.lb, s.lb != nil }
+
+// LoadBalancerDNSName returns the DNS name requests reach the service at: its own load
+// balancer's, or Attach.Listener's load balancer's; false for a worker.
+func (s *Service) LoadBalancerDNSName() (*string, bool) {
+	switch {
+	case s.lb != nil:
+		return s.lb.DNSName(), true
+	case s.cfg.Attach != nil:
+		return s.cfg.Attach.Listener.LoadBalancerDNSName(), true
 	}
-	return s.alb.Arn()
+	return nil, false
 }
 
-// TaskSecurityGroupID returns the tasks' security group ID (token), to admit the
-// service elsewhere (a database, say).
+// TaskSecurityGroupID returns the tasks' security group ID (token).
 func (s *Service) TaskSecurityGroupID() *string { return s.taskSG.Id() }
 
-// LoadBalancerSecurityGroupID returns the ALB's security group ID (token); with
-// Attach, the shared load balancer's group as given (Attachment.LoadBalancerSecurityGroupID).
-func (s *Service) LoadBalancerSecurityGroupID() *string {
-	if a := s.cfg.Attach; a != nil {
-		return jsii.String(a.LoadBalancerSecurityGroupID)
+// DBSecretARN returns the DB credentials secret's ARN (token), and false without
+// DBSecret.
+func (s *Service) DBSecretARN() (*string, bool) {
+	if s.dbSecret == nil {
+		return nil, false
 	}
-	return s.albSG.Id()
+	return s.dbSecret.Arn(), true
 }
-
-// DBSecretARN returns the DB credentials secret's ARN (token).
-func (s *Service) DBSecretARN() *string { return s.dbSecret.Arn() }
 
 // ExecutionRoleARN returns the task execution role's ARN (token).
 func (s *Service) ExecutionRoleARN() *string { return s.execRole.Arn() }
 
-// TaskRoleARN returns the task role's ARN (token): attach the application's own
-// permissions to it.
+// TaskRoleARN returns the task role's ARN (token): grant it more with the Grant methods.
 func (s *Service) TaskRoleARN() *string { return s.taskRole.Arn() }
 
 // LogGroupName returns the log group name ("/ecs/lms-<env>"): a plain string known at
@@ -600,20 +735,11 @@ func (s *Service) TaskRoleARN() *string { return s.taskRole.Arn() }
 // (naming.Environment.StampKept), where it holds a reference to that suffix.
 func (s *Service) LogGroupName() *string { return jsii.String(s.names.logGroup) }
 
-// Cluster returns the aws_ecs_cluster the service created, and false when it runs in
-// an existing cluster (ExistingClusterARN): check the second result before using the
-// first. ClusterARN and ClusterName work in both cases.
-func (s *Service) Cluster() (ecscluster.EcsCluster, bool) { return s.cluster, s.cluster != nil }
-
 // ECSService returns the aws_ecs_service.
 func (s *Service) ECSService() ecsservice.EcsService { return s.service }
 
 // TaskDefinition returns the aws_ecs_task_definition.
 func (s *Service) TaskDefinition() ecstaskdefinition.EcsTaskDefinition { return s.taskDef }
-
-// LoadBalancer returns the aws_lb, or nil with Attach (the shared load balancer
-// belongs to another stack).
-func (s *Service) LoadBalancer() lb.Lb { return s.alb }
 
 // Attachment returns the attachment with its defaults applied (the derived Priority),
 // and false without Attach.
@@ -624,16 +750,20 @@ func (s *Service) Attachment() (Attachment, bool) {
 	return *s.cfg.Attach, true
 }
 
-// ListenerRule returns the aws_lb_listener_rule on the shared listener, or nil without
+// ListenerRule returns the aws_lb_listener_rule on Attach.Listener, and false without
 // Attach.
-func (s *Service) ListenerRule() lblistenerrule.LbListenerRule { return s.rule }
+func (s *Service) ListenerRule() (lblistenerrule.LbListenerRule, bool) { return s.rule, s.rule != nil }
 
-// TargetGroup returns the aws_lb_target_group.
-func (s *Service) TargetGroup() lbtargetgroup.LbTargetGroup { return s.targetGroup }
+// TargetGroup returns the aws_lb_target_group, and false for a worker.
+func (s *Service) TargetGroup() (lbtargetgroup.LbTargetGroup, bool) {
+	return s.targetGroup, s.targetGroup != nil
+}
 
-// Listeners returns the HTTP listener and, with a certificate, the HTTPS listener;
-// none with Attach.
-func (s *Service) Listeners() []lblistener.LbListener { return s.listeners }
+// ScalingTarget returns the aws_appautoscaling_target, and false without autoscaling:
+// add policies of your own to it (scheduled actions, step scaling).
+func (s *Service) ScalingTarget() (appautoscalingtarget.AppautoscalingTarget, bool) {
+	return s.scaling, s.scaling != nil
+}
 
 // ExecutionRole returns the execution aws_iam_role.
 func (s *Service) ExecutionRole() iamrole.IamRole { return s.execRole }
@@ -644,5 +774,8 @@ func (s *Service) TaskRole() iamrole.IamRole { return s.taskRole }
 // LogGroup returns the aws_cloudwatch_log_group.
 func (s *Service) LogGroup() cloudwatchloggroup.CloudwatchLogGroup { return s.logGroup }
 
-// DBSecret returns the DB credentials aws_secretsmanager_secret.
-func (s *Service) DBSecret() secretsmanagersecret.SecretsmanagerSecret { return s.dbSecret }
+// DBSecret returns the DB credentials aws_secretsmanager_secret, and false without
+// DBSecret.
+func (s *Service) DBSecret() (secretsmanagersecret.SecretsmanagerSecret, bool) {
+	return s.dbSecret, s.dbSecret != nil
+}

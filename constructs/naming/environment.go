@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/tapstack/infra/internal/text"
 )
@@ -24,6 +25,7 @@ var (
 	envPattern     = regexp.MustCompile(`^[a-z][a-z0-9-]*$`)
 	projectPattern = regexp.MustCompile(`^[a-z][a-z0-9]*$`)
 	prPattern      = regexp.MustCompile(`^pr[0-9]+$`)
+	platformName   = regexp.MustCompile(`^platform(-[a-z0-9-]+)?$`)
 	stampPattern   = regexp.MustCompile(`^[0-9]{6}$`)
 )
 
@@ -31,13 +33,19 @@ var (
 // or more digits and nothing else. "prod", "pr", "pr12a", "PR12" and "preview" are not.
 func IsPullRequest(name string) bool { return prPattern.MatchString(name) }
 
+// IsPlatform reports whether name is a platform environment: "platform" or
+// "platform-<name>", the shared infrastructure that application environments attach
+// to. An application environment never has such a name, so that a platform and an
+// application environment never build the same physical name.
+func IsPlatform(name string) bool { return platformName.MatchString(name) }
+
 // ValidateEnvironmentName checks an environment name against the environment rules.
 func ValidateEnvironmentName(name string) error {
 	switch {
 	case name == "":
 		return errors.New("environment name is empty")
-	case len(name) > MaxEnvironmentLength:
-		return fmt.Errorf("environment name %s is %d characters, over the limit of %d", text.Quote(name), len(name), MaxEnvironmentLength)
+	case utf8.RuneCountInString(name) > MaxEnvironmentLength:
+		return fmt.Errorf("environment name %s is %d characters, over the limit of %d", text.Quote(name), utf8.RuneCountInString(name), MaxEnvironmentLength)
 	case !envPattern.MatchString(name):
 		return fmt.Errorf("environment name %s must match ^[a-z][a-z0-9-]*$ (a lowercase letter, then lowercase letters, digits and '-')", text.Quote(name))
 	case name[len(name)-1] == '-':

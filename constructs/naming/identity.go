@@ -3,6 +3,7 @@ package naming
 import (
 	"fmt"
 	"regexp"
+	"unicode/utf8"
 
 	"github.com/tapstack/infra/internal/text"
 )
@@ -22,10 +23,10 @@ func ValidateComponent(component string) error {
 	switch {
 	case component == "":
 		return nil
-	case len(component) > MaxComponentLength:
-		return fmt.Errorf("component %s is %d characters, over the limit of %d", text.Quote(component), len(component), MaxComponentLength)
+	case utf8.RuneCountInString(component) > MaxComponentLength:
+		return fmt.Errorf("%s is %d characters, over the component limit of %d", text.Quote(component), utf8.RuneCountInString(component), MaxComponentLength)
 	case !componentPattern.MatchString(component):
-		return fmt.Errorf("component %s must be lowercase letters, digits and single hyphens, not starting or ending with '-'", text.Quote(component))
+		return fmt.Errorf("%s is not a component: lowercase letters, digits and single hyphens, not starting or ending with '-'", text.Quote(component))
 	}
 	return nil
 }
@@ -157,7 +158,7 @@ func (i Identity) Around(k Kind, before, after string) (string, error) {
 // PR suffix that lives in state is kept whole through shortening (fitKeeping) and
 // replaced by the stamp reference last.
 func (i Identity) build(k Kind, before, after string) (string, error) {
-	if k.Rule().Unique == ScopeAccount {
+	if u := k.Rule().Unique; u == ScopeAccount || u == ScopeGlobal {
 		if i.region == "" {
 			return "", fmt.Errorf("%s names are unique across the account's regions: give the identity its region (Identity.WithRegion)", k)
 		}

@@ -73,8 +73,10 @@ func TestIdentityNames(t *testing.T) {
 func TestValidateComponent(t *testing.T) {
 	for c, want := range map[string]string{
 		"": "", "web": "", "worker-2": "", "2nd": "", strings.Repeat("a", naming.MaxComponentLength): "",
-		"Web": "must be lowercase letters", "web_1": "must be lowercase", "-web": "must be lowercase", "web-": "must be lowercase",
-		"a--b": "must be lowercase", strings.Repeat("a", naming.MaxComponentLength+1): "over the limit of 20",
+		"Web": "is not a component: lowercase letters", "web_1": "is not a component", "-web": "is not a component", "web-": "is not a component",
+		"a--b": "is not a component: lowercase", strings.Repeat("a", naming.MaxComponentLength+1): "over the component limit of 20",
+		// Characters, not bytes: 11 two-byte letters are 11 characters (and not a component).
+		strings.Repeat("é", 11): `is not a component`, strings.Repeat("é", 21): "is 21 characters, over the component limit of 20",
 	} {
 		checkErr(t, naming.ValidateComponent(c), want)
 		if _, err := naming.MustEnvironment("stage", naming.Options{}).Identity(c); (err == nil) != (want == "") {
@@ -133,32 +135,44 @@ func TestKeptStamp(t *testing.T) {
 }
 
 func TestRegistry(t *testing.T) {
-	claim := func(k naming.Kind, name, stack, within, path, fix string) naming.Claim {
-		return naming.Claim{Kind: k, Name: name, Stack: stack, Within: within, Path: path, Fix: fix}
+	claim := func(k naming.Kind, name, stack, region, within, path, fix string) naming.Claim {
+		return naming.Claim{Kind: k, Name: name, Stack: stack, Region: region, Within: within, Path: path, Fix: fix}
 	}
+	const fix = "lmsservice.Config.Component"
 	var r naming.Registry
 	r.Add(
-		claim(naming.LoadBalancer, "lms-alb-stage", "S", "", "S/Web/LoadBalancer", "lmsservice.Config.Component"),
-		claim(naming.LoadBalancer, "lms-alb-stage", "S", "", "S/Worker/LoadBalancer", "lmsservice.Config.Component"),
-		// The same regional name in another stack (another region, maybe): fine.
-		claim(naming.LoadBalancer, "lms-alb-stage", "T", "", "T/Web/LoadBalancer", "lmsservice.Config.Component"),
-		// IAM roles are account-wide and case-insensitive: across stacks too.
-		claim(naming.IAMRole, "Lms-Role", "S", "", "S/Web/Role", "lmsservice.Config.Component"),
-		claim(naming.IAMRole, "lms-role", "T", "", "T/Web/Role", "lmsservice.Config.Component"),
-		// Security groups are unique per VPC.
-		claim(naming.SecurityGroup, "lms-sg", "S", "vpc-1", "S/A/SG", "network.Config.Component"),
-		claim(naming.SecurityGroup, "lms-sg", "S", "vpc-2", "S/B/SG", "network.Config.Component"),
-		claim(naming.SecurityGroup, "lms-sg", "S", "vpc-1", "S/C/SG", "cache.Config.Component"),
-		claim(naming.ECSService, "svc", "S", "cluster-1", "S/A/Service", "lmsservice.Config.Component"),
-		claim(naming.ECSService, "svc", "S", "cluster-2", "S/B/Service", "lmsservice.Config.Component"),
+		claim(naming.LoadBalancer, "lms-alb-stage", "S", "ca-central-1", "", "S/Web/LoadBalancer", fix),
+		claim(naming.LoadBalancer, "lms-alb-stage", "S", "ca-central-1", "", "S/Worker/LoadBalancer", fix),
+		// The same regional name in a stack of another region: fine.
+		claim(naming.LoadBalancer, "lms-alb-stage", "T", "eu-west-1", "", "T/Web/LoadBalancer", fix),
+		// ... and in another stack of the same region: a conflict.
+		claim(naming.ServerlessCache, "lms-redis-stage", "S", "ca-central-1", "", "S/Cache/ServerlessCache", "cache.Config.Component"),
+		claim(naming.ServerlessCache, "lms-redis-stage", "U", "ca-central-1", "", "U/Cache/ServerlessCache", "cache.Config.Component"),
+		// Stacks of unknown region are compared within themselves only.
+		claim(naming.Secret, "lms/x", "V", "", "", "V/A/Secret", fix),
+		claim(naming.Secret, "lms/x", "W", "", "", "W/A/Secret", fix),
+		// IAM roles are account-wide and case-insensitive: across stacks and regions too.
+		claim(naming.IAMRole, "Lms-Role", "S", "ca-central-1", "", "S/Web/Role", fix),
+		claim(naming.IAMRole, "lms-role", "T", "eu-west-1", "", "T/Web/Role", fix),
+		// Security groups are unique per VPC: a reference names a VPC of its own stack, a
+		// literal ID the same VPC in any stack.
+		claim(naming.SecurityGroup, "lms-sg", "S", "ca-central-1", "${aws_vpc.v.id}", "S/A/SG", "network.Config.Component"),
+		claim(naming.SecurityGroup, "lms-sg", "T", "ca-central-1", "${aws_vpc.v.id}", "T/A/SG", "network.Config.Component"),
+		claim(naming.SecurityGroup, "lms-sg", "S", "ca-central-1", "vpc-2", "S/B/SG", "network.Config.Component"),
+		claim(naming.SecurityGroup, "lms-sg", "S", "ca-central-1", "${aws_vpc.v.id}", "S/C/SG", "cache.Config.Component"),
+		claim(naming.SecurityGroup, "lms-sg", "U", "ca-central-1", "vpc-2", "U/B/SG", "network.Config.Component"),
+		claim(naming.ECSService, "svc", "S", "ca-central-1", "cluster-1", "S/A/Service", fix),
+		claim(naming.ECSService, "svc", "S", "ca-central-1", "cluster-2", "S/B/Service", fix),
 	)
-	want := `load balancer name "lms-alb-stage" is defined twice in stack S, by S/Web/LoadBalancer and by S/Worker/LoadBalancer: give one of them its own lmsservice.Config.Component
-IAM role name "Lms-Role" is defined twice in the account (every region), stacks S and T, by S/Web/Role and by T/Web/Role: give one of them its own lmsservice.Config.Component
-security group name "lms-sg" is defined twice in one VPC of stack S, by S/A/SG and by S/C/SG: change network.Config.Component of S/A or cache.Config.Component of S/C`
+	want := `load balancer name "lms-alb-stage" is defined twice in region ca-central-1 (stack S), by S/Web/LoadBalancer and by S/Worker/LoadBalancer: give one of them its own lmsservice.Config.Component
+serverless cache name "lms-redis-stage" is defined twice in region ca-central-1 (stacks S and U), by S/Cache/ServerlessCache and by U/Cache/ServerlessCache: give one of them its own cache.Config.Component
+IAM role name "Lms-Role" is defined twice in the account (every region) (stacks S and T), by S/Web/Role and by T/Web/Role: give one of them its own lmsservice.Config.Component
+security group name "lms-sg" is defined twice in one VPC (stack S), by S/A/SG and by S/C/SG: change network.Config.Component of S/A or cache.Config.Component of S/C
+security group name "lms-sg" is defined twice in one VPC (stacks S and U), by S/B/SG and by U/B/SG: give one of them its own network.Config.Component`
 	if err := r.Err(); err == nil || err.Error() != want {
 		t.Errorf("Err() =\n%v\nwant\n%s", err, want)
 	}
-	if r.Len() != 10 || len(r.Conflicts()) != 3 {
+	if r.Len() != 16 || len(r.Conflicts()) != 5 {
 		t.Errorf("Len %d, %d conflicts", r.Len(), len(r.Conflicts()))
 	}
 	var empty naming.Registry

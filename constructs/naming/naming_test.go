@@ -215,7 +215,7 @@ func TestStableAcrossCalls(t *testing.T) {
 	a := naming.MustEnvironment("pr4892", naming.Options{Timestamp: "000001"})
 	b := naming.MustEnvironment("pr4892", naming.Options{Timestamp: "000001"})
 	long := strings.Repeat("purpose", 100)
-	for _, k := range naming.Kinds {
+	for _, k := range naming.Kinds() {
 		ia, _ := a.Identity("web")
 		ib, _ := b.Identity("web")
 		build := naming.Identity.Resource
@@ -246,7 +246,7 @@ func TestProfile(t *testing.T) {
 		env  string
 		want naming.Profile
 	}{
-		{"pr4892", naming.Profile{NAT: false, SecretRecoveryDays: 0, DeletionProtection: false, LogRetentionDays: 3, ForceDelete: true}},
+		{"pr4892", naming.Profile{NAT: false, SecretRecoveryDays: 0, DeletionProtection: false, LogRetentionDays: 3, ForceDelete: true, FargateSpot: true}},
 		{"prod", naming.Profile{NAT: true, SecretRecoveryDays: 30, DeletionProtection: true, LogRetentionDays: 365}},
 		{"production", naming.Profile{NAT: true, SecretRecoveryDays: 30, DeletionProtection: true, LogRetentionDays: 365}},
 		{"stage", naming.Profile{NAT: true, SecretRecoveryDays: 7, DeletionProtection: true, LogRetentionDays: 30}},

@@ -18,13 +18,16 @@ type Profile struct {
 	// ForceDelete lets an ECS service be deleted with running tasks. PR: true;
 	// otherwise false.
 	ForceDelete bool
+	// FargateSpot runs ECS tasks on Fargate Spot capacity (up to 70% cheaper, and
+	// interruptible with a two-minute warning). PR: true; otherwise false.
+	FargateSpot bool
 }
 
 // Profile returns the lifecycle defaults of e.
 func (e Environment) Profile() Profile {
 	switch {
 	case e.IsPullRequest():
-		return Profile{NAT: false, SecretRecoveryDays: 0, DeletionProtection: false, LogRetentionDays: 3, ForceDelete: true}
+		return Profile{NAT: false, SecretRecoveryDays: 0, DeletionProtection: false, LogRetentionDays: 3, ForceDelete: true, FargateSpot: true}
 	case e.IsProduction():
 		return Profile{NAT: true, SecretRecoveryDays: 30, DeletionProtection: true, LogRetentionDays: 365}
 	default:

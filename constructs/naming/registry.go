@@ -15,8 +15,13 @@ type Claim struct {
 	Name string
 	// Stack is the construct path of the stack that defines the resource.
 	Stack string
+	// Region is the stack's region, "" when unknown. Names unique per account and region
+	// (ScopeRegion) are compared across the stacks of one region; a claim without a
+	// region is compared within its stack.
+	Region string
 	// Within qualifies names unique per VPC or per ECS cluster (ScopeVPC,
-	// ScopeCluster): the VPC or cluster, as an ID, an ARN or a token.
+	// ScopeCluster): the VPC or cluster, as an ID or an ARN, or a Terraform reference
+	// ("${aws_vpc.X.id}", which names a resource of its own stack).
 	Within string
 	// Path is the construct path of the resource.
 	Path string
@@ -26,8 +31,9 @@ type Claim struct {
 }
 
 // Registry collects the physical names of an app and finds those that AWS would
-// refuse as duplicates: names of one kind and one scope (Kind.Rule().Unique) within a
-// stack, and account-wide names (IAM roles) across all stacks. The zero value is empty
+// refuse as duplicates: names of one kind and one scope (Kind.Rule().Unique): regional
+// names across the stacks of one region, account-wide names (IAM roles) across all
+// stacks, names unique per VPC or cluster within that VPC or cluster. The zero value is empty
 // and ready to use. It is not safe for concurrent use.
 type Registry struct {
 	claims []Claim
@@ -49,17 +55,26 @@ type Conflict struct {
 func (c Conflict) Error() string {
 	a, b := c.First, c.Second
 	rule := a.Kind.Rule()
-	where := "stack " + a.Stack
+	where := ""
 	switch rule.Unique {
 	case ScopeAccount:
 		where = "the account (every region)"
-		if a.Stack != b.Stack {
-			where += ", stacks " + a.Stack + " and " + b.Stack
-		}
+	case ScopeGlobal:
+		where = "the partition (every account and region)"
 	case ScopeVPC:
-		where = "one VPC of stack " + a.Stack
+		where = "one VPC"
 	case ScopeCluster:
-		where = "one ECS cluster of stack " + a.Stack
+		where = "one ECS cluster"
+	default:
+		where = "one account and region"
+		if a.Region != "" {
+			where = "region " + a.Region
+		}
+	}
+	if a.Stack == b.Stack {
+		where += " (stack " + a.Stack + ")"
+	} else {
+		where += " (stacks " + a.Stack + " and " + b.Stack + ")"
 	}
 	fix := "give one of them its own " + a.Fix
 	if a.Fix != b.Fix {
@@ -85,12 +100,20 @@ func (c Claim) key() string {
 	if rule.CaseInsensitive {
 		name = strings.ToLower(name)
 	}
-	scope := c.Stack
+	scope := "stack " + c.Stack
 	switch rule.Unique {
-	case ScopeAccount:
+	case ScopeAccount, ScopeGlobal:
 		scope = ""
 	case ScopeVPC, ScopeCluster:
-		scope = c.Stack + "\x00" + c.Within
+		if strings.Contains(c.Within, "${") { // a reference names a resource of its stack
+			scope = "stack " + c.Stack + "\x00" + c.Within
+		} else {
+			scope = "id " + c.Within
+		}
+	default:
+		if c.Region != "" {
+			scope = "region " + c.Region
+		}
 	}
 	return fmt.Sprintf("%d\x00%s\x00%s", c.Kind, scope, name)
 }

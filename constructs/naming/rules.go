@@ -23,11 +23,18 @@ const (
 	ECSService                      // ECS service
 	TaskFamily                      // ECS task definition family
 	SecurityGroup                   // VPC security group
+	SQSQueue                        // SQS queue (standard)
+	SNSTopic                        // SNS topic (standard)
+	DynamoDBTable                   // DynamoDB table
+	LambdaFunction                  // Lambda function
+	S3Bucket                        // S3 general purpose bucket
 )
 
-// Kinds lists every Kind, in declaration order.
-var Kinds = []Kind{LoadBalancer, TargetGroup, ServerlessCache, IAMRole, Secret, LogGroup,
-	ECSCluster, ECSService, TaskFamily, SecurityGroup}
+// Kinds returns every Kind, in declaration order (a new slice).
+func Kinds() []Kind {
+	return []Kind{LoadBalancer, TargetGroup, ServerlessCache, IAMRole, Secret, LogGroup,
+		ECSCluster, ECSService, TaskFamily, SecurityGroup, SQSQueue, SNSTopic, DynamoDBTable, LambdaFunction, S3Bucket}
+}
 
 // Scope is where AWS requires a kind of physical name to be unique.
 type Scope int
@@ -44,9 +51,14 @@ const (
 	ScopeVPC
 	// ScopeCluster: unique within an ECS cluster (services).
 	ScopeCluster
+	// ScopeGlobal: unique across every account of the partition (S3 buckets). Such
+	// names carry the region, and are checked across all stacks of an app; other
+	// accounts' names cannot be checked.
+	ScopeGlobal
 )
 
-var scopeNames = map[Scope]string{ScopeRegion: "account and region", ScopeAccount: "account, in every region", ScopeVPC: "VPC", ScopeCluster: "ECS cluster"}
+var scopeNames = map[Scope]string{ScopeRegion: "account and region", ScopeAccount: "account, in every region", ScopeVPC: "VPC",
+	ScopeCluster: "ECS cluster", ScopeGlobal: "partition, in every account"}
 
 // String says where names of the scope are unique ("account and region").
 func (s Scope) String() string {
@@ -104,12 +116,24 @@ var rules = map[Kind]Rule{
 		Pattern: regexp.MustCompile(`^[A-Za-z0-9_-]+$`)},
 	SecurityGroup: {Kind: SecurityGroup, MaxLength: 255, Unique: ScopeVPC, Charset: "A-Z a-z 0-9 space . _ - : / ( ) # , @ [ ] + = & ; { } ! $ *",
 		Pattern: regexp.MustCompile(`^[A-Za-z0-9 ._\-:/()#,@\[\]+=&;{}!$*]+$`), ForbiddenPrefixes: []string{"sg-"}},
+	SQSQueue: {Kind: SQSQueue, MaxLength: 80, Unique: ScopeRegion, Charset: "A-Z a-z 0-9 _ -",
+		Pattern: regexp.MustCompile(`^[A-Za-z0-9_-]+$`)},
+	SNSTopic: {Kind: SNSTopic, MaxLength: 256, Unique: ScopeRegion, Charset: "A-Z a-z 0-9 _ -",
+		Pattern: regexp.MustCompile(`^[A-Za-z0-9_-]+$`)},
+	DynamoDBTable: {Kind: DynamoDBTable, MaxLength: 255, Unique: ScopeRegion, Charset: "A-Z a-z 0-9 _ - .",
+		Pattern: regexp.MustCompile(`^[A-Za-z0-9_.-]{3,}$`)},
+	LambdaFunction: {Kind: LambdaFunction, MaxLength: 64, Unique: ScopeRegion, Charset: "A-Z a-z 0-9 _ -",
+		Pattern: regexp.MustCompile(`^[A-Za-z0-9_-]+$`)},
+	S3Bucket: {Kind: S3Bucket, MaxLength: 63, Unique: ScopeGlobal, Charset: "a-z 0-9 . -",
+		Pattern: regexp.MustCompile(`^[a-z0-9.-]{3,}$`), NoEdgeHyphen: true, ForbiddenPrefixes: []string{"xn--", "sthree-", "amzn-s3-demo-"}},
 }
 
 var kindNames = map[Kind]string{
 	LoadBalancer: "load balancer", TargetGroup: "target group", ServerlessCache: "serverless cache",
 	IAMRole: "IAM role", Secret: "secret", LogGroup: "log group", ECSCluster: "ECS cluster",
 	ECSService: "ECS service", TaskFamily: "task family", SecurityGroup: "security group",
+	SQSQueue: "SQS queue", SNSTopic: "SNS topic", DynamoDBTable: "DynamoDB table", LambdaFunction: "Lambda function",
+	S3Bucket: "S3 bucket",
 }
 
 // String names the kind for messages ("load balancer").
@@ -120,7 +144,7 @@ func (k Kind) String() string {
 	return fmt.Sprintf("Kind(%d)", int(k))
 }
 
-// Rule returns the name rule of k. It panics for a Kind that is not one of Kinds.
+// Rule returns the name rule of k. It panics for a Kind that is not one of Kinds().
 func (k Kind) Rule() Rule {
 	r, ok := rules[k]
 	if !ok {
@@ -131,14 +155,15 @@ func (k Kind) Rule() Rule {
 
 var randomSuffixLookalike = regexp.MustCompile(`-[A-Za-z0-9]{6}$`)
 
-// Check reports whether name is a valid name of kind k, and if not, which rule it breaks.
+// Check reports whether name is a valid name of kind k, and if not, which rule it
+// breaks. The error starts with the name, quoted.
 func Check(k Kind, name string) error {
 	r := k.Rule()
 	if name == "" {
-		return fmt.Errorf("%s name is empty", k)
+		return fmt.Errorf("the %s name is empty", k)
 	}
 	if len(name) > r.MaxLength {
-		return fmt.Errorf("%s name %q is %d characters, over the limit of %d", k, name, len(name), r.MaxLength)
+		return fmt.Errorf("%q is %d characters, over the limit of %d for a %s name", name, len(name), r.MaxLength, k)
 	}
 	return checkShape(r, name)
 }
@@ -146,21 +171,22 @@ func Check(k Kind, name string) error {
 // checkShape checks every rule but the length.
 func checkShape(r Rule, name string) error {
 	k := r.Kind
+	not := func(why string) error { return fmt.Errorf("%q is not a %s name: %s", name, k, why) }
 	switch {
 	case !r.Pattern.MatchString(name):
-		return fmt.Errorf("%s name %q has characters outside [%s]", k, name, r.Charset)
+		return not("it has characters outside [" + r.Charset + "]")
 	case r.FirstLetter && !isLetter(name[0]):
-		return fmt.Errorf("%s name %q must start with a letter", k, name)
+		return not("it must start with a letter")
 	case r.NoEdgeHyphen && (strings.HasPrefix(name, "-") || strings.HasSuffix(name, "-")):
-		return fmt.Errorf("%s name %q must not start or end with '-'", k, name)
+		return not("it must not start or end with '-'")
 	case r.NoDoubleHyphen && strings.Contains(name, "--"):
-		return fmt.Errorf("%s name %q must not contain '--'", k, name)
+		return not("it must not contain '--'")
 	case r.NoRandomSuffixLookalike && randomSuffixLookalike.MatchString(name):
-		return fmt.Errorf("%s name %q must not end in '-' plus 6 characters (Secrets Manager appends that shape to ARNs)", k, name)
+		return not("it must not end in '-' plus 6 characters (Secrets Manager appends that shape to ARNs)")
 	}
 	for _, p := range r.ForbiddenPrefixes {
 		if strings.HasPrefix(strings.ToLower(name), p) {
-			return fmt.Errorf("%s name %q must not start with %q", k, name, p)
+			return not(fmt.Sprintf("it must not start with %q", p))
 		}
 	}
 	return nil
@@ -179,7 +205,7 @@ const HashLength = 5
 func Fit(k Kind, name string) (string, error) {
 	r := k.Rule()
 	if name == "" {
-		return "", fmt.Errorf("%s name is empty", k)
+		return "", fmt.Errorf("the %s name is empty", k)
 	}
 	if err := checkShape(r, name); err != nil {
 		return "", err
@@ -189,7 +215,7 @@ func Fit(k Kind, name string) (string, error) {
 	}
 	short := cut(name, r.MaxLength-HashLength-1) + "-" + hash(name)
 	if err := checkShape(r, short); err != nil {
-		return "", fmt.Errorf("%s name %q cannot be shortened to %d characters: %w", k, name, r.MaxLength, err)
+		return "", fmt.Errorf("%q cannot be shortened to %d characters: %w", name, r.MaxLength, err)
 	}
 	return short, nil
 }
@@ -224,7 +250,7 @@ func fitKeeping(k Kind, name string, stamp int) (string, int, error) {
 	head := cut(strings.TrimSuffix(before, "-")+after, r.MaxLength-StampLength-HashLength-2)
 	short := head + "-" + name[stamp:stamp+StampLength] + "-" + hash(before+"#"+after)
 	if err := checkShape(r, short); err != nil {
-		return "", 0, fmt.Errorf("%s name %q cannot be shortened to %d characters: %w", k, name, r.MaxLength, err)
+		return "", 0, fmt.Errorf("%q cannot be shortened to %d characters: %w", name, r.MaxLength, err)
 	}
 	return short, len(head) + 1, nil
 }

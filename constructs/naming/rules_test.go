@@ -100,7 +100,7 @@ func TestFitCannotShorten(t *testing.T) {
 		t.Fatalf("precondition: the name's shape is valid, got %v", err)
 	}
 	_, err := naming.Fit(naming.SecurityGroup, name)
-	checkErr(t, err, `cannot be shortened to 255 characters: security group name "sg-`)
+	checkErr(t, err, `cannot be shortened to 255 characters: "sg-`)
 }
 
 // TestAWSLimits pins each kind's limits to AWS's documented values, independently of
@@ -110,10 +110,11 @@ func TestAWSLimits(t *testing.T) {
 	limits := map[naming.Kind]int{
 		naming.LoadBalancer: 32, naming.TargetGroup: 32, naming.ServerlessCache: 40, naming.IAMRole: 64,
 		naming.Secret: 512, naming.LogGroup: 512, naming.ECSCluster: 255, naming.ECSService: 255,
-		naming.TaskFamily: 255, naming.SecurityGroup: 255,
+		naming.TaskFamily: 255, naming.SecurityGroup: 255, naming.SQSQueue: 80, naming.SNSTopic: 256,
+		naming.DynamoDBTable: 255, naming.LambdaFunction: 64, naming.S3Bucket: 63,
 	}
-	if len(limits) != len(naming.Kinds) {
-		t.Fatalf("%d limits pinned for %d kinds", len(limits), len(naming.Kinds))
+	if len(limits) != len(naming.Kinds()) {
+		t.Fatalf("%d limits pinned for %d kinds", len(limits), len(naming.Kinds()))
 	}
 	for k, limit := range limits {
 		ok := strings.Repeat("a", limit)
@@ -146,7 +147,7 @@ func TestAWSLimits(t *testing.T) {
 
 func TestKindStringAndRule(t *testing.T) {
 	seen := map[string]bool{}
-	for _, k := range naming.Kinds {
+	for _, k := range naming.Kinds() {
 		if seen[k.String()] || strings.HasPrefix(k.String(), "Kind(") {
 			t.Errorf("kind %d has name %q", int(k), k.String())
 		}
@@ -192,7 +193,7 @@ func FuzzNames(f *testing.F) {
 				return
 			}
 			id = id.WithRegion("us-isof-south-1")
-			for _, k := range naming.Kinds {
+			for _, k := range naming.Kinds() {
 				for _, build := range []func(naming.Kind, string) (string, error){id.Resource, id.Path} {
 					name, err := build(k, purpose)
 					if err != nil {
@@ -219,7 +220,7 @@ func FuzzFit(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, name string) {
-		for _, k := range naming.Kinds {
+		for _, k := range naming.Kinds() {
 			got, err := naming.Fit(k, name)
 			if err != nil {
 				continue

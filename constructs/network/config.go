@@ -3,16 +3,19 @@ package network
 import (
 	"errors"
 	"net/netip"
+	"strconv"
 
+	"github.com/tapstack/infra/awsid"
 	"github.com/tapstack/infra/constructs/naming"
-	"github.com/tapstack/infra/internal/tfx"
+	"github.com/tapstack/infra/field"
+	"github.com/tapstack/infra/internal/check"
 )
 
 // NATMode says which NAT gateways private subnets get.
 type NATMode string
 
-// NAT modes. The zero value means the environment profile's choice for a new VPC
-// (NATNone for a PR environment, NATSingle otherwise) and NATNone for an existing one.
+// NAT modes. The zero value means the environment profile's choice (NATNone for a PR
+// environment, NATSingle otherwise).
 const (
 	// NATNone creates no NAT gateway and no Elastic IP: private subnets have no internet
 	// route. Pair it with Endpoints (or public-IP tasks) so workloads can still start.
@@ -59,40 +62,40 @@ const (
 	defaultSubnetBits = 8
 )
 
-// Config configures a Network. The zero value plus an Environment is a valid new VPC:
-// 10.0.0.0/16 over two looked-up availability zones, with one NAT gateway (none in a PR
-// environment).
+// Config configures a new VPC (New). An existing VPC is adopted with FromAttributes.
+// The zero value plus an Environment is valid: 10.0.0.0/16 over two looked-up
+// availability zones, with one NAT gateway (none in a PR environment).
 type Config struct {
 	// Environment names and tags every resource. Required.
 	Environment naming.Environment
 	// Component is the instance name that tells this network apart from another one of
 	// the same environment in the stack ("edge", "data"): lowercase letters, digits and
 	// single hyphens, at most naming.MaxComponentLength. It goes into every physical
-	// name and Name tag ("lms-edge-endpoints-stage"). Default: "", today's names
+	// name and Name tag ("lms-edge-endpoints-stage"). Default: "", the names without it
 	// ("lms-endpoints-stage"). Changing it renames, so replaces, the named resources.
 	Component string
 
-	// CIDR of a new VPC, canonical, prefix /16 to /27. Default: "10.0.0.0/16".
+	// CIDR of the VPC, canonical, prefix /16 to /27. Default: "10.0.0.0/16".
 	CIDR string
 	// SubnetPrefix is the prefix length of every subnet. Default: the VPC prefix plus 8,
 	// at most /28. Public subnets take the first blocks of the VPC range and private
 	// subnets the blocks from its middle, so the two halves never overlap.
 	SubnetPrefix int
-	// AvailabilityZones to spread subnets over, one public and one private subnet each.
-	// Default: the first AZCount zones of the aws_availability_zones data source (state
-	// "available"), looked up at plan time.
+	// AvailabilityZones to spread subnets over, one public and one private subnet each,
+	// zones of the stack's region. Default: the first AZCount zones of the
+	// aws_availability_zones data source (state "available"), looked up at plan time.
 	AvailabilityZones []string
-	// AZCount is the number of zones to use. Default: len(AvailabilityZones) when given,
-	// otherwise 2. With AvailabilityZones it may not exceed their number.
+	// AZCount is the number of zones to use, at least 1. Default (0): len(AvailabilityZones)
+	// when given, otherwise 2. With AvailabilityZones it may not exceed their number.
 	AZCount int
 	// NAT selects the NAT gateways. Default: the environment profile (naming.Profile.NAT):
 	// NATNone in a PR environment (Elastic IP quotas are small and shared), NATSingle
-	// otherwise; NATNone with ExistingVPCID.
+	// otherwise.
 	NAT NATMode
 	// Endpoints adds interface endpoints for ECR API, ECR DKR, CloudWatch Logs and
 	// Secrets Manager in the private subnets (private DNS on, with a security group that
 	// allows 443 from the VPC CIDR only), and an S3 gateway endpoint on the private route
-	// tables. Default: false. With ExistingVPCID it needs ExistingPrivateRouteTableIDs.
+	// tables. Default: false.
 	Endpoints bool
 	// FlowLogs sends VPC flow logs (all traffic) to a CloudWatch Logs group. Default:
 	// false.
@@ -104,113 +107,41 @@ type Config struct {
 	FlowLogRetentionDays *int
 	// KeepDefaultSecurityGroupRules leaves the VPC's default security group as AWS
 	// creates it. Default: false, so the default group is adopted with no rules at all
-	// and nothing placed in it by accident can talk. Ignored with ExistingVPCID.
+	// and nothing placed in it by accident can talk.
 	KeepDefaultSecurityGroupRules bool
-
-	// ExistingVPCID adopts an existing VPC ("vpc-..."): no VPC, subnets, gateways, NAT or
-	// route tables are defined, and the accessors return the given IDs. Default: "" (a
-	// new VPC). It cannot be mixed with CIDR, SubnetPrefix, AvailabilityZones, AZCount,
-	// NAT or FlowLogs. The IDs here may be literals, which are checked, or Terraform
-	// references (tokens from a data source or another stack), which are passed through.
-	ExistingVPCID string
-	// PublicSubnetIDs of the existing VPC: none, or at least two (an ALB needs two zones).
-	// A single list token (from a data source) counts as an unknown number of subnets.
-	PublicSubnetIDs []string
-	// PrivateSubnetIDs of the existing VPC: at least two. Required with ExistingVPCID.
-	PrivateSubnetIDs []string
-	// ExistingPrivateRouteTableIDs are the route tables of the existing private subnets,
-	// for the S3 gateway endpoint. Required with Endpoints in an existing VPC.
-	ExistingPrivateRouteTableIDs []string
-	// ExistingEgress declares the egress the existing private subnets already have.
-	// Default: EgressNone (nothing assumed). With Endpoints, Egress reports
-	// EgressEndpoints unless this is EgressNAT.
-	ExistingEgress Egress
 }
 
-// Placement is what a workload (a cache, a service) needs from the network it runs in.
-// A *Network is one; Config.Plan gives one before anything is defined, so that a whole
-// composition can be validated without jsii (the token accessors of a plan return nil).
-type Placement interface {
-	// Layout is known before the network is defined: validation uses only this.
-	Layout() Layout
-	// VPCID, VPCCIDR, PublicSubnetIDs and PrivateSubnetIDs are tokens or IDs, used by New.
-	VPCID() *string
-	VPCCIDR() *string
-	PublicSubnetIDs() *[]*string
-	PrivateSubnetIDs() *[]*string
-}
-
-// Layout describes a network's subnets and egress, as far as they are known at synth.
+// Layout describes a network's subnets and egress, as far as they are known at synth:
+// what a workload (a cache, a service) checks its placement against, as a plain value.
 type Layout struct {
 	// Egress is the way out of the private subnets.
 	Egress Egress
 	// PublicSubnets and PrivateSubnets count the subnets (one per zone for a new VPC);
-	// -1 when a list token stands for an unknown number of existing subnets.
+	// -1 when a token stands for an unknown number of existing subnets.
 	PublicSubnets, PrivateSubnets int
+	// Place is where the network's stack deploys (unknown before the network is
+	// defined): workloads in another region cannot use it.
+	Place awsid.Place
 }
 
-// Layout returns the layout a Network built from c has.
+// Layout returns the layout a Network built from c has (its Place unknown).
 func (c Config) Layout() Layout {
 	c = c.withDefaults()
-	if !c.Existing() {
-		return Layout{Egress: c.egress(), PublicSubnets: c.AZCount, PrivateSubnets: c.AZCount}
-	}
-	known := func(ids []string) int {
-		if n, ok := count(ids); ok {
-			return n
-		}
-		return -1
-	}
-	return Layout{Egress: c.egress(), PublicSubnets: known(c.PublicSubnetIDs), PrivateSubnets: known(c.PrivateSubnetIDs)}
+	return Layout{Egress: c.egress(), PublicSubnets: c.AZCount, PrivateSubnets: c.AZCount}
 }
 
 // egress is the egress of a network built from c (with defaults applied).
 func (c Config) egress() Egress {
 	switch {
-	case c.Existing() && c.ExistingEgress == EgressNAT:
-		return EgressNAT
-	case !c.Existing() && c.NAT != NATNone:
+	case c.NAT != NATNone:
 		return EgressNAT
 	case c.Endpoints:
 		return EgressEndpoints
-	case c.Existing():
-		return c.ExistingEgress
 	}
 	return EgressNone
 }
 
-// Plan returns the Placement a Network built from c will offer, for validating the
-// workloads of a composition before anything is defined. Its token accessors return
-// nil: pass a *Network to a construct's New.
-func (c Config) Plan() Placement { return planned{c} }
-
-type planned struct{ cfg Config }
-
-// Layout is the layout of the planned network.
-func (p planned) Layout() Layout { return p.cfg.Layout() }
-
-// VPCID is nil: the network is not defined yet.
-func (p planned) VPCID() *string { return nil }
-
-// VPCCIDR is nil: the network is not defined yet.
-func (p planned) VPCCIDR() *string { return nil }
-
-// PublicSubnetIDs is nil: the network is not defined yet.
-func (p planned) PublicSubnetIDs() *[]*string { return nil }
-
-// PrivateSubnetIDs is nil: the network is not defined yet.
-func (p planned) PrivateSubnetIDs() *[]*string { return nil }
-
-// Existing reports whether c adopts an existing VPC.
-func (c Config) Existing() bool { return c.ExistingVPCID != "" }
-
 func (c Config) withDefaults() Config {
-	if c.Existing() {
-		if c.ExistingEgress == "" {
-			c.ExistingEgress = EgressNone
-		}
-		return c
-	}
 	if c.CIDR == "" {
 		c.CIDR = DefaultCIDR
 	}
@@ -237,24 +168,55 @@ func (c Config) withDefaults() Config {
 	return c
 }
 
-// Validate returns every problem of c at once (errors.Join), each naming the field and
-// the bad value. It needs no jsii and defines nothing.
-func (c Config) Validate() error {
+// Validate returns every problem of c at once (field.Error values, joined), each naming
+// the field and the bad value. It needs no jsii and defines nothing.
+func (c Config) Validate() error { return c.ValidateIn(awsid.Place{}) }
+
+// ValidateIn is Validate for a stack deployed at p: AvailabilityZones must be zones of
+// its region. New calls it with its stack's place.
+func (c Config) ValidateIn(p awsid.Place) error {
 	c = c.withDefaults()
-	var problems tfx.Problems
-	add := problems.Addf
-	envSet := problems.RequireEnvironment(c.Environment)
-	if id, ok := problems.Identity(c.Environment, c.Component, envSet); ok {
-		if _, err := c.names(id); err != nil {
-			add("Environment %q, Component %q: %v", c.Environment, c.Component, err)
-		}
+	var l field.List
+	validateNames(&l, c.Environment, c.Component, c.Endpoints, c.FlowLogs)
+	switch c.NAT {
+	case NATNone, NATSingle, NATPerAZ:
+	default:
+		l.Addf("NAT", string(c.NAT), "is not a NAT mode (want %q, %q or %q)", NATNone, NATSingle, NATPerAZ)
 	}
-	if c.Existing() {
-		c.validateExisting(add)
-	} else {
-		c.validateNew(add)
+	check.LogRetention(&l, "FlowLogRetentionDays", c.FlowLogRetentionDays)
+	for i, az := range c.AvailabilityZones {
+		l.Check(field.Index("AvailabilityZones", i), az, awsid.CheckAvailabilityZone(az, p.Region))
 	}
-	return problems.Err()
+	if dup := firstDuplicate(c.AvailabilityZones); dup != "" {
+		l.Add("AvailabilityZones", dup, "is listed twice")
+	}
+	n := strconv.Itoa(c.AZCount)
+	switch {
+	case c.AZCount < 1:
+		l.Add("AZCount", n, "must be at least 1")
+	case len(c.AvailabilityZones) > 0 && c.AZCount > len(c.AvailabilityZones):
+		l.Addf("AZCount", n, "is more than the %d AvailabilityZones given", len(c.AvailabilityZones))
+	}
+	vpc, err := netip.ParsePrefix(c.CIDR)
+	switch {
+	case err != nil || !vpc.Addr().Is4():
+		l.Add("CIDR", c.CIDR, "is not an IPv4 CIDR block")
+		return l.Err()
+	case vpc.Masked() != vpc:
+		l.Addf("CIDR", c.CIDR, "is not canonical (did you mean %q?)", vpc.Masked().String())
+		return l.Err()
+	case vpc.Bits() < MinVPCPrefix || vpc.Bits() > MaxVPCPrefix:
+		l.Addf("CIDR", c.CIDR, "has a prefix out of range: a VPC prefix must be /%d to /%d (subnets need room down to /%d)", MinVPCPrefix, MaxVPCPrefix, MaxSubnetPrefix)
+		return l.Err()
+	}
+	if c.SubnetPrefix < vpc.Bits()+1 || c.SubnetPrefix > MaxSubnetPrefix {
+		l.Addf("SubnetPrefix", strconv.Itoa(c.SubnetPrefix), "must be between /%d (VPC prefix + 1) and /%d", vpc.Bits()+1, MaxSubnetPrefix)
+		return l.Err()
+	}
+	if half := 1 << (c.SubnetPrefix - vpc.Bits() - 1); c.AZCount >= 1 && c.AZCount > half {
+		l.Addf("AZCount", n, "is more than the %d subnets per tier that CIDR %q with SubnetPrefix /%d fits", half, c.CIDR, c.SubnetPrefix)
+	}
+	return l.Err()
 }
 
 // names are the physical names a Network creates.
@@ -262,7 +224,7 @@ type names struct {
 	endpointSG, flowLogRole, flowLogGroup string
 }
 
-func (c Config) names(id naming.Identity) (names, error) {
+func namesOf(id naming.Identity) (names, error) {
 	var n names
 	var errs [3]error
 	n.endpointSG, errs[0] = id.Resource(naming.SecurityGroup, "endpoints")
@@ -271,129 +233,15 @@ func (c Config) names(id naming.Identity) (names, error) {
 	return n, errors.Join(errs[:]...)
 }
 
-func (c Config) validateNew(add func(string, ...any)) {
-	for _, f := range []struct {
-		name string
-		set  bool
-	}{
-		{"PublicSubnetIDs", len(c.PublicSubnetIDs) > 0},
-		{"PrivateSubnetIDs", len(c.PrivateSubnetIDs) > 0},
-		{"ExistingPrivateRouteTableIDs", len(c.ExistingPrivateRouteTableIDs) > 0},
-		{"ExistingEgress", c.ExistingEgress != ""},
-	} {
-		if f.set {
-			add("%s is only for an existing VPC: set ExistingVPCID too, or leave it empty", f.name)
-		}
-	}
-	switch c.NAT {
-	case NATNone, NATSingle, NATPerAZ:
-	default:
-		add("NAT %q is not a NAT mode (want %q, %q or %q)", c.NAT, NATNone, NATSingle, NATPerAZ)
-	}
-	if c.FlowLogRetentionDays != nil {
-		if err := tfx.LogRetentionError("FlowLogRetentionDays", *c.FlowLogRetentionDays); err != nil {
-			add("%v", err)
-		}
-	}
-	for i, az := range c.AvailabilityZones {
-		if !tfx.IsAvailabilityZone(az) {
-			add("AvailabilityZones[%d] %q is not an availability zone name (like \"ca-central-1a\")", i, az)
-		}
-	}
-	if dup := firstDuplicate(c.AvailabilityZones); dup != "" {
-		add("AvailabilityZones lists %q twice", dup)
-	}
-	switch {
-	case c.AZCount < 1 && c.NAT == NATPerAZ:
-		add("AZCount %d must be at least 1 (NAT %q needs a zone per gateway)", c.AZCount, c.NAT)
-	case c.AZCount < 1:
-		add("AZCount %d must be at least 1", c.AZCount)
-	case len(c.AvailabilityZones) > 0 && c.AZCount > len(c.AvailabilityZones):
-		add("AZCount %d is more than the %d AvailabilityZones given", c.AZCount, len(c.AvailabilityZones))
-	}
-	vpc, err := netip.ParsePrefix(c.CIDR)
-	switch {
-	case err != nil || !vpc.Addr().Is4():
-		add("CIDR %q is not an IPv4 CIDR block", c.CIDR)
-		return
-	case vpc.Masked() != vpc:
-		add("CIDR %q is not canonical (did you mean %q?)", c.CIDR, vpc.Masked().String())
-		return
-	case vpc.Bits() < MinVPCPrefix || vpc.Bits() > MaxVPCPrefix:
-		add("CIDR %q: a VPC prefix must be /%d to /%d (subnets need room down to /%d)", c.CIDR, MinVPCPrefix, MaxVPCPrefix, MaxSubnetPrefix)
+// validateNames checks the environment and component, and the names they give.
+func validateNames(l *field.List, env naming.Environment, component string, endpoints, flowLogs bool) {
+	id, ok := check.Identity(l, env, component)
+	if !ok || (!endpoints && !flowLogs) {
 		return
 	}
-	if c.SubnetPrefix < vpc.Bits()+1 || c.SubnetPrefix > MaxSubnetPrefix {
-		add("SubnetPrefix %d must be between /%d (VPC prefix + 1) and /%d", c.SubnetPrefix, vpc.Bits()+1, MaxSubnetPrefix)
-		return
+	if _, err := namesOf(id); err != nil {
+		l.Check("Component", component, err)
 	}
-	if half := 1 << (c.SubnetPrefix - vpc.Bits() - 1); c.AZCount >= 1 && c.AZCount > half {
-		add("CIDR %q with SubnetPrefix /%d fits %d subnets per tier, fewer than AZCount %d", c.CIDR, c.SubnetPrefix, half, c.AZCount)
-	}
-}
-
-func (c Config) validateExisting(add func(string, ...any)) {
-	if !tfx.IsToken(c.ExistingVPCID) && !tfx.IsVPCID(c.ExistingVPCID) {
-		add("ExistingVPCID %q is not a VPC ID (vpc- and 8 or 17 hex digits) or a Terraform reference", c.ExistingVPCID)
-	}
-	for _, f := range []struct {
-		name string
-		set  bool
-	}{
-		{"CIDR", c.CIDR != ""}, {"SubnetPrefix", c.SubnetPrefix != 0},
-		{"AvailabilityZones", len(c.AvailabilityZones) > 0}, {"AZCount", c.AZCount != 0},
-		{"NAT", c.NAT != ""}, {"FlowLogs", c.FlowLogs}, {"FlowLogRetentionDays", c.FlowLogRetentionDays != nil},
-		{"KeepDefaultSecurityGroupRules", c.KeepDefaultSecurityGroupRules},
-	} {
-		if f.set {
-			add("%s configures a new VPC and cannot be used with ExistingVPCID %q", f.name, c.ExistingVPCID)
-		}
-	}
-	if n, known := count(c.PrivateSubnetIDs); known && n < 2 {
-		add("PrivateSubnetIDs has %d subnet(s); an existing VPC needs at least 2 private subnets (in different zones) for the ALB and ECS path", n)
-	}
-	if n, known := count(c.PublicSubnetIDs); known && n == 1 {
-		add("PublicSubnetIDs has 1 subnet; give none or at least 2 (an ALB needs two zones)")
-	}
-	checkIDs := func(field string, ids []string, valid func(string) bool, what string) {
-		for i, id := range ids {
-			if !tfx.IsToken(id) && !valid(id) {
-				add("%s[%d] %q is not a %s ID or a Terraform reference", field, i, id, what)
-			}
-		}
-		if dup := firstDuplicate(ids); dup != "" {
-			add("%s lists %q twice", field, dup)
-		}
-	}
-	checkIDs("PublicSubnetIDs", c.PublicSubnetIDs, tfx.IsSubnetID, "subnet")
-	checkIDs("PrivateSubnetIDs", c.PrivateSubnetIDs, tfx.IsSubnetID, "subnet")
-	checkIDs("ExistingPrivateRouteTableIDs", c.ExistingPrivateRouteTableIDs, tfx.IsRouteTableID, "route table")
-	for _, id := range c.PublicSubnetIDs {
-		for _, p := range c.PrivateSubnetIDs {
-			if id == p {
-				add("subnet %q is in both PublicSubnetIDs and PrivateSubnetIDs", id)
-			}
-		}
-	}
-	if c.Endpoints && len(c.ExistingPrivateRouteTableIDs) == 0 {
-		add("Endpoints in an existing VPC needs ExistingPrivateRouteTableIDs for the S3 gateway endpoint")
-	}
-	switch c.ExistingEgress {
-	case EgressNAT, EgressEndpoints, EgressNone:
-	default:
-		add("ExistingEgress %q is not an egress kind (want %q, %q or %q)", c.ExistingEgress, EgressNAT, EgressEndpoints, EgressNone)
-	}
-}
-
-// count returns the number of IDs, and false when a list token (from a data source)
-// stands for an unknown number of them.
-func count(ids []string) (int, bool) {
-	for _, id := range ids {
-		if tfx.IsListToken(id) {
-			return 0, false
-		}
-	}
-	return len(ids), true
 }
 
 func firstDuplicate(xs []string) string {
@@ -415,9 +263,6 @@ func (c Config) SubnetCIDRs() (public, private []string, err error) {
 		return nil, nil, err
 	}
 	c = c.withDefaults()
-	if c.Existing() {
-		return nil, nil, errors.New("SubnetCIDRs: an existing VPC has no computed subnets")
-	}
 	vpc := netip.MustParsePrefix(c.CIDR)
 	half := 1 << (c.SubnetPrefix - vpc.Bits() - 1)
 	for i := 0; i < c.AZCount; i++ {

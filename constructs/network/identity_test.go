@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/aws/jsii-runtime-go"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/dataawssubnets"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/dataawsvpc"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/provider"
 	"github.com/google/go-cmp/cmp"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
@@ -23,7 +25,8 @@ func init() {
 		built["components-edge"] = network.New(stack, "Edge", network.Config{Environment: stage, Component: "edge", Endpoints: true, FlowLogs: true})
 		built["components-data"] = network.New(stack, "Data", network.Config{Environment: stage, Component: "data", CIDR: "10.1.0.0/16", Endpoints: true, FlowLogs: true})
 		for name, n := range map[string]*network.Network{"edge": built["components-edge"], "data": built["components-data"]} {
-			cdktf.NewTerraformOutput(stack, jsii.String(name+"_flow_log_group"), &cdktf.TerraformOutputConfig{Value: n.FlowLogGroup().Name()})
+			group, _ := n.FlowLogGroup()
+			cdktf.NewTerraformOutput(stack, jsii.String(name+"_flow_log_group"), &cdktf.TerraformOutputConfig{Value: group.Name()})
 		}
 		return stack
 	}, `module.components.edge_flow_log_group == "/vpc/lms-stage/edge/flow-logs"`, `module.components.data_flow_log_group == "/vpc/lms-stage/data/flow-logs"`)
@@ -33,7 +36,8 @@ func init() {
 		env := naming.MustEnvironment("pr77", naming.Options{Clock: fixedClock})
 		n := network.New(stack, "Network", network.Config{Environment: env, Endpoints: true, FlowLogs: true})
 		built["pr-kept-suffix"] = n
-		cdktf.NewTerraformOutput(stack, jsii.String("flow_log_group"), &cdktf.TerraformOutputConfig{Value: n.FlowLogGroup().Name()})
+		group, _ := n.FlowLogGroup()
+		cdktf.NewTerraformOutput(stack, jsii.String("flow_log_group"), &cdktf.TerraformOutputConfig{Value: group.Name()})
 		return stack
 	}, `module.pr-kept-suffix.flow_log_group == "/vpc/lms-pr77-000042/flow-logs"`)
 }
@@ -74,10 +78,10 @@ func TestDefaultsFollowTheProfile(t *testing.T) {
 	s.Absent(t, "aws_nat_gateway", "aws_eip")
 	_, lg := s.Find(t, "aws_cloudwatch_log_group", "Network/FlowLogGroup")
 	// 0 is honored (never expire), not replaced by the profile's 3 days.
-	if n.Config().NAT != network.NATNone || lg["retention_in_days"] != 0.0 {
-		t.Errorf("NAT %q, flow log retention %v", n.Config().NAT, lg["retention_in_days"])
+	if n.Egress() != network.EgressEndpoints || lg["retention_in_days"] != 0.0 {
+		t.Errorf("Egress %q, flow log retention %v", n.Egress(), lg["retention_in_days"])
 	}
-	layouts := []network.Layout{network.Config{Environment: pr}.Plan().Layout(), network.Config{Environment: stage, AZCount: 3}.Layout()}
+	layouts := []network.Layout{network.Config{Environment: pr}.Layout(), network.Config{Environment: stage, AZCount: 3}.Layout()}
 	want := []network.Layout{{Egress: network.EgressNone, PublicSubnets: 2, PrivateSubnets: 2}, {Egress: network.EgressNAT, PublicSubnets: 3, PrivateSubnets: 3}}
 	if diff := cmp.Diff(want, layouts); diff != "" {
 		t.Errorf("layouts (-want +got):\n%s", diff)
@@ -109,16 +113,26 @@ func TestKeptSuffixIsAReference(t *testing.T) {
 	}
 }
 
+// TestReferencesAccepted: IDs from a data source or another stack are cdktf tokens:
+// accepted as they are; a list token (a data source's ids) stands for an unknown number
+// of subnets, and a string token too, since it may stand for a list.
 func TestReferencesAccepted(t *testing.T) {
-	// IDs from a data source or another stack are Terraform references: accepted as
-	// they are; a list token stands for an unknown number of subnets.
-	cfg := network.Config{Environment: stage, ExistingVPCID: "${data.aws_vpc.shared.id}",
-		PrivateSubnetIDs: []string{"#{TfToken[TOKEN.12]}"}, PublicSubnetIDs: []string{"${data.aws_subnet.a.id}", "${data.aws_subnet.b.id}"}}
-	if err := cfg.Validate(); err != nil {
+	stack := testutil.NewStack("Refs")
+	subnets := dataawssubnets.NewDataAwsSubnets(stack, jsii.String("Private"), &dataawssubnets.DataAwsSubnetsConfig{})
+	vpc := dataawsvpc.NewDataAwsVpc(stack, jsii.String("Shared"), &dataawsvpc.DataAwsVpcConfig{Default: jsii.Bool(true)})
+	attrs := network.Attributes{Environment: stage, VPCID: *vpc.Id(), PrivateSubnetIDs: network.TokenList(subnets.Ids()),
+		PublicSubnetIDs: []string{*cdktf.Token_AsString(subnets.Ids(), nil)}}
+	if err := attrs.Validate(); err != nil {
 		t.Fatalf("references refused: %v", err)
 	}
-	if got := cfg.Layout(); got.PrivateSubnets != -1 || got.PublicSubnets != 2 {
+	if got := attrs.Layout(); got.PrivateSubnets != -1 || got.PublicSubnets != -1 {
 		t.Errorf("Layout() = %+v", got)
+	}
+	n := network.FromAttributes(stack, "Network", attrs)
+	cdktf.NewTerraformOutput(stack, jsii.String("private"), &cdktf.TerraformOutputConfig{Value: n.PrivateSubnetIDs()})
+	out := testutil.Synth(t, stack).Outputs()["private"]["value"]
+	if out != "${data.aws_subnets.Private.ids}" {
+		t.Errorf("private subnet IDs = %v, want the data source's list", out)
 	}
 }
 
@@ -134,8 +148,8 @@ func TestNameConflicts(t *testing.T) {
 	network.New(stack, "B", cfg)
 	msg := testutil.SynthFails(t, app, out)
 	want := []string{
-		`IAM role name "lms-vpc-flow-logs-stage-eu-west-1" is defined twice in the account (every region), by Twice/A/FlowLogRole and by Twice/B/FlowLogRole: give one of them its own network.Config.Component`,
-		`log group name "/vpc/lms-stage/flow-logs" is defined twice in stack Twice, by Twice/A/FlowLogGroup and by Twice/B/FlowLogGroup: give one of them its own network.Config.Component`,
+		`IAM role name "lms-vpc-flow-logs-stage-eu-west-1" is defined twice in the account (every region) (stack Twice), by Twice/A/FlowLogRole and by Twice/B/FlowLogRole: give one of them its own network.Config.Component`,
+		`log group name "/vpc/lms-stage/flow-logs" is defined twice in region eu-west-1 (stack Twice), by Twice/A/FlowLogGroup and by Twice/B/FlowLogGroup: give one of them its own network.Config.Component`,
 	}
 	for _, w := range want {
 		if !strings.Contains(msg, w) {
@@ -168,7 +182,7 @@ func TestStackWithoutLiteralRegion(t *testing.T) {
 	stack := cdktf.NewTerraformStack(testutil.NewApp(), jsii.String("NoRegion"))
 	provider.NewAwsProvider(stack, jsii.String("aws"), &provider.AwsProviderConfig{})
 	msg := testutil.MustPanic(t, func() { network.New(stack, "Network", network.Config{Environment: stage, FlowLogs: true}) })
-	if !strings.Contains(msg, `network.New("Network"): the stack's default AWS provider has no literal region: IAM role names carry it`) {
+	if !strings.Contains(msg, `network.New("Network"): NoRegion/Network: the stack's default AWS provider has no literal region: IAM role names carry it`) {
 		t.Errorf("panic = %q", msg)
 	}
 	// Refused before anything was defined.

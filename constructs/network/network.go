@@ -1,6 +1,7 @@
 package network
 
 import (
+	"fmt"
 	"strconv"
 
 	"github.com/aws/constructs-go/constructs/v10"
@@ -23,11 +24,19 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/subnet"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpc"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpcendpoint"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpcsecuritygroupingressrule"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
+	"github.com/tapstack/infra/awsid"
+	"github.com/tapstack/infra/constructs/identity"
 	"github.com/tapstack/infra/constructs/naming"
-	"github.com/tapstack/infra/internal/tfx"
+	"github.com/tapstack/infra/internal/iampolicy"
+	"github.com/tapstack/infra/internal/jsiix"
+)
+
+// The ports of the web.
+const (
+	PortHTTP  = 80
+	PortHTTPS = 443
 )
 
 // InterfaceEndpoint is one interface endpoint that Config.Endpoints creates.
@@ -53,14 +62,17 @@ func InterfaceEndpoints() []InterfaceEndpoint {
 	return append([]InterfaceEndpoint(nil), interfaceEndpoints...)
 }
 
-// Network is a VPC with public and private subnets, or an adopted existing VPC.
+// Network is a VPC with public and private subnets (New), or an adopted existing VPC
+// (FromAttributes).
 type Network struct {
 	constructs.Construct
 
-	cfg    Config
+	env    naming.Environment
 	id     naming.Identity
-	scope  *tfx.Scope
+	scope  *identity.Scope
 	names  names
+	layout Layout
+	cfg    Config
 	vpcID  *string
 	cidr   *string
 	public []*string
@@ -78,71 +90,98 @@ type Network struct {
 	flowLogGroup cloudwatchloggroup.CloudwatchLogGroup
 }
 
-// New defines a Network in scope. It validates cfg first and panics with every problem
-// (the same text Config.Validate returns) before defining any child. Its physical names
-// are registered with the app, which refuses duplicates at synth (see docs/naming.md).
+// enter starts a Network: the identity of its instance in the stack. It panics (before
+// anything is defined) when the identity cannot be built.
+func enter(sc *identity.Scope, id, pkg string, env naming.Environment, component string, needRegion bool) *Network {
+	if needRegion {
+		if err := sc.RequireRegion(); err != nil {
+			panic(fmt.Sprintf("%s(%q): %v", pkg, id, err))
+		}
+	}
+	ident, err := sc.Identity(env, component)
+	if err != nil {
+		panic(fmt.Sprintf("%s(%q): %v", pkg, id, err))
+	}
+	n := &Network{env: env, id: ident, scope: sc}
+	n.names, _ = namesOf(ident) // checked by Validate; the region by RequireRegion
+	return n
+}
+
+// New defines a new VPC in scope. It validates cfg first (AvailabilityZones against the
+// stack's region too) and panics with every problem, the text Config.Validate returns,
+// before defining any child. Its physical names are claimed in the app's registry,
+// which refuses duplicates at synth (see docs/naming.md).
 //
-// Child IDs of a new VPC: "VPC", "InternetGateway", "PublicSubnet<i>",
-// "PrivateSubnet<i>", "PublicRouteTable", "PublicDefaultRoute",
-// "PublicRouteTableAssociation<i>", "NATEIP<i>" and "NATGateway<i>" (per NAT gateway),
-// "PrivateRouteTable<i>", "PrivateDefaultRoute<i>" (with NAT),
-// "PrivateRouteTableAssociation<i>", "AvailabilityZones" (when looked up),
-// "DefaultSecurityGroup", and with Endpoints "Region", "EndpointSecurityGroup",
-// "EndpointIngress", the IDs in InterfaceEndpoints and "S3Endpoint"; with FlowLogs
-// "FlowLogGroup", "FlowLogRole", "FlowLogRolePolicy" and "FlowLog". An existing VPC
-// defines "ExistingVPC" (a data source for its CIDR) and the endpoint children.
+// Child IDs: "VPC", "InternetGateway", "PublicSubnet<i>", "PrivateSubnet<i>",
+// "PublicRouteTable", "PublicDefaultRoute", "PublicRouteTableAssociation<i>",
+// "NATEIP<i>" and "NATGateway<i>" (per NAT gateway), "PrivateRouteTable<i>",
+// "PrivateDefaultRoute<i>" (with NAT), "PrivateRouteTableAssociation<i>",
+// "AvailabilityZones" (when looked up), "DefaultSecurityGroup", and with Endpoints
+// "Region", "EndpointSecurityGroup", "EndpointIngress", the IDs in InterfaceEndpoints
+// and "S3Endpoint"; with FlowLogs "FlowLogGroup", "FlowLogRole", "FlowLogRolePolicy" and
+// "FlowLog".
 func New(scope constructs.Construct, id string, cfg Config) *Network {
-	tfx.MustBeValid("network", id, cfg.Validate())
-	n := &Network{cfg: cfg.withDefaults(), scope: tfx.Enter(scope, id)}
-	if n.cfg.FlowLogs {
-		n.scope.RequireRegion("network", id) // the flow log role's name carries it
-	}
+	sc := identity.Enter(scope, id)
+	jsiix.MustBeValid("network.New", id, cfg.ValidateIn(sc.Place()))
+	cfg = cfg.withDefaults()
+	n := enter(sc, id, "network.New", cfg.Environment, cfg.Component, cfg.FlowLogs)
+	n.cfg = cfg
+	n.layout = cfg.Layout()
+	n.layout.Place = n.scope.Place()
 	constructs.NewConstruct_Override(n, scope, jsii.String(id))
-	n.id = n.scope.Identity(n.cfg.Environment, n.cfg.Component)
-	n.names, _ = n.cfg.names(n.id) // checked by Validate; the region by RequireRegion
-	if n.cfg.Existing() {
-		n.adopt()
-	} else {
-		n.define()
-	}
-	if n.cfg.Endpoints {
+	n.define()
+	if cfg.Endpoints {
 		n.defineEndpoints()
 	}
 	n.claim()
 	return n
 }
 
-// claim registers the physical names with the app (tfx.Claim).
+// FromAttributes adopts an existing VPC and its subnets: no VPC, subnets, gateways,
+// NAT or route tables are defined, and the accessors return the given IDs. It panics
+// with every problem of attrs (Attributes.Validate) before defining anything.
+//
+// Child IDs: "ExistingVPC" (a data source that reads the VPC's CIDR block) and, with
+// Endpoints, the endpoint children of New.
+func FromAttributes(scope constructs.Construct, id string, attrs Attributes) *Network {
+	jsiix.MustBeValid("network.FromAttributes", id, attrs.Validate())
+	attrs = attrs.withDefaults()
+	n := enter(identity.Enter(scope, id), id, "network.FromAttributes", attrs.Environment, attrs.Component, false)
+	n.layout = attrs.Layout()
+	n.layout.Place = n.scope.Place()
+	constructs.NewConstruct_Override(n, scope, jsii.String(id))
+	existing := dataawsvpc.NewDataAwsVpc(n, jsii.String("ExistingVPC"), &dataawsvpc.DataAwsVpcConfig{Id: jsii.String(attrs.VPCID)})
+	n.vpcID = jsii.String(attrs.VPCID)
+	n.cidr = existing.CidrBlock()
+	n.public = *jsiix.Strings(attrs.PublicSubnetIDs)
+	n.priv = *jsiix.Strings(attrs.PrivateSubnetIDs)
+	n.rts = *jsiix.Strings(attrs.PrivateRouteTableIDs)
+	if attrs.Endpoints {
+		n.defineEndpoints()
+	}
+	n.claim()
+	return n
+}
+
+// claim registers the physical names with the app (identity.Scope.Claim).
 func (n *Network) claim() {
 	const fix = "network.Config.Component"
-	var names []tfx.Named
-	if n.cfg.Endpoints {
-		names = append(names, tfx.Named{Kind: naming.SecurityGroup, Name: n.names.endpointSG, Child: "EndpointSecurityGroup", Within: *n.vpcID, Fix: fix})
+	var names []identity.Name
+	if n.endpointSG != nil {
+		names = append(names, identity.Name{Kind: naming.SecurityGroup, Name: n.names.endpointSG, Resource: "EndpointSecurityGroup", Within: n.vpcID, Fix: fix})
 	}
-	if n.cfg.FlowLogs {
+	if n.flowLogGroup != nil {
 		names = append(names,
-			tfx.Named{Kind: naming.IAMRole, Name: n.names.flowLogRole, Child: "FlowLogRole", Fix: fix},
-			tfx.Named{Kind: naming.LogGroup, Name: n.names.flowLogGroup, Child: "FlowLogGroup", Fix: fix})
+			identity.Name{Kind: naming.IAMRole, Name: n.names.flowLogRole, Resource: "FlowLogRole", Fix: fix},
+			identity.Name{Kind: naming.LogGroup, Name: n.names.flowLogGroup, Resource: "FlowLogGroup", Fix: fix})
 	}
 	if len(names) > 0 {
 		n.scope.Claim(names...)
 	}
 }
 
-func (n *Network) env() naming.Environment { return n.cfg.Environment }
-
 func (n *Network) tags(purpose string) *map[string]*string {
-	return tfx.Tags(n.env(), n.id.Label(purpose))
-}
-
-func (n *Network) adopt() {
-	c := n.cfg
-	existing := dataawsvpc.NewDataAwsVpc(n, jsii.String("ExistingVPC"), &dataawsvpc.DataAwsVpcConfig{Id: jsii.String(c.ExistingVPCID)})
-	n.vpcID = jsii.String(c.ExistingVPCID)
-	n.cidr = existing.CidrBlock()
-	n.public = *tfx.Strings(c.PublicSubnetIDs)
-	n.priv = *tfx.Strings(c.PrivateSubnetIDs)
-	n.rts = *tfx.Strings(c.ExistingPrivateRouteTableIDs)
+	return jsiix.Tags(n.env, n.id.Label(purpose))
 }
 
 func (n *Network) define() {
@@ -244,16 +283,10 @@ func (n *Network) defineEndpoints() {
 		Description: jsii.String("HTTPS from inside the VPC to the interface endpoints"),
 		VpcId:       n.vpcID,
 		Tags:        n.tags("endpoints"),
-		Lifecycle:   tfx.CreateBeforeDestroy(),
+		Lifecycle:   jsiix.CreateBeforeDestroy(),
 	})
-	vpcsecuritygroupingressrule.NewVpcSecurityGroupIngressRule(n, jsii.String("EndpointIngress"), &vpcsecuritygroupingressrule.VpcSecurityGroupIngressRuleConfig{
-		SecurityGroupId: n.endpointSG.Id(),
-		Description:     jsii.String("HTTPS from the VPC"),
-		IpProtocol:      jsii.String("tcp"),
-		FromPort:        jsii.Number(tfx.PortHTTPS),
-		ToPort:          jsii.Number(tfx.PortHTTPS),
-		CidrIpv4:        n.cidr,
-	})
+	NewConnections(n, n.endpointSG.Id(), "VPC endpoints").AllowFrom(CIDR(*n.cidr), TCP(PortHTTPS),
+		RuleIDs("EndpointIngress", ""), Descriptions("HTTPS from the VPC", ""))
 	prefix := "com.amazonaws." + *region.Name() + "."
 	for _, e := range interfaceEndpoints {
 		n.endpoints = append(n.endpoints, vpcendpoint.NewVpcEndpoint(n, jsii.String(e.ID), &vpcendpoint.VpcEndpointConfig{
@@ -283,13 +316,13 @@ func (n *Network) defineFlowLogs() {
 	})
 	role := iamrole.NewIamRole(n, jsii.String("FlowLogRole"), &iamrole.IamRoleConfig{
 		Name:             jsii.String(n.names.flowLogRole),
-		AssumeRolePolicy: tfx.AssumeRole("vpc-flow-logs.amazonaws.com"),
+		AssumeRolePolicy: iampolicy.AssumeRole("vpc-flow-logs.amazonaws.com"),
 		Tags:             n.tags("vpc-flow-logs"),
 	})
 	iamrolepolicy.NewIamRolePolicy(n, jsii.String("FlowLogRolePolicy"), &iamrolepolicy.IamRolePolicyConfig{
 		Name: jsii.String("write-flow-logs"),
 		Role: role.Id(),
-		Policy: tfx.Policy(tfx.Statement{
+		Policy: iampolicy.Policy(iampolicy.Statement{
 			Effect:   "Allow",
 			Action:   []string{"logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogGroups", "logs:DescribeLogStreams"},
 			Resource: []string{*n.flowLogGroup.Arn(), *n.flowLogGroup.Arn() + ":*"},
@@ -305,8 +338,11 @@ func (n *Network) defineFlowLogs() {
 	})
 }
 
-// Config returns the configuration with defaults applied.
-func (n *Network) Config() Config { return n.cfg }
+// Environment returns the environment the network was built for.
+func (n *Network) Environment() naming.Environment { return n.env }
+
+// Identity returns the naming identity of the network's instance in its stack.
+func (n *Network) Identity() naming.Identity { return n.id }
 
 // VPCID returns the VPC ID (a token for a new VPC).
 func (n *Network) VPCID() *string { return n.vpcID }
@@ -314,52 +350,66 @@ func (n *Network) VPCID() *string { return n.vpcID }
 // VPCCIDR returns the VPC CIDR block (for an existing VPC, read by a data source).
 func (n *Network) VPCCIDR() *string { return n.cidr }
 
-// PublicSubnetIDs returns the public subnet IDs, one per zone.
-func (n *Network) PublicSubnetIDs() *[]*string { return copyList(n.public) }
+// PublicSubnetIDs returns the public subnet IDs, one per zone. It returns a new list.
+func (n *Network) PublicSubnetIDs() *[]*string { return jsiix.Copy(n.public) }
 
-// PrivateSubnetIDs returns the private subnet IDs, one per zone.
-func (n *Network) PrivateSubnetIDs() *[]*string { return copyList(n.priv) }
+// PrivateSubnetIDs returns the private subnet IDs, one per zone. It returns a new list.
+func (n *Network) PrivateSubnetIDs() *[]*string { return jsiix.Copy(n.priv) }
 
 // PrivateRouteTableIDs returns the private route table IDs (for an existing VPC, the
-// ones given in ExistingPrivateRouteTableIDs).
-func (n *Network) PrivateRouteTableIDs() *[]*string { return copyList(n.rts) }
+// ones given in Attributes.PrivateRouteTableIDs). It returns a new list.
+func (n *Network) PrivateRouteTableIDs() *[]*string { return jsiix.Copy(n.rts) }
 
-// Layout returns what workloads need to know of the network before placing
-// themselves in it (see Placement).
-func (n *Network) Layout() Layout { return n.cfg.Layout() }
+// Layout returns what workloads need to know of the network before placing themselves
+// in it, with the place of its stack.
+func (n *Network) Layout() Layout { return n.layout }
+
+// Place returns where the network's stack deploys.
+func (n *Network) Place() awsid.Place { return n.layout.Place }
 
 // Egress reports the way out that private subnets have: EgressNAT with NAT gateways,
 // EgressEndpoints with Endpoints and no NAT, EgressNone otherwise. For an existing VPC it
-// is ExistingEgress, upgraded to EgressEndpoints by Endpoints.
-func (n *Network) Egress() Egress { return n.cfg.egress() }
+// is Attributes.Egress, upgraded to EgressEndpoints by Endpoints.
+func (n *Network) Egress() Egress { return n.layout.Egress }
 
-// HasPublicSubnets reports whether the network has public subnets (always, for a new VPC).
+// HasPublicSubnets reports whether the network has public subnets (always, for a new
+// VPC; for an existing one, unless none were given).
 func (n *Network) HasPublicSubnets() bool { return len(n.public) > 0 }
 
-// Environment returns the environment the network was built for.
-func (n *Network) Environment() naming.Environment { return n.cfg.Environment }
+// VPC returns the underlying aws_vpc, and false for an existing VPC.
+func (n *Network) VPC() (vpc.Vpc, bool) { return n.vpc, n.vpc != nil }
 
-// VPC returns the underlying aws_vpc, or nil for an existing VPC.
-func (n *Network) VPC() vpc.Vpc { return n.vpc }
+// PublicSubnets returns the underlying public aws_subnet resources (none for an existing
+// VPC).
+func (n *Network) PublicSubnets() []subnet.Subnet {
+	return append([]subnet.Subnet(nil), n.publicNets...)
+}
 
-// PublicSubnets returns the underlying public aws_subnet resources (nil for an existing VPC).
-func (n *Network) PublicSubnets() []subnet.Subnet { return n.publicNets }
-
-// PrivateSubnets returns the underlying private aws_subnet resources (nil for an existing VPC).
-func (n *Network) PrivateSubnets() []subnet.Subnet { return n.privateNets }
+// PrivateSubnets returns the underlying private aws_subnet resources (none for an
+// existing VPC).
+func (n *Network) PrivateSubnets() []subnet.Subnet {
+	return append([]subnet.Subnet(nil), n.privateNets...)
+}
 
 // NATGateways returns the underlying aws_nat_gateway resources (none with NATNone).
-func (n *Network) NATGateways() []natgateway.NatGateway { return n.natGateways }
+func (n *Network) NATGateways() []natgateway.NatGateway {
+	return append([]natgateway.NatGateway(nil), n.natGateways...)
+}
 
-// PrivateRouteTables returns the underlying private aws_route_table resources.
-func (n *Network) PrivateRouteTables() []routetable.RouteTable { return n.privateRTs }
+// PrivateRouteTables returns the underlying private aws_route_table resources (none
+// for an existing VPC).
+func (n *Network) PrivateRouteTables() []routetable.RouteTable {
+	return append([]routetable.RouteTable(nil), n.privateRTs...)
+}
 
-// EndpointSecurityGroup returns the interface endpoints' security group, or nil without
-// Endpoints.
-func (n *Network) EndpointSecurityGroup() securitygroup.SecurityGroup { return n.endpointSG }
+// EndpointSecurityGroup returns the interface endpoints' security group, and false
+// without Endpoints.
+func (n *Network) EndpointSecurityGroup() (securitygroup.SecurityGroup, bool) {
+	return n.endpointSG, n.endpointSG != nil
+}
 
 // Endpoints returns the interface endpoints in InterfaceEndpoints order, then the S3
-// gateway endpoint; empty without Endpoints.
+// gateway endpoint; none without Endpoints.
 func (n *Network) Endpoints() []vpcendpoint.VpcEndpoint {
 	if n.s3Endpoint == nil {
 		return nil
@@ -367,10 +417,7 @@ func (n *Network) Endpoints() []vpcendpoint.VpcEndpoint {
 	return append(append([]vpcendpoint.VpcEndpoint(nil), n.endpoints...), n.s3Endpoint)
 }
 
-// FlowLogGroup returns the flow log group, or nil without FlowLogs.
-func (n *Network) FlowLogGroup() cloudwatchloggroup.CloudwatchLogGroup { return n.flowLogGroup }
-
-func copyList(xs []*string) *[]*string {
-	out := append([]*string(nil), xs...)
-	return &out
+// FlowLogGroup returns the flow log group, and false without FlowLogs.
+func (n *Network) FlowLogGroup() (cloudwatchloggroup.CloudwatchLogGroup, bool) {
+	return n.flowLogGroup, n.flowLogGroup != nil
 }

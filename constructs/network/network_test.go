@@ -10,10 +10,12 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
+	"github.com/tapstack/infra/awsid"
 	"github.com/tapstack/infra/constructs/naming"
 	"github.com/tapstack/infra/constructs/network"
+	"github.com/tapstack/infra/field"
+	"github.com/tapstack/infra/internal/jsiix"
 	"github.com/tapstack/infra/internal/testutil"
-	"github.com/tapstack/infra/internal/tfx"
 )
 
 func TestMain(m *testing.M) { testutil.Main(m) }
@@ -23,42 +25,58 @@ var (
 	pr    = naming.MustEnvironment("pr4892", naming.Options{Timestamp: "123456"})
 )
 
-// built keeps the Network of each variant for Go-side accessor checks.
+// built keeps the Network of each variant for Go-side accessor checks; read it through
+// get, which builds the variant first, so that every test stands alone.
 var built = map[string]*network.Network{}
 
 var variants = testutil.NewVariants()
 
-// add registers a variant: a stack with one network that outputs its VPC and subnet
-// IDs, asserted after the mock apply (the IDs of an existing VPC, the mock's IDs of a
-// new one; one subnet per zone), plus asserts.
+// get returns the network of a variant, synthesizing the variant on first use.
+func get(t *testing.T, name string) *network.Network {
+	t.Helper()
+	variants.Synth(t, name)
+	return built[name]
+}
+
+// add registers a variant: a stack with one new network that outputs its VPC and subnet
+// IDs, asserted after the mock apply (the mock's IDs; one subnet per zone), plus asserts.
 func add(name string, cfg network.Config, asserts ...string) {
+	addBuilt(name, func(stack cdktf.TerraformStack) *network.Network { return network.New(stack, "Network", cfg) },
+		append(networkAsserts(name, cfg), asserts...)...)
+}
+
+// addExisting registers a variant of an adopted network, whose outputs are the IDs given.
+func addExisting(name string, attrs network.Attributes) {
+	list := func(ids []string) string {
+		if len(ids) == 0 {
+			return "[]"
+		}
+		return `["` + strings.Join(ids, `", "`) + `"]`
+	}
+	m := "module." + name + "."
+	addBuilt(name, func(stack cdktf.TerraformStack) *network.Network {
+		return network.FromAttributes(stack, "Network", attrs)
+	},
+		m+`vpc_id == "`+attrs.VPCID+`"`,
+		"jsonencode("+m+"public_subnet_ids) == jsonencode("+list(attrs.PublicSubnetIDs)+")",
+		"jsonencode("+m+"private_subnet_ids) == jsonencode("+list(attrs.PrivateSubnetIDs)+")")
+}
+
+func addBuilt(name string, build func(cdktf.TerraformStack) *network.Network, asserts ...string) {
 	variants.Add(name, func() cdktf.TerraformStack {
 		stack := testutil.NewStack("Test")
-		n := network.New(stack, "Network", cfg)
+		n := build(stack)
 		built[name] = n
 		cdktf.NewTerraformOutput(stack, jsii.String("vpc_id"), &cdktf.TerraformOutputConfig{Value: n.VPCID()})
 		cdktf.NewTerraformOutput(stack, jsii.String("public_subnet_ids"), &cdktf.TerraformOutputConfig{Value: n.PublicSubnetIDs()})
 		cdktf.NewTerraformOutput(stack, jsii.String("private_subnet_ids"), &cdktf.TerraformOutputConfig{Value: n.PrivateSubnetIDs()})
 		return stack
-	}, append(networkAsserts(name, cfg), asserts...)...)
+	}, asserts...)
 }
 
 // networkAsserts are what the outputs of add must be after the mock apply.
 func networkAsserts(name string, cfg network.Config) []string {
 	m := "module." + name + "."
-	if cfg.Existing() {
-		list := func(ids []string) string {
-			if len(ids) == 0 {
-				return "[]"
-			}
-			return `["` + strings.Join(ids, `", "`) + `"]`
-		}
-		return []string{
-			m + `vpc_id == "` + cfg.ExistingVPCID + `"`,
-			"jsonencode(" + m + "public_subnet_ids) == jsonencode(" + list(cfg.PublicSubnetIDs) + ")",
-			"jsonencode(" + m + "private_subnet_ids) == jsonencode(" + list(cfg.PrivateSubnetIDs) + ")",
-		}
-	}
 	zones := cfg.AZCount
 	if zones == 0 {
 		zones = max(len(cfg.AvailabilityZones), network.DefaultAZCount)
@@ -77,12 +95,12 @@ func init() {
 	add("nat-per-az", network.Config{Environment: stage, NAT: network.NATPerAZ,
 		AvailabilityZones: []string{"ca-central-1a", "ca-central-1b", "ca-central-1d"}})
 	add("flow-logs", network.Config{Environment: stage, CIDR: "10.20.0.0/20", FlowLogs: true, KeepDefaultSecurityGroupRules: true, AZCount: 3})
-	add("existing", network.Config{Environment: stage, ExistingVPCID: "vpc-0a1b2c3d",
+	addExisting("existing", network.Attributes{Environment: stage, VPCID: "vpc-0a1b2c3d",
 		PublicSubnetIDs:  []string{"subnet-00000001", "subnet-00000002"},
 		PrivateSubnetIDs: []string{"subnet-00000003", "subnet-00000004"}})
-	add("existing-endpoints", network.Config{Environment: pr, ExistingVPCID: "vpc-0123456789abcdef0",
-		PrivateSubnetIDs:             []string{"subnet-00000003", "subnet-00000004"},
-		ExistingPrivateRouteTableIDs: []string{"rtb-00000001", "rtb-00000002"}, Endpoints: true})
+	addExisting("existing-endpoints", network.Attributes{Environment: pr, VPCID: "vpc-0123456789abcdef0",
+		PrivateSubnetIDs:     []string{"subnet-00000003", "subnet-00000004"},
+		PrivateRouteTableIDs: []string{"rtb-00000001", "rtb-00000002"}, Endpoints: true})
 }
 
 var countedTypes = []string{"aws_vpc", "aws_subnet", "aws_internet_gateway", "aws_nat_gateway", "aws_eip",
@@ -294,10 +312,6 @@ func TestSubnetCIDRs(t *testing.T) {
 	if _, _, err := (network.Config{Environment: stage, CIDR: "bad"}).SubnetCIDRs(); err == nil {
 		t.Error("SubnetCIDRs of an invalid Config gave no error")
 	}
-	existing := network.Config{Environment: stage, ExistingVPCID: "vpc-0a1b2c3d", PrivateSubnetIDs: []string{"subnet-00000003", "subnet-00000004"}}
-	if _, _, err := existing.SubnetCIDRs(); err == nil {
-		t.Error("SubnetCIDRs of an existing VPC gave no error")
-	}
 }
 
 func TestEndpoints(t *testing.T) {
@@ -348,15 +362,15 @@ func TestEgress(t *testing.T) {
 		"pr-kept-suffix": network.EgressEndpoints,
 	}
 	for name := range want {
-		variants.Synth(t, name)
-		if got := built[name].Egress(); got != want[name] {
+		if got := get(t, name).Egress(); got != want[name] {
 			t.Errorf("%s: Egress() = %q, want %q", name, got, want[name])
 		}
 	}
 	// Declared NAT egress of an existing VPC wins over endpoints.
 	stack := testutil.NewStack("Declared")
-	n := network.New(stack, "Network", network.Config{Environment: stage, ExistingVPCID: "vpc-0a1b2c3d",
-		PrivateSubnetIDs: []string{"subnet-00000003", "subnet-00000004"}, ExistingEgress: network.EgressNAT})
+	n := network.FromAttributes(stack, "Network", network.Attributes{Environment: stage, VPCID: "vpc-0a1b2c3d",
+		PrivateSubnetIDs: []string{"subnet-00000003", "subnet-00000004"}, Egress: network.EgressNAT,
+		PrivateRouteTableIDs: []string{"rtb-00000001"}, Endpoints: true})
 	if n.Egress() != network.EgressNAT {
 		t.Errorf("declared NAT egress: Egress() = %q", n.Egress())
 	}
@@ -364,7 +378,7 @@ func TestEgress(t *testing.T) {
 
 func TestExistingVPC(t *testing.T) {
 	s := variants.Synth(t, "existing")
-	n := built["existing"]
+	n := get(t, "existing")
 	if got := *n.VPCID(); got != "vpc-0a1b2c3d" {
 		t.Errorf("VPCID() = %q", got)
 	}
@@ -372,13 +386,13 @@ func TestExistingVPC(t *testing.T) {
 	if cidr := testutil.ResolveString(n, n.VPCCIDR()); vpcData["id"] != "vpc-0a1b2c3d" || cidr != "${data.aws_vpc."+name+".cidr_block}" {
 		t.Errorf("existing VPC data %v, VPCCIDR() = %q", vpcData, cidr)
 	}
-	if diff := cmp.Diff([]string{"subnet-00000001", "subnet-00000002"}, tfx.Values(n.PublicSubnetIDs())); diff != "" {
+	if diff := cmp.Diff([]string{"subnet-00000001", "subnet-00000002"}, jsiix.Values(n.PublicSubnetIDs())); diff != "" {
 		t.Errorf("PublicSubnetIDs (-want +got):\n%s", diff)
 	}
-	if diff := cmp.Diff([]string{"subnet-00000003", "subnet-00000004"}, tfx.Values(n.PrivateSubnetIDs())); diff != "" {
+	if diff := cmp.Diff([]string{"subnet-00000003", "subnet-00000004"}, jsiix.Values(n.PrivateSubnetIDs())); diff != "" {
 		t.Errorf("PrivateSubnetIDs (-want +got):\n%s", diff)
 	}
-	if n.VPC() != nil || n.PublicSubnets() != nil || n.NATGateways() != nil || n.Endpoints() != nil || !n.HasPublicSubnets() {
+	if _, ok := n.VPC(); ok || n.PublicSubnets() != nil || n.NATGateways() != nil || n.Endpoints() != nil || !n.HasPublicSubnets() {
 		t.Error("existing VPC exposes resources it did not define")
 	}
 	s.Absent(t, "aws_vpc", "aws_subnet", "aws_internet_gateway", "aws_nat_gateway", "aws_eip", "aws_route_table", "aws_route")
@@ -392,26 +406,30 @@ func TestExistingVPC(t *testing.T) {
 	if diff := cmp.Diff([]any{"subnet-00000003", "subnet-00000004"}, ecr["subnet_ids"]); diff != "" {
 		t.Errorf("endpoint subnets (-want +got):\n%s", diff)
 	}
-	if built["existing-endpoints"].HasPublicSubnets() {
+	if get(t, "existing-endpoints").HasPublicSubnets() {
 		t.Error("HasPublicSubnets() with no public subnets")
 	}
 }
 
 func TestAccessorsOfNewVPC(t *testing.T) {
 	s := variants.Synth(t, "nat-none-endpoints")
-	n := built["nat-none-endpoints"]
+	n := get(t, "nat-none-endpoints")
 	if got, want := testutil.ResolveString(n, n.VPCID()), s.RefTo(t, "aws_vpc", "Network/VPC", "id"); got != want {
 		t.Errorf("VPCID() = %q, want %q", got, want)
 	}
 	if got, want := testutil.ResolveStrings(n, n.PrivateRouteTableIDs()), []string{s.RefTo(t, "aws_route_table", "Network/PrivateRouteTable0", "id"), s.RefTo(t, "aws_route_table", "Network/PrivateRouteTable1", "id")}; !cmp.Equal(got, want) {
 		t.Errorf("PrivateRouteTableIDs() = %v, want %v", got, want)
 	}
+	_, hasSG := n.EndpointSecurityGroup()
+	_, hasVPC := n.VPC()
+	_, hasFlowLogs := n.FlowLogGroup()
 	if len(n.PublicSubnets()) != 2 || len(n.PrivateSubnets()) != 2 || len(n.PrivateRouteTables()) != 2 ||
-		len(n.NATGateways()) != 0 || len(n.Endpoints()) != 5 || n.EndpointSecurityGroup() == nil || n.VPC() == nil || n.FlowLogGroup() != nil {
+		len(n.NATGateways()) != 0 || len(n.Endpoints()) != 5 || !hasSG || !hasVPC || hasFlowLogs {
 		t.Error("escape hatches do not match the defined resources")
 	}
-	if n.Environment().ID() != "pr4892-123456" || n.Config().NAT != network.NATNone || n.Config().CIDR != network.DefaultCIDR {
-		t.Errorf("Config() = %+v", n.Config())
+	want := network.Layout{Egress: network.EgressEndpoints, PublicSubnets: 2, PrivateSubnets: 2, Place: n.Place()}
+	if n.Environment().ID() != "pr4892-123456" || n.Layout() != want || n.Place().Region != testutil.Region || n.Identity().ID() != "pr4892-123456" {
+		t.Errorf("Layout() = %+v, Place() = %+v", n.Layout(), n.Place())
 	}
 }
 
@@ -438,22 +456,12 @@ func TestFlowLogs(t *testing.T) {
 	if !strings.Contains(policy, `"Resource":["`+group+`","`+group+`:*"]`) {
 		t.Errorf("flow log policy is not scoped to its log group: %s", policy)
 	}
-	if built["flow-logs"].FlowLogGroup() == nil {
+	if _, ok := get(t, "flow-logs").FlowLogGroup(); !ok {
 		t.Error("FlowLogGroup() = nil")
 	}
 }
 
 func TestValidate(t *testing.T) {
-	existing := func(c network.Config) network.Config {
-		c.Environment = stage
-		if c.ExistingVPCID == "" {
-			c.ExistingVPCID = "vpc-0a1b2c3d"
-		}
-		if c.PrivateSubnetIDs == nil {
-			c.PrivateSubnetIDs = []string{"subnet-00000003", "subnet-00000004"}
-		}
-		return c
-	}
 	tests := []struct {
 		desc string
 		cfg  network.Config
@@ -462,44 +470,72 @@ func TestValidate(t *testing.T) {
 		{"no environment", network.Config{}, []string{"Environment is required"}},
 		{"bad CIDR", network.Config{Environment: stage, CIDR: "10.0.0.0/33"}, []string{`CIDR "10.0.0.0/33" is not an IPv4 CIDR block`}},
 		{"not canonical", network.Config{Environment: stage, CIDR: "10.0.0.1/16"}, []string{`CIDR "10.0.0.1/16" is not canonical (did you mean "10.0.0.0/16"?)`}},
-		{"prefix too large", network.Config{Environment: stage, CIDR: "10.0.0.0/8"}, []string{`CIDR "10.0.0.0/8": a VPC prefix must be /16 to /27`}},
-		{"prefix too small for subnets", network.Config{Environment: stage, CIDR: "10.0.0.0/26", AZCount: 3}, []string{`fits 2 subnets per tier, fewer than AZCount 3`}},
-		{"subnet prefix out of range", network.Config{Environment: stage, SubnetPrefix: 16}, []string{"SubnetPrefix 16 must be between /17"}},
-		{"AZ count zero", network.Config{Environment: stage, AZCount: -1}, []string{"AZCount -1 must be at least 1"}},
-		{"per-AZ NAT with zero AZs", network.Config{Environment: stage, NAT: network.NATPerAZ, AZCount: -1}, []string{`AZCount -1 must be at least 1 (NAT "per-az" needs a zone per gateway)`}},
-		{"AZ count over the list", network.Config{Environment: stage, AZCount: 3, AvailabilityZones: []string{"ca-central-1a", "ca-central-1b"}}, []string{"AZCount 3 is more than the 2 AvailabilityZones given"}},
+		{"prefix too large", network.Config{Environment: stage, CIDR: "10.0.0.0/8"}, []string{`CIDR "10.0.0.0/8" has a prefix out of range: a VPC prefix must be /16 to /27`}},
+		{"prefix too small for subnets", network.Config{Environment: stage, CIDR: "10.0.0.0/26", AZCount: 3}, []string{`AZCount 3 is more than the 2 subnets per tier that CIDR "10.0.0.0/26" with SubnetPrefix /28 fits`}},
+		{"subnet prefix out of range", network.Config{Environment: stage, SubnetPrefix: 16}, []string{`SubnetPrefix 16 must be between /17`}},
+		{"AZ count zero", network.Config{Environment: stage, AZCount: -1}, []string{`AZCount -1 must be at least 1`}},
+		{"AZ count over the list", network.Config{Environment: stage, AZCount: 3, AvailabilityZones: []string{"ca-central-1a", "ca-central-1b"}}, []string{`AZCount 3 is more than the 2 AvailabilityZones given`}},
 		{"bad AZ name", network.Config{Environment: stage, AvailabilityZones: []string{"ca-central-1a", "central"}}, []string{`AvailabilityZones[1] "central" is not an availability zone name`}},
-		{"duplicate AZ", network.Config{Environment: stage, AvailabilityZones: []string{"ca-central-1a", "ca-central-1a"}}, []string{`AvailabilityZones lists "ca-central-1a" twice`}},
+		{"duplicate AZ", network.Config{Environment: stage, AvailabilityZones: []string{"ca-central-1a", "ca-central-1a"}}, []string{`AvailabilityZones "ca-central-1a" is listed twice`}},
 		{"unknown NAT mode", network.Config{Environment: stage, NAT: "double"}, []string{`NAT "double" is not a NAT mode`}},
 		{"negative retention", network.Config{Environment: stage, FlowLogs: true, FlowLogRetentionDays: new(-1)}, []string{"FlowLogRetentionDays -1 is not a CloudWatch Logs retention (valid: [0 1 3 5"}},
 		{"retention not in the list", network.Config{Environment: stage, FlowLogs: true, FlowLogRetentionDays: new(2)}, []string{"FlowLogRetentionDays 2 is not a CloudWatch Logs retention"}},
-		{"bad component", network.Config{Environment: stage, Component: "Edge_1"}, []string{`Component: component "Edge_1" must be lowercase letters, digits and single hyphens`}},
-		{"component too long", network.Config{Environment: stage, Component: strings.Repeat("a", 21)}, []string{"over the limit of 20"}},
-		{"existing VPC from a reference is accepted, a bad literal is not", existing(network.Config{ExistingVPCID: "${data.aws_vpc.shared.id}", PrivateSubnetIDs: []string{"${data.aws_subnet.a.id}", "subnet-zz"}}),
-			[]string{`PrivateSubnetIDs[1] "subnet-zz" is not a subnet ID or a Terraform reference`}},
-		{"existing fields on a new VPC", network.Config{Environment: stage, PrivateSubnetIDs: []string{"subnet-00000003"}, ExistingEgress: network.EgressNAT},
-			[]string{"PrivateSubnetIDs is only for an existing VPC", "ExistingEgress is only for an existing VPC"}},
-		{"existing mixed with new-VPC fields", existing(network.Config{CIDR: "10.0.0.0/16", NAT: network.NATSingle, AZCount: 2, FlowLogs: true}),
-			[]string{`CIDR configures a new VPC and cannot be used with ExistingVPCID "vpc-0a1b2c3d"`, "NAT configures a new VPC", "AZCount configures a new VPC", "FlowLogs configures a new VPC"}},
-		{"existing bad VPC ID", existing(network.Config{ExistingVPCID: "vpc-123"}), []string{`ExistingVPCID "vpc-123" is not a VPC ID`}},
-		{"existing empty private subnets", existing(network.Config{PrivateSubnetIDs: []string{}}), []string{"PrivateSubnetIDs has 0 subnet(s); an existing VPC needs at least 2 private subnets"}},
-		{"existing one private subnet", existing(network.Config{PrivateSubnetIDs: []string{"subnet-00000003"}}), []string{"PrivateSubnetIDs has 1 subnet(s)"}},
-		{"existing one public subnet", existing(network.Config{PublicSubnetIDs: []string{"subnet-00000001"}}), []string{"PublicSubnetIDs has 1 subnet; give none or at least 2"}},
-		{"existing bad subnet IDs", existing(network.Config{PrivateSubnetIDs: []string{"subnet-00000003", "sub-1"}}), []string{`PrivateSubnetIDs[1] "sub-1" is not a subnet ID`}},
-		{"existing duplicate subnet", existing(network.Config{PrivateSubnetIDs: []string{"subnet-00000003", "subnet-00000003"}}), []string{`PrivateSubnetIDs lists "subnet-00000003" twice`}},
-		{"existing subnet in both tiers", existing(network.Config{PublicSubnetIDs: []string{"subnet-00000003", "subnet-00000001"}}), []string{`subnet "subnet-00000003" is in both PublicSubnetIDs and PrivateSubnetIDs`}},
-		{"existing endpoints without route tables", existing(network.Config{Endpoints: true}), []string{"Endpoints in an existing VPC needs ExistingPrivateRouteTableIDs"}},
-		{"existing bad route table", existing(network.Config{Endpoints: true, ExistingPrivateRouteTableIDs: []string{"rt-1"}}), []string{`ExistingPrivateRouteTableIDs[0] "rt-1" is not a route table ID`}},
-		{"existing bad egress", existing(network.Config{ExistingEgress: "internet"}), []string{`ExistingEgress "internet" is not an egress kind`}},
-		{"names that break a rule", network.Config{Environment: naming.MustEnvironment("stage", naming.Options{Project: "sg"}), Endpoints: true}, []string{`Environment "stage", Component "": security group name "sg-endpoints-stage" must not start with "sg-"`}},
+		{"bad component", network.Config{Environment: stage, Component: "Edge_1"}, []string{`Component "Edge_1" is not a component: lowercase letters, digits and single hyphens`}},
+		{"component too long", network.Config{Environment: stage, Component: strings.Repeat("a", 21)}, []string{"over the component limit of 20"}},
+		{"names that break a rule", network.Config{Environment: naming.MustEnvironment("stage", naming.Options{Project: "sg"}), Endpoints: true}, []string{`Component "sg-endpoints-stage" is not a security group name: it must not start with "sg-"`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.desc, func(t *testing.T) { testutil.ErrorContains(t, tt.cfg.Validate(), tt.want...) })
 	}
-	for _, name := range []string{"nat-single", "existing", "existing-endpoints", "flow-logs"} {
-		variants.Synth(t, name)
-		if err := built[name].Config().Validate(); err != nil {
-			t.Errorf("%s: defaults do not validate: %v", name, err)
+	// Zones of another region than the stack's are refused with the place.
+	eu := network.Config{Environment: stage, AvailabilityZones: []string{"ca-central-1a", "eu-west-1b"}}
+	testutil.ErrorContains(t, eu.ValidateIn(awsid.In("ca-central-1")), `AvailabilityZones[1] "eu-west-1b" is a zone of region eu-west-1, not of the stack's region ca-central-1`)
+	if err := eu.Validate(); err != nil {
+		t.Errorf("zones checked against an unknown region: %v", err)
+	}
+	msg := testutil.MustPanic(t, func() { network.New(testutil.NewStack("Zones"), "Network", eu) })
+	if !strings.Contains(msg, `"eu-west-1b" is a zone of region eu-west-1, not of the stack's region ca-central-1`) {
+		t.Errorf("panic = %q", msg)
+	}
+}
+
+func TestValidateAttributes(t *testing.T) {
+	existing := func(a network.Attributes) network.Attributes {
+		a.Environment = stage
+		if a.VPCID == "" {
+			a.VPCID = "vpc-0a1b2c3d"
+		}
+		if a.PrivateSubnetIDs == nil {
+			a.PrivateSubnetIDs = []string{"subnet-00000003", "subnet-00000004"}
+		}
+		return a
+	}
+	tests := []struct {
+		desc  string
+		attrs network.Attributes
+		want  []string
+	}{
+		{"no environment, no VPC", network.Attributes{}, []string{"Environment is required", "VPCID is required"}},
+		{"a bad literal beside tokens", existing(network.Attributes{VPCID: "${TfToken[TOKEN.7]}", PrivateSubnetIDs: []string{"${TfToken[TOKEN.8]}", "subnet-zz"}}),
+			[]string{`PrivateSubnetIDs[1] "subnet-zz" is not a subnet ID`}},
+		{"a Terraform expression typed as text", existing(network.Attributes{VPCID: "vpc-${x}"}), []string{`VPCID "vpc-${x}" holds "${", which Terraform would read as an expression`}},
+		{"bad VPC ID", existing(network.Attributes{VPCID: "vpc-123"}), []string{`VPCID "vpc-123" is not a VPC ID`}},
+		{"empty private subnets", existing(network.Attributes{PrivateSubnetIDs: []string{}}), []string{"PrivateSubnetIDs has 0 subnet(s); an existing VPC needs at least 2 private subnets"}},
+		{"one private subnet", existing(network.Attributes{PrivateSubnetIDs: []string{"subnet-00000003"}}), []string{"PrivateSubnetIDs has 1 subnet(s)"}},
+		{"one public subnet", existing(network.Attributes{PublicSubnetIDs: []string{"subnet-00000001"}}), []string{"PublicSubnetIDs has 1 subnet; give none or at least 2"}},
+		{"bad subnet IDs", existing(network.Attributes{PrivateSubnetIDs: []string{"subnet-00000003", "sub-1"}}), []string{`PrivateSubnetIDs[1] "sub-1" is not a subnet ID`}},
+		{"duplicate subnet", existing(network.Attributes{PrivateSubnetIDs: []string{"subnet-00000003", "subnet-00000003"}}), []string{`PrivateSubnetIDs "subnet-00000003" is listed twice`}},
+		{"subnet in both tiers", existing(network.Attributes{PublicSubnetIDs: []string{"subnet-00000003", "subnet-00000001"}}), []string{`PrivateSubnetIDs "subnet-00000003" is in PublicSubnetIDs too`}},
+		{"endpoints without route tables", existing(network.Attributes{Endpoints: true}), []string{"PrivateRouteTableIDs is required with Endpoints"}},
+		{"bad route table", existing(network.Attributes{Endpoints: true, PrivateRouteTableIDs: []string{"rt-1"}}), []string{`PrivateRouteTableIDs[0] "rt-1" is not a route table ID`}},
+		{"bad egress", existing(network.Attributes{Egress: "internet"}), []string{`Egress "internet" is not an egress kind`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.desc, func(t *testing.T) { testutil.ErrorContains(t, tt.attrs.Validate(), tt.want...) })
+	}
+	for _, e := range field.Errors(existing(network.Attributes{VPCID: "vpc-123"}).Validate()) {
+		if e.Field != "VPCID" || e.Value != "vpc-123" {
+			t.Errorf("field error %+v", e)
 		}
 	}
 }

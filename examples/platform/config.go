@@ -1,20 +1,20 @@
 package platform
 
 import (
-	"errors"
-	"fmt"
-	"strings"
-
+	"github.com/tapstack/infra/awsid"
+	"github.com/tapstack/infra/constructs/awsstack"
+	"github.com/tapstack/infra/constructs/cluster"
+	"github.com/tapstack/infra/constructs/loadbalancer"
 	"github.com/tapstack/infra/constructs/naming"
 	"github.com/tapstack/infra/constructs/network"
-	"github.com/tapstack/infra/internal/stackapp"
-	"github.com/tapstack/infra/internal/tfx"
+	"github.com/tapstack/infra/field"
 )
 
 // Defaults of the platform stack.
 const (
-	DefaultName = "platform"
-	StackBase   = "Platform"
+	DefaultName   = "platform"
+	DefaultRegion = "ca-central-1"
+	StackBase     = "Platform"
 	// DefaultTargetPort is the target port range of the default Config: port 80, the
 	// TapStack service's container port.
 	DefaultTargetPort = 80
@@ -37,35 +37,19 @@ const (
 	OutputPrivateSubnetEgress = "private_subnet_egress"
 )
 
-// Outputs lists the output names in a stable order.
-var Outputs = []string{OutputListenerARN, OutputALBSecurityGroupID, OutputClusterARN, OutputVPCID,
-	OutputPublicSubnetIDs, OutputPrivateSubnetIDs, OutputALBDNSName, OutputALBZoneID, OutputPrivateSubnetEgress}
-
-// FieldError is a problem of one Config field (Config.Validate): the field, the value
-// as given and the reason; the app names the environment variable instead.
-type FieldError = stackapp.FieldError
-
-// VarError is a problem of one environment variable (ConfigFromLookup), one line:
-// `NAME="value": reason`.
-type VarError = stackapp.VarError
-
-// PortRange is a range of TCP ports, From to To inclusive.
-type PortRange struct{ From, To int }
-
-// String is "80" or "8000-8100".
-func (r PortRange) String() string {
-	if r.From == r.To {
-		return fmt.Sprint(r.From)
-	}
-	return fmt.Sprintf("%d-%d", r.From, r.To)
+// Outputs returns the output names in a stable order (a new slice).
+func Outputs() []string {
+	return []string{OutputListenerARN, OutputALBSecurityGroupID, OutputClusterARN, OutputVPCID,
+		OutputPublicSubnetIDs, OutputPrivateSubnetIDs, OutputALBDNSName, OutputALBZoneID, OutputPrivateSubnetEgress}
 }
 
 // Config configures the platform: the pieces that PR environments share.
 type Config struct {
-	// Environment names the platform's resources ("lms-alb-platform"). Required; not a
-	// PR environment (the platform outlives every PR).
+	// Environment names the platform's resources ("lms-alb-platform"): a platform
+	// environment, "platform" or "platform-<name>" (naming.IsPlatform), so that its names
+	// never meet those of an application environment. Required.
 	Environment naming.Environment
-	// Region of the AWS provider (naming.ValidateRegion). Default: "ca-central-1".
+	// Region of the AWS provider (awsid.ValidateRegion). Default: "ca-central-1".
 	Region string
 	// NAT of the network. Default: the profile's, NATSingle (the platform is not a PR
 	// environment). With NAT (or Endpoints) attached services may run their tasks in
@@ -74,14 +58,14 @@ type Config struct {
 	// Endpoints adds the network's VPC endpoints (ECR, Logs, Secrets Manager, S3) for
 	// private tasks without NAT. Default: false.
 	Endpoints bool
-	// CertificateARN is the ACM certificate of the HTTPS listener, in Region; it must
-	// cover the hosts of the attached environments (a wildcard "*.<preview domain>").
-	// Required.
+	// CertificateARN is the ACM certificate of the HTTPS listener, in the stack's
+	// account and region; it must cover the hosts of the attached environments (a
+	// wildcard "*.<preview domain>"). Required.
 	CertificateARN string
 	// TargetPorts are the ports the load balancer may reach targets on: its security
 	// group's one egress rule, TCP to the VPC CIDR. An attached service's container port
-	// must be in the range. Default: 80 to 80.
-	TargetPorts PortRange
+	// must be in the range. Default (the zero PortRange): 80 to 80.
+	TargetPorts network.Port
 	// AccessLogsBucket turns on the load balancer's access logs into this S3 bucket
 	// (prefix "<project>-<env>"); its policy must allow ELB log delivery. Default: "", no
 	// access logs.
@@ -98,13 +82,13 @@ type Config struct {
 
 func (c Config) withDefaults() Config {
 	if c.Region == "" {
-		c.Region = stackapp.DefaultRegion
+		c.Region = DefaultRegion
 	}
 	if c.StateBucketRegion == "" {
-		c.StateBucketRegion = stackapp.DefaultStateBucketRegion
+		c.StateBucketRegion = awsstack.DefaultStateBucketRegion
 	}
-	if c.TargetPorts == (PortRange{}) {
-		c.TargetPorts = PortRange{DefaultTargetPort, DefaultTargetPort}
+	if c.TargetPorts == (network.Port{}) {
+		c.TargetPorts = network.TCP(DefaultTargetPort)
 	}
 	return c
 }
@@ -112,12 +96,13 @@ func (c Config) withDefaults() Config {
 // StackName returns "Platform<name>".
 func (c Config) StackName() string { return c.Environment.StackName(StackBase) }
 
-// StateKey returns the S3 state key of the stack defined under stackID:
-// "<env>/<stackID>.tfstate" ("platform/Platformplatform.tfstate").
-func (c Config) StateKey(stackID string) string { return c.Environment.StateKey(stackID) }
+// StateKey returns the S3 state key of the stack defined under stackID.
+func (c Config) StateKey(stackID string) string { return awsstack.StateKey(c.Environment, stackID) }
 
-func (c Config) state() stackapp.State {
-	return stackapp.State{Bucket: c.StateBucket, BucketRegion: c.StateBucketRegion, AllowLocal: c.AllowLocalState}
+func (c Config) stack() awsstack.Config {
+	return awsstack.Config{Environment: c.Environment, Region: c.Region, StateBucket: c.StateBucket,
+		StateBucketRegion: c.StateBucketRegion, AllowLocalState: c.AllowLocalState,
+		RemoteStateReason: "the shared platform \"" + c.Environment.Name() + "\" needs remote state"}
 }
 
 // networkConfig is the platform's network: flow logs always, NAT and endpoints as
@@ -126,58 +111,49 @@ func (c Config) networkConfig() network.Config {
 	return network.Config{Environment: c.Environment, NAT: c.NAT, Endpoints: c.Endpoints, FlowLogs: true}
 }
 
-// Validate returns every problem of c at once: the platform's own fields as *FieldError
-// (field, value, reason), then the network's, all before anything is defined and
-// without jsii.
-func (c Config) Validate() error {
-	c = c.withDefaults()
-	var f stackapp.Fields
-	envSet := !c.Environment.IsZero()
-	needsRemote := ""
-	switch {
-	case !envSet:
-		f.Add("Environment", "", "is required (build one with naming.NewEnvironment)")
-	case c.Environment.IsPullRequest():
-		f.Add("Environment", c.Environment.Name(), "is a PR environment: the platform outlives every PR, give it a name of its own (like \""+DefaultName+"\")")
-	default:
-		needsRemote = fmt.Sprintf("the shared platform %q", c.Environment.Name())
-	}
-	c.state().Check(&f, c.Region, needsRemote)
-	switch arn := c.CertificateARN; {
-	case arn == "":
-		f.Add("CertificateARN", "", "is required: the HTTPS listener needs an ACM certificate for the preview hosts (a wildcard *.<preview domain>)")
-	case tfx.IsToken(arn):
-	case !tfx.IsCertificateARN(arn):
-		f.Add("CertificateARN", arn, "is not an ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/<id>)")
-	case strings.Split(arn, ":")[3] != c.Region:
-		f.Add("CertificateARN", arn, fmt.Sprintf("is in %s, but the load balancer is in %s: a load balancer takes certificates of its own region", strings.Split(arn, ":")[3], c.Region))
-	}
-	if p := c.TargetPorts; p.From < 1 || p.To > 65535 || p.From > p.To {
-		f.Add("TargetPorts", p.String(), "is not a port range: want 1 <= From <= To <= 65535")
-	}
-	if c.AccessLogsBucket != "" {
-		f.Check("AccessLogsBucket", c.AccessLogsBucket, tfx.BucketNameError(c.AccessLogsBucket))
-	}
-	if envSet {
-		if _, err := c.names(c.Environment); err != nil {
-			f.Add("Environment", c.Environment.Name(), "cannot name the platform's resources: "+err.Error())
-		}
-	}
-	errs := f.Errs()
-	if envSet {
-		errs = append(errs, c.networkConfig().Validate())
-	}
-	return errors.Join(errs...)
+func (c Config) loadBalancerConfig(net *network.Network) loadbalancer.Config {
+	return loadbalancer.Config{Environment: c.Environment, Network: net, CertificateARN: c.CertificateARN,
+		TargetPorts: c.TargetPorts, NotFoundBody: NotFoundBody, AccessLogsBucket: c.AccessLogsBucket,
+		SecurityGroupDescription: "Internet to the shared load balancer " + c.albName() + ", and on to attached services"}
 }
 
-// names are the platform's physical names.
-type names struct{ alb, albSG, cluster string }
+func (c Config) clusterConfig() cluster.Config { return cluster.Config{Environment: c.Environment} }
 
-func (c Config) names(env naming.Environment) (names, error) {
-	var n names
-	var errs [3]error
-	n.alb, errs[0] = env.Resource(naming.LoadBalancer, "alb")
-	n.albSG, errs[1] = env.Resource(naming.SecurityGroup, "alb-sg")
-	n.cluster, errs[2] = env.Resource(naming.ECSCluster, "cluster")
-	return n, errors.Join(errs[:]...)
+func (c Config) albName() string {
+	name, _ := c.Environment.Resource(naming.LoadBalancer, "alb") // checked by loadbalancer's Validate
+	return name
+}
+
+// Validate returns every problem of c at once, as *field.Error values (the platform's
+// own fields; a construct's other fields with its name in front), all before anything
+// is defined and without jsii: each check is the construct's that owns it.
+func (c Config) Validate() error {
+	c = c.withDefaults()
+	var l field.List
+	switch env := c.Environment; {
+	case env.IsZero():
+	case env.IsPullRequest():
+		l.Add("Environment", env.Name(), "is a PR environment: the platform outlives every PR, give it a platform name (\""+DefaultName+"\" or \"platform-<name>\")")
+	case !naming.IsPlatform(env.Name()):
+		l.Add("Environment", env.Name(), "is not a platform name: give the platform \""+DefaultName+"\" or \"platform-<name>\", so that its names never meet an application environment's")
+	}
+	l.Include("", c.stack().Validate())
+	if c.Environment.IsZero() {
+		return l.Err()
+	}
+	place := awsid.Place{}
+	if awsid.ValidateRegion(c.Region) == nil {
+		place = awsid.In(c.Region)
+	}
+	net := c.networkConfig()
+	l.Include("", field.Rename(net.ValidateIn(place), "Network", map[string]string{"NAT": "NAT", "Endpoints": "Endpoints"}))
+	if c.CertificateARN == "" {
+		l.Add("CertificateARN", "", "is required: the HTTPS listener needs an ACM certificate for the preview hosts (a wildcard *.<preview domain>)")
+	}
+	layout := net.Layout()
+	layout.Place = place
+	l.Include("", field.Rename(c.loadBalancerConfig(nil).ValidateFor(layout), "LoadBalancer",
+		map[string]string{"CertificateARN": "CertificateARN", "TargetPorts": "TargetPorts", "AccessLogsBucket": "AccessLogsBucket", "Component": "Environment"}))
+	l.Include("", field.Rename(c.clusterConfig().Validate(), "Cluster", map[string]string{"Component": "Environment"}))
+	return l.Err()
 }

@@ -1,27 +1,23 @@
 package tapstack
 
 import (
-	"errors"
-	"fmt"
-	"strings"
-
+	"github.com/tapstack/infra/awsid"
+	"github.com/tapstack/infra/constructs/awsstack"
 	"github.com/tapstack/infra/constructs/cache"
+	"github.com/tapstack/infra/constructs/cluster"
+	"github.com/tapstack/infra/constructs/loadbalancer"
 	"github.com/tapstack/infra/constructs/lmsservice"
 	"github.com/tapstack/infra/constructs/naming"
 	"github.com/tapstack/infra/constructs/network"
-	"github.com/tapstack/infra/internal/stackapp"
+	"github.com/tapstack/infra/field"
 )
 
 // Defaults of the example stack.
 const (
-	DefaultRegion            = stackapp.DefaultRegion
-	DefaultStateBucketRegion = stackapp.DefaultStateBucketRegion
+	DefaultRegion            = "ca-central-1"
+	DefaultStateBucketRegion = awsstack.DefaultStateBucketRegion
 	DefaultImage             = "public.ecr.aws/nginx/nginx:stable"
 	StackBase                = "TapStack"
-	// RequiredTerraformVersion is the stack's required_version: the S3 lock file
-	// (use_lockfile) needs Terraform 1.11 (OpenTofu 1.10); an older CLI stops with its
-	// own version message instead of an unknown-argument error.
-	RequiredTerraformVersion = stackapp.RequiredTerraformVersion
 )
 
 // Output names: a contract with the pipelines that read them.
@@ -37,16 +33,19 @@ const (
 	OutputPreviewURL = "preview_url"
 )
 
-// Outputs lists the output names in a stable order.
-var Outputs = []string{OutputVPCID, OutputALBDNSName, OutputClusterName, OutputServiceName,
-	OutputCacheName, OutputDBSecretARN, OutputRedisSecretARN}
+// Outputs returns the names of the seven outputs every TapStack has, in a stable
+// order (a new slice).
+func Outputs() []string {
+	return []string{OutputVPCID, OutputALBDNSName, OutputClusterName, OutputServiceName,
+		OutputCacheName, OutputDBSecretARN, OutputRedisSecretARN}
+}
 
 // Config configures a TapStack.
 type Config struct {
 	// Environment names everything. Required.
 	Environment naming.Environment
 	// Region of the AWS provider: a region of an AWS partition the provider knows
-	// (naming.ValidateRegion). Default: "ca-central-1".
+	// (awsid.ValidateRegion). Default: "ca-central-1".
 	Region string
 	// NAT of the network. Default: the network's, from the environment profile: NATNone
 	// for PR environments, NATSingle otherwise.
@@ -56,13 +55,14 @@ type Config struct {
 	// subnets with public IPs (no endpoint cost for short-lived PR environments).
 	Endpoints bool
 	// ExistingVPCID, PublicSubnetIDs and PrivateSubnetIDs adopt an existing VPC instead of
-	// creating one (the answer to VpcLimitExceeded). Default: a new VPC. The IDs may be
-	// Terraform references.
+	// creating one (the answer to VpcLimitExceeded; network.FromAttributes). Default: a
+	// new VPC. The IDs may be cdktf tokens.
 	ExistingVPCID    string
 	PublicSubnetIDs  []string
 	PrivateSubnetIDs []string
 	// ExistingEgress declares what the existing private subnets have. Default: EgressNAT
-	// when ExistingVPCID is set (most shared VPCs have NAT); see network.Config.
+	// when ExistingVPCID is set (most shared VPCs have NAT); network.Attributes.Egress
+	// itself assumes nothing (EgressNone).
 	ExistingEgress network.Egress
 	// ExistingPrivateRouteTableIDs are the route tables of the existing private subnets,
 	// for the S3 gateway endpoint: needed with Endpoints in an existing VPC.
@@ -78,12 +78,13 @@ type Config struct {
 	// AutoscalingMaxCount turns on CPU target tracking for the service up to this many
 	// tasks. Default: 0, no autoscaling.
 	AutoscalingMaxCount int
-	// CertificateARN of an ACM certificate adds an HTTPS listener and turns HTTP into a
-	// redirect. Default: "", HTTP only.
+	// CertificateARN of an ACM certificate in the stack's account and region adds an
+	// HTTPS listener and turns HTTP into a redirect. Default: "", HTTP only.
 	CertificateARN string
 	// StateBucket selects the S3 backend: key "<env>/<stack id>.tfstate" (StateKey),
 	// encrypted, locked with a lock file next to the state. Default: "", a local state
-	// file (LocalStatePath), which production refuses unless AllowLocalState is set.
+	// file (awsstack.LocalStatePath), which production refuses unless AllowLocalState is
+	// set.
 	StateBucket string
 	// StateBucketRegion is the S3 backend's region. Default: "us-east-1".
 	StateBucketRegion string
@@ -101,17 +102,17 @@ type Config struct {
 }
 
 // Platform is the shared platform a stack attaches to: the outputs of the platform
-// app, as the PLATFORM_* variables carry them. IDs may be literals, which are checked,
-// or Terraform references, which are passed through (except ClusterARN).
+// app, as the PLATFORM_* variables carry them. IDs and ARNs may be literals, which are
+// checked (ARNs against the stack's region), or cdktf tokens, which are passed through.
 type Platform struct {
 	// ListenerARN is the shared HTTPS listener (PLATFORM_LISTENER_ARN). Required.
 	ListenerARN string
-	// ClusterARN is the shared ECS cluster, a literal ARN (PLATFORM_CLUSTER_ARN).
-	// Required.
+	// ClusterARN is the shared ECS cluster (PLATFORM_CLUSTER_ARN); the platform's cluster
+	// has the Fargate Spot capacity provider that PR environments run on. Required.
 	ClusterARN string
 	// VPCID, PublicSubnetIDs and PrivateSubnetIDs are the platform's network
 	// (PLATFORM_VPC_ID, PLATFORM_PUBLIC_SUBNET_IDS, PLATFORM_PRIVATE_SUBNET_IDS).
-	// Required; at least two private subnets.
+	// Required; at least two private subnets, and public ones when Egress is none.
 	VPCID                             string
 	PublicSubnetIDs, PrivateSubnetIDs []string
 	// LoadBalancerSecurityGroupID is the shared load balancer's group, the only source
@@ -167,124 +168,167 @@ func (c Config) StackName() string { return c.Environment.StackName(StackBase) }
 // "<env>/<stackID>.tfstate" ("stage/TapStackstage.tfstate"). It never carries the PR
 // timestamp, so every synth of an environment finds its state again, and two stacks of
 // one environment (two regions, say) never share a key.
-func (c Config) StateKey(stackID string) string { return c.Environment.StateKey(stackID) }
+func (c Config) StateKey(stackID string) string { return awsstack.StateKey(c.Environment, stackID) }
 
-// LocalStatePath is the local backend's path for the stack stackID, relative to the
-// stack's working directory <outdir>/stacks/<stackID>: "../../../terraform.<stackID>.tfstate",
-// the file terraform.<stackID>.tfstate next to the output directory. It does not depend
-// on the directory synthesis ran in, and it is outside the directory that synthesis
-// rewrites, so state survives every re-synth.
-func LocalStatePath(stackID string) string { return stackapp.LocalStatePath(stackID) }
-
-// FieldError is a problem of one Config field: the field, the value as given, and why
-// it is refused. The app names the environment variable instead of the field.
-type FieldError struct {
-	Field  string
-	Value  string
-	Reason string
+// stack is the stack plumbing of c (provider, backend).
+func (c Config) stack() awsstack.Config {
+	return awsstack.Config{Environment: c.Environment, Region: c.Region, StateBucket: c.StateBucket,
+		StateBucketRegion: c.StateBucketRegion, AllowLocalState: c.AllowLocalState}
 }
 
-// Error is "<Field> <value> <reason>", with a long value cut short ("<Field> <reason>"
-// when the value is empty).
-func (e *FieldError) Error() string { return (*stackapp.FieldError)(e).Error() }
+// The fields of the composed constructs that the TapStack's own fields set: their
+// problems are reported against the TapStack's fields. Problems of other fields carry
+// the construct's name in front ("Cache.Name").
+var (
+	newNetworkFields      = map[string]string{"NAT": "NAT", "Endpoints": "Endpoints"}
+	existingNetworkFields = map[string]string{"VPCID": "ExistingVPCID", "PublicSubnetIDs": "PublicSubnetIDs",
+		"PrivateSubnetIDs": "PrivateSubnetIDs", "PrivateRouteTableIDs": "ExistingPrivateRouteTableIDs",
+		"Egress": "ExistingEgress", "Endpoints": "Endpoints"}
+	platformNetworkFields = map[string]string{"VPCID": "Platform.VPCID", "PublicSubnetIDs": "Platform.PublicSubnetIDs",
+		"PrivateSubnetIDs": "Platform.PrivateSubnetIDs", "Egress": "Platform.Egress"}
+	platformFields = map[string]string{"ARN": "Platform.ListenerARN", "SecurityGroupID": "Platform.LoadBalancerSecurityGroupID"}
+	clusterFields  = map[string]string{"ARN": "Platform.ClusterARN"}
+	cacheFields    = map[string]string{"EnableUsageLimits": "EnableCacheLimits"}
+	serviceFields  = map[string]string{"Image": "Image", "CPU": "CPU", "Memory": "Memory", "ContainerPort": "ContainerPort",
+		"AutoscalingMaxCount": "AutoscalingMaxCount", "CertificateARN": "CertificateARN",
+		"Attach.Hosts": "Platform.PreviewDomain", "Attach.Priority": "Platform.RulePriority"}
+)
 
-// public gives the problems in err (joined) the package's own types: the apps share
-// internal/stackapp, whose FieldError and VarError are what the callers of Validate
-// and ConfigFromLookup see as *FieldError and *VarError.
-func public(err error) error {
-	var out []error
-	for _, e := range stackapp.Split(err) {
-		switch x := e.(type) {
-		case *stackapp.FieldError:
-			e = (*FieldError)(x)
-		case *stackapp.VarError:
-			e = (*VarError)(x)
-		}
-		out = append(out, e)
-	}
-	return errors.Join(out...)
-}
-
-// state is where the stack keeps its Terraform state.
-func (c Config) state() stackapp.State {
-	return stackapp.State{Bucket: c.StateBucket, BucketRegion: c.StateBucketRegion, AllowLocal: c.AllowLocalState}
-}
-
-// Validate returns every problem of c at once: the stack's own fields as *FieldError,
-// then those of the network, the cache and the service it composes, all checked before
-// anything is defined and without jsii (the cache and the service are validated
-// against plans of the network and the cache).
-func (c Config) Validate() error { return public(c.validate()) }
-
-// validate is Validate with the problems of the fields as *stackapp.FieldError, for Run.
-func (c Config) validate() error {
+// Validate returns every problem of c at once, as *field.Error values whose fields are
+// the Config's own ("Platform.VPCID"), or a composed construct's with its name in front
+// ("Cache.Name"). It delegates each check to the construct that owns it (network,
+// cache, cluster, listener and service, against the region of the stack), all before
+// anything is defined and without jsii.
+func (c Config) Validate() error {
 	c = c.withDefaults()
-	var f stackapp.Fields
-	envSet := !c.Environment.IsZero()
-	if !envSet {
-		f.Add("Environment", "", "is required (build one with naming.NewEnvironment)")
+	var l field.List
+	l.Include("", c.stack().Validate())
+	if c.Environment.IsZero() {
+		return l.Err() // every construct needs it: their problems would only repeat this one
 	}
-	needsRemote := ""
-	if envSet && c.Environment.IsProduction() {
-		needsRemote = fmt.Sprintf("production environment %q", c.Environment.Name())
+	if naming.IsPlatform(c.Environment.Name()) {
+		l.Add("Environment", c.Environment.Name(), "is a platform name (naming.IsPlatform): an application environment never takes one, so that its names never meet the shared platform's")
 	}
-	c.state().Check(&f, c.Region, needsRemote)
-	if strings.TrimSpace(c.Image) == "" {
-		f.Add("Image", c.Image, "is empty: name the container image to run")
+	place := awsid.Place{}
+	if awsid.ValidateRegion(c.Region) == nil {
+		place = awsid.In(c.Region)
 	}
-	platformOK := true
-	if c.Platform != nil {
-		platformOK = c.validatePlatform(&f)
+	var layout network.Layout
+	switch p := c.Platform; {
+	case p != nil:
+		c.refusePlatformDecided(&l)
+		attrs := c.platformNetwork()
+		l.Include("", field.Rename(attrs.Validate(), "Network", platformNetworkFields))
+		layout = attrs.Layout()
+		l.Include("", field.Rename(c.platformListener().ValidateIn(place), "SharedListener", platformFields))
+		l.Include("", field.Rename(c.platformCluster().ValidateIn(place), "Cluster", clusterFields))
+		if p.PreviewDomain == "" {
+			l.Add("Platform.PreviewDomain", "", "is required: the domain of the preview hosts")
+		}
+	case c.ExistingVPCID != "":
+		attrs := c.existingNetwork()
+		l.Include("", field.Rename(attrs.Validate(), "Network", existingNetworkFields))
+		layout = attrs.Layout()
+		for _, f := range []struct {
+			name string
+			set  bool
+		}{{"NAT", c.NAT != ""}} {
+			if f.set {
+				l.Add(f.name, string(c.NAT), "configures a new VPC and cannot be used with ExistingVPCID")
+			}
+		}
+	default:
+		for _, f := range []struct {
+			name, value string
+		}{{"PublicSubnetIDs", join(c.PublicSubnetIDs)}, {"PrivateSubnetIDs", join(c.PrivateSubnetIDs)},
+			{"ExistingEgress", string(c.ExistingEgress)}, {"ExistingPrivateRouteTableIDs", join(c.ExistingPrivateRouteTableIDs)}} {
+			if f.value != "" {
+				l.Add(f.name, f.value, "is only for an existing VPC: set ExistingVPCID too, or leave it empty")
+			}
+		}
+		net := c.newNetwork()
+		l.Include("", field.Rename(net.ValidateIn(place), "Network", newNetworkFields))
+		layout = net.Layout()
 	}
-	errs := f.Errs()
-	// The composition is validated from the platform's IDs only once they are valid,
-	// so that a bad ID is reported once, against its variable.
-	if envSet && platformOK {
-		netCfg := c.networkConfig()
-		cacheCfg := c.cacheConfig(netCfg.Plan())
-		errs = append(errs, netCfg.Validate(), cacheCfg.Validate(), c.serviceConfig(netCfg.Plan(), cacheCfg.Plan()).Validate())
-	}
-	return errors.Join(errs...)
+	layout.Place = place
+	l.Include("", field.Rename(c.cacheConfig(nil).ValidateFor(layout), "Cache", cacheFields))
+	l.Include("", field.Rename(c.serviceConfig(layout, nil, nil, nil, nil).ValidateFor(layout), "Service", serviceFields))
+	return l.Err()
 }
 
-// networkConfig, cacheConfig and serviceConfig are the composition: Validate checks
-// them against plans, New defines them, so both see the same configs.
-func (c Config) networkConfig() network.Config {
-	if p := c.Platform; p != nil {
-		return network.Config{
-			Environment: c.Environment, ExistingVPCID: p.VPCID, PublicSubnetIDs: p.PublicSubnetIDs,
-			PrivateSubnetIDs: p.PrivateSubnetIDs, ExistingEgress: p.Egress,
+func join(xs []string) string {
+	out := ""
+	for i, x := range xs {
+		if i > 0 {
+			out += ","
+		}
+		out += x
+	}
+	return out
+}
+
+// refusePlatformDecided refuses the fields the platform decides.
+func (c Config) refusePlatformDecided(l *field.List) {
+	for _, x := range []struct {
+		field, value, hint string
+	}{
+		{"NAT", string(c.NAT), " (Platform.Egress says where the tasks run)"}, {"Endpoints", map[bool]string{true: "true"}[c.Endpoints], ""},
+		{"ExistingVPCID", c.ExistingVPCID, ""}, {"PublicSubnetIDs", join(c.PublicSubnetIDs), ""},
+		{"PrivateSubnetIDs", join(c.PrivateSubnetIDs), ""}, {"ExistingEgress", string(c.ExistingEgress), ""},
+		{"ExistingPrivateRouteTableIDs", join(c.ExistingPrivateRouteTableIDs), ""},
+		{"CertificateARN", c.CertificateARN, ""},
+	} {
+		if x.value != "" {
+			l.Add(x.field, x.value, "is decided by the shared platform (Platform): leave it unset"+x.hint)
 		}
 	}
-	if c.ExistingVPCID != "" {
-		return network.Config{
-			Environment: c.Environment, ExistingVPCID: c.ExistingVPCID, PublicSubnetIDs: c.PublicSubnetIDs,
-			PrivateSubnetIDs: c.PrivateSubnetIDs, ExistingEgress: c.ExistingEgress,
-			ExistingPrivateRouteTableIDs: c.ExistingPrivateRouteTableIDs,
-			NAT:                          c.NAT, Endpoints: c.Endpoints, // rejected by network.Config.Validate with a reason
-		}
-	}
+}
+
+// The composition: Validate checks these configs, New defines them, so both see the
+// same ones.
+
+func (c Config) newNetwork() network.Config {
 	// Flow logs always: a VPC without them is a finding of every scanner, and the
 	// retention follows the profile (3 days for PR environments).
 	return network.Config{Environment: c.Environment, NAT: c.NAT, Endpoints: c.Endpoints, FlowLogs: true}
 }
 
-func (c Config) cacheConfig(net network.Placement) cache.Config {
+func (c Config) existingNetwork() network.Attributes {
+	return network.Attributes{Environment: c.Environment, VPCID: c.ExistingVPCID, PublicSubnetIDs: c.PublicSubnetIDs,
+		PrivateSubnetIDs: c.PrivateSubnetIDs, PrivateRouteTableIDs: c.ExistingPrivateRouteTableIDs,
+		Egress: c.ExistingEgress, Endpoints: c.Endpoints}
+}
+
+func (c Config) platformNetwork() network.Attributes {
+	p := c.Platform
+	return network.Attributes{Environment: c.Environment, VPCID: p.VPCID, PublicSubnetIDs: p.PublicSubnetIDs,
+		PrivateSubnetIDs: p.PrivateSubnetIDs, Egress: p.Egress}
+}
+
+func (c Config) platformListener() loadbalancer.ListenerAttributes {
+	return loadbalancer.ListenerAttributes{ARN: c.Platform.ListenerARN, SecurityGroupID: c.Platform.LoadBalancerSecurityGroupID}
+}
+
+// platformCluster is the platform's cluster, which has the Fargate Spot capacity
+// provider (examples/platform defines it with cluster.New).
+func (c Config) platformCluster() cluster.Attributes {
+	return cluster.Attributes{ARN: c.Platform.ClusterARN, FargateSpot: true}
+}
+
+func (c Config) cacheConfig(net *network.Network) cache.Config {
 	return cache.Config{Environment: c.Environment, Network: net, ConnectionSecret: true, EnableUsageLimits: c.EnableCacheLimits}
 }
 
-func (c Config) serviceConfig(net network.Placement, redis cache.Connection) lmsservice.Config {
+func (c Config) serviceConfig(layout network.Layout, net *network.Network, cl *cluster.Cluster, redis *cache.Cache, listener *loadbalancer.Listener) lmsservice.Config {
 	svc := lmsservice.Config{
-		Environment: c.Environment, Network: net, Cache: redis, Image: c.Image,
+		Environment: c.Environment, Network: net, Cluster: cl, Cache: redis, DBSecret: true, Image: c.Image,
 		CPU: c.CPU, Memory: c.Memory, ContainerPort: c.ContainerPort, AutoscalingMaxCount: c.AutoscalingMaxCount, CertificateARN: c.CertificateARN,
 		// Without NAT or endpoints, tasks take the free way out: public IPs in the public
-		// subnets, still reachable only from the ALB.
-		AssignPublicIP: net.Layout().Egress == network.EgressNone,
+		// subnets, still reachable only from the load balancer.
+		AssignPublicIP: layout.Egress == network.EgressNone,
 	}
 	if p := c.Platform; p != nil {
-		svc.ExistingClusterARN = p.ClusterARN
-		svc.Attach = &lmsservice.Attachment{ListenerARN: p.ListenerARN, LoadBalancerSecurityGroupID: p.LoadBalancerSecurityGroupID,
-			Host: p.Host(c.Environment), Priority: p.RulePriority}
+		svc.Attach = &lmsservice.Attachment{Listener: listener, Hosts: []string{p.Host(c.Environment)}, Priority: p.RulePriority}
 	}
 	return svc
 }

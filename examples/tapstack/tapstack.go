@@ -5,11 +5,12 @@ import (
 	"github.com/aws/jsii-runtime-go"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
+	"github.com/tapstack/infra/constructs/awsstack"
 	"github.com/tapstack/infra/constructs/cache"
+	"github.com/tapstack/infra/constructs/cluster"
+	"github.com/tapstack/infra/constructs/loadbalancer"
 	"github.com/tapstack/infra/constructs/lmsservice"
 	"github.com/tapstack/infra/constructs/network"
-	"github.com/tapstack/infra/internal/stackapp"
-	"github.com/tapstack/infra/internal/tfx"
 )
 
 // TapStack is the composed stack.
@@ -26,30 +27,45 @@ type TapStack struct {
 // It validates cfg first (the whole composition: Config.Validate) and panics with every
 // problem before defining anything.
 //
-// The stack declares the Terraform version it needs (RequiredTerraformVersion) and its
-// backend: S3 with a lock file when StateBucket is set (key StateKey(id)), otherwise a
-// local state file whose path is relative, so the JSON is the same from any directory
-// (see LocalStatePath).
+// The stack is set up by awsstack.Setup: the provider, the Terraform and provider
+// versions it needs and its backend, S3 with a lock file when StateBucket is set (key
+// StateKey(id)), otherwise a local state file whose path is relative, so the JSON is the
+// same from any directory (awsstack.LocalStatePath).
 //
-// Child IDs: "aws" (provider), "Backend" (the S3 or local backend), "Network", "Cache",
-// "Service", and the outputs in Outputs (and OutputPreviewURL on the platform).
+// Child IDs: "aws" (provider), "backend" (the S3 or local backend), "Network", "Cache",
+// "Service", and the outputs of Outputs (and OutputPreviewURL on the platform).
 //
 // With Config.Platform the stack attaches to the shared platform: the network adopts
-// the platform's VPC and subnets (no VPC, NAT or Elastic IP), and the service runs in
-// the platform's cluster behind a host rule on the shared listener (no load balancer,
-// listener or cluster); vpc_id is the platform's VPC and alb_dns_name the shared load
-// balancer's.
+// the platform's VPC and subnets (network.FromAttributes: no VPC, NAT or Elastic IP),
+// "Cluster" adopts its cluster and "SharedListener" its listener, and the service runs
+// there behind a host rule (no load balancer, listener or cluster of its own); vpc_id
+// is the platform's VPC and alb_dns_name the shared load balancer's.
 func New(scope constructs.Construct, id string, cfg Config) *TapStack {
-	tfx.MustBeValid("tapstack", id, cfg.Validate())
+	if err := cfg.Validate(); err != nil {
+		panic("tapstack.New(\"" + id + "\"): invalid Config:\n" + err.Error())
+	}
 	t := &TapStack{cfg: cfg.withDefaults()}
 	cdktf.NewTerraformStack_Override(t, scope, jsii.String(id))
 	c := t.cfg
-	stackapp.Setup(t, id, c.Environment, c.Region, c.state())
+	awsstack.Setup(t, id, c.stack())
 
-	t.network = network.New(t, "Network", c.networkConfig())
+	var cl *cluster.Cluster
+	var listener *loadbalancer.Listener
+	switch {
+	case c.Platform != nil:
+		t.network = network.FromAttributes(t, "Network", c.platformNetwork())
+		cl = cluster.FromAttributes(t, "Cluster", c.platformCluster())
+		listener = loadbalancer.ListenerFromAttributes(t, "SharedListener", c.platformListener())
+	case c.ExistingVPCID != "":
+		t.network = network.FromAttributes(t, "Network", c.existingNetwork())
+	default:
+		t.network = network.New(t, "Network", c.newNetwork())
+	}
 	t.cache = cache.New(t, "Cache", c.cacheConfig(t.network))
-	t.service = lmsservice.New(t, "Service", c.serviceConfig(t.network, t.cache))
+	t.service = lmsservice.New(t, "Service", c.serviceConfig(t.network.Layout(), t.network, cl, t.cache, listener))
 	redisSecret, _ := t.cache.ConnectionSecretARN() // the TapStack's cache always has one
+	dbSecret, _ := t.service.DBSecretARN()          // and its service a DB secret
+	albDNS, _ := t.service.LoadBalancerDNSName()    // and a load balancer
 
 	type output struct {
 		name, description string
@@ -57,11 +73,11 @@ func New(scope constructs.Construct, id string, cfg Config) *TapStack {
 	}
 	outputs := []output{
 		{OutputVPCID, "VPC ID", t.network.VPCID()},
-		{OutputALBDNSName, "DNS name of the Application Load Balancer", t.service.LoadBalancerDNSName()},
+		{OutputALBDNSName, "DNS name of the Application Load Balancer", albDNS},
 		{OutputClusterName, "ECS cluster name", t.service.ClusterName()},
 		{OutputServiceName, "ECS service name", t.service.ServiceName()},
 		{OutputCacheName, "ElastiCache Serverless cache name", t.cache.NameRef()},
-		{OutputDBSecretARN, "ARN of the database credentials secret", t.service.DBSecretARN()},
+		{OutputDBSecretARN, "ARN of the database credentials secret", dbSecret},
 		{OutputRedisSecretARN, "ARN of the Redis connection secret", redisSecret},
 	}
 	if p := c.Platform; p != nil {

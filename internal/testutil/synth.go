@@ -14,7 +14,7 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/provider"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
-	"github.com/tapstack/infra/internal/tfx"
+	"github.com/tapstack/infra/constructs/identity"
 )
 
 // Region is the provider region of stacks built by NewStack.
@@ -44,7 +44,7 @@ func NewStack(id string) cdktf.TerraformStack { return NewStackIn(NewApp(), id, 
 func NewStackIn(app cdktf.App, id, region string) cdktf.TerraformStack {
 	stack := cdktf.NewTerraformStack(app, jsii.String(id))
 	provider.NewAwsProvider(stack, jsii.String("aws"), &provider.AwsProviderConfig{Region: jsii.String(region)})
-	tfx.PinProvider(stack) // as every stack of the library's constructs
+	identity.EnterStack(stack) // pins the provider, as every stack of the library's constructs
 	return stack
 }
 
@@ -206,11 +206,12 @@ func (s *Synthesized) FindData(t testing.TB, typ, path string) (string, map[stri
 
 func find(t testing.TB, items map[string]map[string]any, typ, path string) (string, map[string]any) {
 	t.Helper()
-	// cdktf's logical IDs: path components joined by "_", consecutive duplicates and
-	// "Default" dropped, then "_" and an 8-digit hash, except for a single component.
+	// cdktf's logical IDs: path components joined by "_", "Default" dropped and a
+	// component dropped when the one before ends with it ("SharedListener/Listener"),
+	// then "_" and an 8-digit hash, except for a single component.
 	var parts []string
 	for _, p := range strings.Split(path, "/") {
-		if p != "Default" && (len(parts) == 0 || parts[len(parts)-1] != p) {
+		if p != "Default" && (len(parts) == 0 || !strings.HasSuffix(parts[len(parts)-1], p)) {
 			parts = append(parts, p)
 		}
 	}

@@ -1,7 +1,0 @@
-//go:build !unix
-
-package stackapp
-
-// writable cannot be asked without writing on this platform: the synthesis itself then
-// reports a directory it cannot write.
-func writable(string) error { return nil }
