@@ -45,12 +45,12 @@ COVERAGE_PKGS := constructs/|examples/tapstack$$|examples/platform$$|verify$$
 
 ## synth: synthesize the example TapStack into cdktf.out/ (or $CDKTF_OUTDIR)
 synth:
-	go run ./examples/tapstack/cmd/tapstack
+	go run ./cmd/tapstack
 
 ## synth-platform: synthesize the shared platform of PR environments (needs
 ## PLATFORM_CERTIFICATE_ARN and TERRAFORM_STATE_BUCKET, see docs/pr-environments.md)
 synth-platform:
-	go run ./examples/platform/cmd/platform
+	go run ./cmd/platform
 
 ## test: every check CI runs: gofmt, go vet, golangci-lint, go test with the coverage
 ## gate (including terraform validate and a mock-provider terraform test of every
@@ -91,8 +91,8 @@ $(APIDIFF):
 ## module); findings must be fixed or accepted with a reason in security/kics-accepted.json
 scan: $(KICS)
 	rm -rf $(SCAN_DIR) && mkdir -p $(SCAN_DIR)
-	go build -o $(SCAN_DIR)/tapstack ./examples/tapstack/cmd/tapstack
-	go build -o $(SCAN_DIR)/platform ./examples/platform/cmd/platform
+	go build -o $(SCAN_DIR)/tapstack ./cmd/tapstack
+	go build -o $(SCAN_DIR)/platform ./cmd/platform
 	@# The five synths at once (each a process of about one core); any failure fails.
 	pids=""; \
 	for env in $(SCAN_ENVS); do \

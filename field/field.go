@@ -121,25 +121,10 @@ func Errors(err error) []*Error {
 // Rename re-roots the problems in err onto the fields of a composition: a problem whose
 // field is a key of names, or lies under one ("VPCID" or "Subnets[1]" under "Subnets"),
 // takes the mapped name in its place; the others get prefix in front (none when prefix
-// is ""). Field names the reason mentions are renamed too, so that a message names the
-// fields its reader sets. Errors that are not *Error stay as they are.
+// is ""). Field names the reason mentions are renamed too (RenameInText), so that a
+// message names the fields its reader sets. Errors that are not *Error stay as they are.
 func Rename(err error, prefix string, names map[string]string) error {
-	keys := make([]string, 0, len(names))
-	for k := range names {
-		keys = append(keys, k)
-	}
-	// Longer names first, so that "StateBucketRegion" is not read as "StateBucket".
-	sort.Slice(keys, func(i, j int) bool {
-		if len(keys[i]) != len(keys[j]) {
-			return len(keys[i]) > len(keys[j])
-		}
-		return keys[i] < keys[j]
-	})
-	var pairs []string
-	for _, k := range keys {
-		pairs = append(pairs, k, names[k])
-	}
-	inReason := strings.NewReplacer(pairs...)
+	keys := longestFirst(names)
 	var out []error
 	for _, e := range Split(err) {
 		var fe *Error
@@ -158,9 +143,75 @@ func Rename(err error, prefix string, names map[string]string) error {
 		if !renamed && prefix != "" {
 			path = prefix + "." + path
 		}
-		out = append(out, &Error{Field: path, Value: fe.Value, Reason: inReason.Replace(fe.Reason)})
+		out = append(out, &Error{Field: path, Value: fe.Value, Reason: RenameInText(fe.Reason, names)})
 	}
 	return errors.Join(out...)
+}
+
+// longestFirst returns the keys of names, longer first, so that "StateBucketRegion" is
+// not read as "StateBucket".
+func longestFirst(names map[string]string) []string {
+	keys := make([]string, 0, len(names))
+	for k := range names {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		if len(keys[i]) != len(keys[j]) {
+			return len(keys[i]) > len(keys[j])
+		}
+		return keys[i] < keys[j]
+	})
+	return keys
+}
+
+// RenameInText renames, in a message, the field names that names maps: whole words only,
+// and only names that cannot be an ordinary word (a path with "." or "[", or a compound
+// like "PublicSubnetIDs": at least two capitals and a lowercase letter), so that "ARN",
+// "NAT" or "Egress" in prose stay as they are.
+func RenameInText(text string, names map[string]string) string {
+	for _, k := range longestFirst(names) {
+		if !isCompound(k) {
+			continue
+		}
+		var b strings.Builder
+		rest := text
+		for {
+			i := strings.Index(rest, k)
+			if i < 0 {
+				b.WriteString(rest)
+				break
+			}
+			end := i + len(k)
+			if (i > 0 && isWordByte(rest[i-1])) || (end < len(rest) && isWordByte(rest[end])) {
+				b.WriteString(rest[:end])
+			} else {
+				b.WriteString(rest[:i] + names[k])
+			}
+			rest = rest[end:]
+		}
+		text = b.String()
+	}
+	return text
+}
+
+func isCompound(k string) bool {
+	if strings.ContainsAny(k, ".[") {
+		return true
+	}
+	upper, lower := 0, false
+	for _, r := range k {
+		switch {
+		case r >= 'A' && r <= 'Z':
+			upper++
+		case r >= 'a' && r <= 'z':
+			lower = true
+		}
+	}
+	return upper >= 2 && lower
+}
+
+func isWordByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '.'
 }
 
 // Index returns the path of element i of the list field ("Subnets[1]").

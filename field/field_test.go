@@ -86,6 +86,23 @@ func TestRename(t *testing.T) {
 	}
 }
 
+func TestRenameInText(t *testing.T) {
+	names := map[string]string{"StateBucket": "TERRAFORM_STATE_BUCKET", "StateBucketRegion": "TERRAFORM_STATE_BUCKET_REGION",
+		"AllowLocalState": "ALLOW_LOCAL_STATE", "NAT": "CREATE_NAT_GATEWAY", "ARN": "Platform.ListenerARN", "Platform.VPCID": "PLATFORM_VPC_ID"}
+	for in, want := range map[string]string{
+		"set StateBucket, or set AllowLocalState to true":         "set TERRAFORM_STATE_BUCKET, or set ALLOW_LOCAL_STATE to true",
+		"StateBucketRegion differs from StateBucket":              "TERRAFORM_STATE_BUCKET_REGION differs from TERRAFORM_STATE_BUCKET",
+		"enable NAT (network.Config.NAT = NATSingle)":             "enable NAT (network.Config.NAT = NATSingle)",
+		"is not a listener ARN":                                   "is not a listener ARN",
+		"give Platform.VPCID, not MyStateBucket or StateBucketsX": "give PLATFORM_VPC_ID, not MyStateBucket or StateBucketsX",
+		"(StateBucket)": "(TERRAFORM_STATE_BUCKET)",
+	} {
+		if got := field.RenameInText(in, names); got != want {
+			t.Errorf("RenameInText(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
 func ExampleRename() {
 	var l field.List
 	l.Add("VPCID", "vpc-1", "is not a VPC ID")

@@ -3,7 +3,6 @@ package cache
 import (
 	"fmt"
 	"strconv"
-	"strings"
 
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
@@ -80,7 +79,7 @@ func New(scope constructs.Construct, id string, cfg Config) *Cache {
 		Tags:        jsiix.Tags(env, sgName),
 		Lifecycle:   jsiix.CreateBeforeDestroy(),
 	})
-	c.conns = network.NewConnections(c, c.sg.Id(), strings.TrimPrefix(sc.Path(), sc.StackPath()+"/"))
+	c.conns = network.NewConnections(c, c.sg.Id(), label(sc))
 
 	subnets := c.cfg.Network.PrivateSubnetIDs()
 	if c.cfg.SubnetIDs != nil {
@@ -293,3 +292,11 @@ func (c *Cache) Identity() naming.Identity { return c.id }
 
 // Place returns where the cache's stack deploys.
 func (c *Cache) Place() awsid.Place { return c.scope.Place() }
+
+// label names the cache in the rules of its Connections ("Cache").
+func label(sc *identity.Scope) string {
+	if l := sc.Label(); l != "" {
+		return l
+	}
+	return "cache"
+}

@@ -79,6 +79,21 @@ func (s *Scope) Stack() cdktf.TerraformStack { return s.stack }
 // StackPath returns the construct path of the stack ("TapStackstage").
 func (s *Scope) StackPath() string { return s.info.path }
 
+// Label returns the construct's path below its stack without "Default" IDs (the
+// construct CDK treats as its parent's own): "Web/LoadBalancer" for the path
+// "ShopLMS/Web/Default/LoadBalancer", "Web" for "ShopLMS/Web/Default". It names the
+// construct in rule descriptions and construct IDs of network.Connections; "" for the
+// stack itself.
+func (s *Scope) Label() string {
+	var parts []string
+	for _, p := range strings.Split(strings.TrimPrefix(strings.TrimPrefix(s.path, s.info.path), "/"), "/") {
+		if p != "" && p != "Default" {
+			parts = append(parts, p)
+		}
+	}
+	return strings.Join(parts, "/")
+}
+
 // Region returns the literal region of the stack's AWS provider without an alias, or ""
 // when there is none or its region is a token.
 func (s *Scope) Region() string { return s.info.region }

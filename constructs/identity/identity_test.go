@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/provider"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/sqsqueue"
@@ -42,7 +43,7 @@ func TestImportersResourceKeepsItsPRName(t *testing.T) {
 		}
 		name, _ := ident.Resource(naming.SQSQueue, "jobs")
 		sqsqueue.NewSqsQueue(stack, jsii.String("Queue"), &sqsqueue.SqsQueueConfig{Name: jsii.String(name)})
-		sc.Claim(identity.Name{Kind: naming.SQSQueue, Name: name, Resource: "Queue", Fix: "the worker's component"})
+		sc.Claim(identity.Name{Kind: naming.SQSQueue, Name: name, Resource: "Queue", Fix: "worker component"})
 		s := testutil.Synth(t, stack)
 		_, q := s.Find(t, "aws_sqs_queue", "Queue")
 		names[time.Unix(unix, 0).String()] = q["name"].(string)
@@ -70,10 +71,10 @@ func TestImportersNamesAreChecked(t *testing.T) {
 		ident, _ := sc.Identity(stage, "worker")
 		name, _ := ident.Resource(naming.SQSQueue, "jobs")
 		sqsqueue.NewSqsQueue(stack, jsii.String("Queue"), &sqsqueue.SqsQueueConfig{Name: jsii.String(name)})
-		sc.Claim(identity.Name{Kind: naming.SQSQueue, Name: name, Resource: "Queue", Fix: "the worker's component"})
+		sc.Claim(identity.Name{Kind: naming.SQSQueue, Name: name, Resource: "Queue", Fix: "worker component"})
 	}
 	msg := testutil.SynthFails(t, app, out)
-	want := `SQS queue name "lms-worker-jobs-stage" is defined twice in region ca-central-1 (stacks A and B), by A/Worker/Queue and by B/Worker/Queue: give one of them its own the worker's component`
+	want := `SQS queue name "lms-worker-jobs-stage" is defined twice in region ca-central-1 (stacks A and B), by A/Worker/Queue and by B/Worker/Queue: give one of them its own worker component`
 	if !strings.Contains(msg, want) {
 		t.Errorf("synth error\n%s\nlacks\n%s", msg, want)
 	}
@@ -93,6 +94,16 @@ func TestScope(t *testing.T) {
 	}
 	if sc.Stack() == nil || identity.EnterStack(stack).Path() != "S" {
 		t.Error("Stack, EnterStack")
+	}
+	web := constructs.NewConstruct(stack, jsii.String("Web"))
+	inner := constructs.NewConstruct(web, jsii.String("Default"))
+	for scope, want := range map[*identity.Scope]string{
+		sc: "Thing", identity.EnterStack(stack): "", identity.Enter(web, "Default"): "Web",
+		identity.Enter(inner, "LoadBalancer"): "Web/LoadBalancer",
+	} {
+		if got := scope.Label(); got != want {
+			t.Errorf("Label of %s = %q, want %q", scope.Path(), got, want)
+		}
 	}
 	if app.Node().TryFindChild(jsii.String(identity.RegistryID)) == nil {
 		t.Error("no registry construct at the app's root")

@@ -61,7 +61,8 @@ type Name struct {
 	// kept in state (naming.Identity builds such names).
 	Kind naming.Kind
 	Name string
-	// Resource is the construct ID of the resource under the construct ("Service").
+	// Resource is the construct ID of the resource under the construct ("Service"), or ""
+	// when the construct is the resource itself.
 	Resource string
 	// Within is the VPC or ECS cluster of a kind unique per VPC or cluster (an ID, an
 	// ARN or a token); nil for the other kinds.
@@ -92,7 +93,7 @@ func (s *Scope) Claim(names ...Name) {
 			}
 		}
 		s.reg.names.Add(naming.Claim{Kind: n.Kind, Name: name, Stack: s.info.path, Region: s.info.region,
-			Within: s.resolve(n.Within), Path: s.path + "/" + n.Resource, Fix: n.Fix})
+			Within: s.resolve(n.Within), Path: s.child(n.Resource), Fix: n.Fix})
 	}
 	s.checkStacks()
 }
@@ -125,7 +126,7 @@ type ruleClaim struct {
 // Rules of different apps (two PR environments deployed by two pipelines) are not
 // compared.
 func (s *Scope) ClaimListenerRule(r ListenerRule) {
-	s.reg.rules = append(s.reg.rules, ruleClaim{ListenerRule: r, listener: s.resolve(r.Listener), path: s.path + "/" + r.Resource})
+	s.reg.rules = append(s.reg.rules, ruleClaim{ListenerRule: r, listener: s.resolve(r.Listener), path: s.child(r.Resource)})
 	s.checkStacks()
 }
 
@@ -207,4 +208,13 @@ func describe(hosts, paths []string) string {
 		parts = append(parts, "path "+strings.Join(paths, ", "))
 	}
 	return strings.Join(parts, " and ")
+}
+
+// child is the construct path of the resource id under the construct (the construct's
+// own path when id is "").
+func (s *Scope) child(id string) string {
+	if id == "" {
+		return s.path
+	}
+	return s.path + "/" + id
 }

@@ -371,7 +371,7 @@ func (s *Service) defineSecurityGroup() {
 		Tags:        s.tags(s.names.taskSG),
 		Lifecycle:   jsiix.CreateBeforeDestroy(),
 	})
-	s.conns = network.NewConnections(s, s.taskSG.Id(), relative(s.scope)+" tasks")
+	s.conns = network.NewConnections(s, s.taskSG.Id(), label(s.scope)+" tasks")
 	s.conns.AllowTo(network.CIDR("0.0.0.0/0"), network.TCP(network.PortHTTPS), network.RuleIDs("", "TaskEgressHTTPS"),
 		network.Descriptions("", "HTTPS to ECR, CloudWatch Logs, Secrets Manager and other AWS APIs"))
 	if c := s.cfg.Cache; c != nil {
@@ -380,12 +380,13 @@ func (s *Service) defineSecurityGroup() {
 }
 
 // relative is the construct's path below its stack ("Service"), for labels.
-func relative(sc *identity.Scope) string {
-	p := sc.Path()
-	if len(p) > len(sc.StackPath())+1 {
-		return p[len(sc.StackPath())+1:]
+// label is what names the construct in the rules of its Connections ("Web"); "" for
+// the stack's own is the construct ID.
+func label(sc *identity.Scope) string {
+	if l := sc.Label(); l != "" {
+		return l
 	}
-	return p
+	return "stack"
 }
 
 // admit lets the load balancer of listener reach the tasks on the container port: the

@@ -217,7 +217,7 @@ func TestInternalLoadBalancer(t *testing.T) {
 	}
 }
 
-// TestAutoscalingPolicies: one policy per target, the requests policy labelled with the
+// TestAutoscalingPolicies: one policy per target, the requests policy labeled with the
 // load balancer's and the target group's ARN suffixes; the scaling target is reachable.
 func TestAutoscalingPolicies(t *testing.T) {
 	s := variants.Synth(t, "app")

@@ -214,7 +214,7 @@ func New(scope constructs.Construct, id string, cfg Config) *LoadBalancer {
 		Tags:        jsiix.Tags(env, b.names.sg),
 		Lifecycle:   jsiix.CreateBeforeDestroy(),
 	})
-	b.conns = network.NewConnections(b, b.sg.Id(), relative(sc)+" load balancer")
+	b.conns = network.NewConnections(b, b.sg.Id(), label(sc)+" load balancer")
 	source, from := network.Peer(network.CIDR("0.0.0.0/0")), "the internet"
 	if c.Internal {
 		source, from = network.CIDR(*c.Network.VPCCIDR()), "the VPC"
@@ -260,12 +260,13 @@ func New(scope constructs.Construct, id string, cfg Config) *LoadBalancer {
 }
 
 // relative is the construct's path below its stack ("Service"), for labels.
-func relative(sc *identity.Scope) string {
-	p := sc.Path()
-	if len(p) > len(sc.StackPath())+1 {
-		return p[len(sc.StackPath())+1:]
+// label is what names the construct in the rules of its Connections ("Web"); "" for
+// the stack's own is the construct ID.
+func label(sc *identity.Scope) string {
+	if l := sc.Label(); l != "" {
+		return l
 	}
-	return p
+	return "stack"
 }
 
 func (b *LoadBalancer) defineListeners() {

@@ -180,6 +180,7 @@ func (c Config) ValidateIn(p awsid.Place) error {
 	validateNames(&l, c.Environment, c.Component, c.Endpoints, c.FlowLogs)
 	switch c.NAT {
 	case NATNone, NATSingle, NATPerAZ:
+	case "": // the default follows the environment, which is missing: said above
 	default:
 		l.Addf("NAT", string(c.NAT), "is not a NAT mode (want %q, %q or %q)", NATNone, NATSingle, NATPerAZ)
 	}

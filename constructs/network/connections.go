@@ -174,7 +174,7 @@ func ruleID(c *Connections, direction string, peer Peer, port Port) string {
 	var b strings.Builder
 	words := func(label string) {
 		for _, word := range strings.FieldsFunc(label, func(r rune) bool {
-			return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9')
+			return (r < 'a' || r > 'z') && (r < 'A' || r > 'Z') && (r < '0' || r > '9')
 		}) {
 			b.WriteString(strings.ToUpper(word[:1]) + word[1:])
 		}

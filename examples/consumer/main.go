@@ -1,9 +1,8 @@
-// Command consumer is how another team's repository uses the library: it imports the
-// TapStack composition with its own Config (its own project prefix, region, NAT layout,
-// image and usage limits), adds a resource of its own, and synthesizes.
-//
-// make test builds and runs it, then checks its output with terraform validate and a
-// mock-provider apply.
+// Command consumer synthesizes another team's application stack (package lms), built in
+// a module of its own from the library's public API. Its environment comes from
+// LMS_ENVIRONMENT ("stage", "prod", "pr4892"; default "stage") and its image from
+// LMS_IMAGE_TAG (default "1.2.3"); the stack is written to $CDKTF_OUTDIR (default
+// cdktf.out). A bad value is refused, naming the variable, before anything is written.
 package main
 
 import (
@@ -11,60 +10,44 @@ import (
 	"os"
 
 	"github.com/aws/jsii-runtime-go"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/cloudwatchmetricalarm"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"github.com/tapstack/infra/constructs/naming"
-	"github.com/tapstack/infra/constructs/network"
-	"github.com/tapstack/infra/examples/tapstack"
+
+	"example.com/lms-infra/lms"
 )
 
-func main() {
-	os.Exit(run())
-}
+func main() { os.Exit(run()) }
 
 func run() int {
-	env, err := naming.NewEnvironment("prod", naming.Options{Project: "shop"})
+	get := func(name, def string) string {
+		if v := os.Getenv(name); v != "" {
+			return v
+		}
+		return def
+	}
+	env, err := naming.NewEnvironment(get("LMS_ENVIRONMENT", "stage"), naming.Options{Project: "shop"})
 	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
+		fmt.Fprintf(os.Stderr, "LMS_ENVIRONMENT: %v\n", err)
 		return 2
 	}
-	cfg := tapstack.Config{
-		Environment:       env,
-		Region:            "eu-west-1",
-		NAT:               network.NATPerAZ,
-		EnableCacheLimits: true,
-		Image:             "123456789012.dkr.ecr.eu-west-1.amazonaws.com/shop:1.2.3",
-		StateBucket:       "shop-terraform-states", // production refuses local state
-		StateBucketRegion: "eu-west-1",
+	cfg := lms.Config{
+		Environment:              env,
+		Region:                   "eu-west-1",
+		VPCID:                    "vpc-0a1b2c3d4e5f60718",
+		ImageTag:                 get("LMS_IMAGE_TAG", "1.2.3"),
+		MediaBucketARN:           "arn:aws:s3:::shop-course-media",
+		DatabaseSecretARN:        "arn:aws:secretsmanager:eu-west-1:123456789012:secret:rds!db-0a1b2c3d-AbCdEf",
+		FeatureFlagsParameterARN: "arn:aws:ssm:eu-west-1:123456789012:parameter/shop/feature-flags",
+		StateBucket:              "shop-terraform-states",
 	}
 	if err := cfg.Validate(); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 2
 	}
 	defer jsii.Close()
-	outdir := os.Getenv("CDKTF_OUTDIR")
-	if outdir == "" {
-		outdir = "cdktf.out"
-	}
-	app := cdktf.NewApp(&cdktf.AppConfig{Outdir: jsii.String(outdir), StackTraces: jsii.Bool(false)})
-	stack := tapstack.New(app, "ShopProd", cfg)
-
-	// Reach below the composition: alarm on the service's CPU.
-	cloudwatchmetricalarm.NewCloudwatchMetricAlarm(stack, jsii.String("ServiceCPUHigh"), &cloudwatchmetricalarm.CloudwatchMetricAlarmConfig{
-		AlarmName:          jsii.String("shop-prod-service-cpu-high"),
-		Namespace:          jsii.String("AWS/ECS"),
-		MetricName:         jsii.String("CPUUtilization"),
-		Statistic:          jsii.String("Average"),
-		Period:             jsii.Number(300),
-		EvaluationPeriods:  jsii.Number(3),
-		Threshold:          jsii.Number(85),
-		ComparisonOperator: jsii.String("GreaterThanThreshold"),
-		Dimensions: &map[string]*string{
-			"ClusterName": stack.Service().ClusterName(),
-			"ServiceName": stack.Service().ServiceName(),
-		},
-	})
+	app := cdktf.NewApp(&cdktf.AppConfig{Outdir: jsii.String(get("CDKTF_OUTDIR", "cdktf.out")), StackTraces: jsii.Bool(false)})
+	lms.New(app, "ShopLMS", cfg)
 	app.Synth()
 	return 0
 }

@@ -1,6 +1,8 @@
 package platform
 
 import (
+	"strings"
+
 	"github.com/tapstack/infra/awsid"
 	"github.com/tapstack/infra/constructs/awsstack"
 	"github.com/tapstack/infra/constructs/cluster"
@@ -102,11 +104,19 @@ func (c Config) StateKey(stackID string) string { return awsstack.StateKey(c.Env
 func (c Config) stack() awsstack.Config {
 	return awsstack.Config{Environment: c.Environment, Region: c.Region, StateBucket: c.StateBucket,
 		StateBucketRegion: c.StateBucketRegion, AllowLocalState: c.AllowLocalState,
-		RemoteStateReason: "the shared platform \"" + c.Environment.Name() + "\" needs remote state"}
+		RemoteStateReason: "the shared platform" + quoted(c.Environment.Name()) + " needs remote state"}
 }
 
 // networkConfig is the platform's network: flow logs always, NAT and endpoints as
 // configured.
+// quoted is ` "<name>"`, or "" for no name.
+func quoted(name string) string {
+	if name == "" {
+		return ""
+	}
+	return ` "` + name + `"`
+}
+
 func (c Config) networkConfig() network.Config {
 	return network.Config{Environment: c.Environment, NAT: c.NAT, Endpoints: c.Endpoints, FlowLogs: true}
 }
@@ -138,22 +148,29 @@ func (c Config) Validate() error {
 		l.Add("Environment", env.Name(), "is not a platform name: give the platform \""+DefaultName+"\" or \"platform-<name>\", so that its names never meet an application environment's")
 	}
 	l.Include("", c.stack().Validate())
-	if c.Environment.IsZero() {
-		return l.Err()
-	}
 	place := awsid.Place{}
 	if awsid.ValidateRegion(c.Region) == nil {
 		place = awsid.In(c.Region)
 	}
 	net := c.networkConfig()
-	l.Include("", field.Rename(net.ValidateIn(place), "Network", map[string]string{"NAT": "NAT", "Endpoints": "Endpoints"}))
 	if c.CertificateARN == "" {
 		l.Add("CertificateARN", "", "is required: the HTTPS listener needs an ACM certificate for the preview hosts (a wildcard *.<preview domain>)")
 	}
 	layout := net.Layout()
 	layout.Place = place
-	l.Include("", field.Rename(c.loadBalancerConfig(nil).ValidateFor(layout), "LoadBalancer",
-		map[string]string{"CertificateARN": "CertificateARN", "TargetPorts": "TargetPorts", "AccessLogsBucket": "AccessLogsBucket", "Component": "Environment"}))
-	l.Include("", field.Rename(c.clusterConfig().Validate(), "Cluster", map[string]string{"Component": "Environment"}))
+	// Each construct reports a missing Environment too: said once, above.
+	for _, part := range []error{
+		field.Rename(net.ValidateIn(place), "Network", map[string]string{"NAT": "NAT", "Endpoints": "Endpoints"}),
+		field.Rename(c.loadBalancerConfig(nil).ValidateFor(layout), "LoadBalancer",
+			map[string]string{"CertificateARN": "CertificateARN", "TargetPorts": "TargetPorts", "AccessLogsBucket": "AccessLogsBucket", "Component": "Environment"}),
+		field.Rename(c.clusterConfig().Validate(), "Cluster", map[string]string{"Component": "Environment"}),
+	} {
+		for _, e := range field.Split(part) {
+			if fe, ok := e.(*field.Error); ok && c.Environment.IsZero() && strings.HasSuffix(fe.Field, "Environment") {
+				continue
+			}
+			l.Include("", e)
+		}
+	}
 	return l.Err()
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/tapstack/infra/examples/tapstack"
+	"github.com/tapstack/infra/internal/tapstackapp"
 	"github.com/tapstack/infra/internal/testutil"
 )
 
@@ -59,7 +60,7 @@ func clock() time.Time { return time.Unix(1_700_000_042, 0) }
 
 func tapstackStack(t *testing.T, vars map[string]string) *testutil.Synthesized {
 	t.Helper()
-	cfg, err := tapstack.ConfigFromLookup(lookup(vars), clock)
+	cfg, err := tapstackapp.ConfigFromLookup(lookup(vars), clock)
 	if err != nil {
 		t.Fatal(err)
 	}

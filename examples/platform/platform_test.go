@@ -5,10 +5,15 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/aws/jsii-runtime-go"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/dataawsacmcertificate"
 	"github.com/google/go-cmp/cmp"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
+	"github.com/tapstack/infra/constructs/naming"
+	"github.com/tapstack/infra/constructs/network"
 	"github.com/tapstack/infra/examples/platform"
+	"github.com/tapstack/infra/internal/platformapp"
 	"github.com/tapstack/infra/internal/testutil"
 )
 
@@ -18,6 +23,14 @@ const (
 	certARN = "arn:aws:acm:ca-central-1:123456789012:certificate/0b6c8f7e-1234-4d5e-9f00-0123456789ab"
 	certEU  = "arn:aws:acm:eu-west-1:123456789012:certificate/0b6c8f7e-1234-4d5e-9f00-0123456789ab"
 )
+
+func mustPR() naming.Environment {
+	return naming.MustEnvironment("pr12", naming.Options{Timestamp: "000001"})
+}
+
+func mustEnv(name, project string) naming.Environment {
+	return naming.MustEnvironment(name, naming.Options{Project: project})
+}
 
 func lookup(vars map[string]string) func(string) (string, bool) {
 	return func(k string) (string, bool) { v, ok := vars[k]; return v, ok }
@@ -30,7 +43,7 @@ func mustConfig(vars map[string]string) platform.Config {
 	for k, v := range vars {
 		all[k] = v
 	}
-	cfg, err := platform.ConfigFromLookup(lookup(all))
+	cfg, err := platformapp.ConfigFromLookup(lookup(all))
 	if err == nil {
 		err = cfg.Validate()
 	}
@@ -48,7 +61,7 @@ var (
 		// No NAT: endpoints for private tasks; another region, its own certificate; a
 		// target port range; access logs.
 		"endpoints": {"PLATFORM_NAT": "none", "PLATFORM_ENDPOINTS": "true", "AWS_REGION": "eu-west-1", "PLATFORM_CERTIFICATE_ARN": certEU,
-			"PLATFORM_TARGET_PORTS": "8000-8100", "PLATFORM_ACCESS_LOGS_BUCKET": "shop-alb-logs", "PLATFORM_NAME": "shared"},
+			"PLATFORM_TARGET_PORTS": "8000-8100", "PLATFORM_ACCESS_LOGS_BUCKET": "shop-alb-logs", "PLATFORM_NAME": "platform-shared"},
 		"per-az": {"PLATFORM_NAT": "per-az", "ALLOW_LOCAL_STATE": "true", "TERRAFORM_STATE_BUCKET": ""},
 	}
 )
@@ -150,9 +163,11 @@ func TestSharedPieces(t *testing.T) {
 			t.Errorf("output %s has no description", name)
 		}
 	}
+	variants.Synth(t, "default")
 	p := stacks["default"]
-	if p.Network() == nil || p.LoadBalancer() == nil || p.HTTPSListener() == nil || p.HTTPListener() == nil || p.Cluster() == nil ||
-		p.LoadBalancerSecurityGroup() == nil || p.Config().TargetPorts != (platform.PortRange{From: 80, To: 80}) {
+	_, hasHTTPS := p.LoadBalancer().HTTPSListener()
+	if p.Network() == nil || !hasHTTPS || p.LoadBalancer().Listener().Port() != 443 || p.Cluster() == nil ||
+		p.Config().TargetPorts != network.TCP(80) {
 		t.Error("an accessor is nil, or the defaults are not applied")
 	}
 }
@@ -204,7 +219,7 @@ func TestNetworkChoices(t *testing.T) {
 		deletionProtect bool
 	}{
 		{"default", 1, 0, "nat", "ca-central-1", "lms-alb-platform", "platform/Platformplatform.tfstate", false, true},
-		{"endpoints", 0, 5, "endpoints", "eu-west-1", "lms-alb-shared", "shared/Platformshared.tfstate", true, true},
+		{"endpoints", 0, 5, "endpoints", "eu-west-1", "lms-alb-platform-shared", "platform-shared/Platformplatform-shared.tfstate", true, true},
 		{"per-az", 2, 0, "nat", "ca-central-1", "lms-alb-platform", "", false, true},
 	}
 	for _, tt := range tests {
@@ -244,31 +259,32 @@ func TestValidate(t *testing.T) {
 	}{
 		{"nothing", platform.Config{}, []string{"Environment is required", "CertificateARN is required"}},
 		{"PR environment", with(func(c *platform.Config) { c.Environment = mustPR() }),
-			[]string{`Environment "pr12" is a PR environment: the platform outlives every PR, give it a name of its own (like "platform")`}},
+			[]string{`Environment "pr12" is a PR environment: the platform outlives every PR, give it a platform name ("platform" or "platform-<name>")`}},
+		{"an application environment's name", with(func(c *platform.Config) { c.Environment = mustEnv("stage", "") }),
+			[]string{`Environment "stage" is not a platform name: give the platform "platform" or "platform-<name>", so that its names never meet an application environment's`}},
 		{"certificate of another region", with(func(c *platform.Config) { c.CertificateARN = certEU }),
-			[]string{`CertificateARN "` + certEU + `" is in eu-west-1, but the load balancer is in ca-central-1: a load balancer takes certificates of its own region`}},
+			[]string{`CertificateARN "` + certEU + `" is in region eu-west-1, not the stack's region ca-central-1: AWS uses an ACM certificate ARN only in its own region`}},
 		{"not a certificate", with(func(c *platform.Config) { c.CertificateARN = "arn:aws:iam::123456789012:server-certificate/x" }),
 			[]string{`CertificateARN "arn:aws:iam::123456789012:server-certificate/x" is not an ACM certificate ARN`}},
-		{"port range", with(func(c *platform.Config) { c.TargetPorts = platform.PortRange{From: 9000, To: 8000} }),
+		{"port range", with(func(c *platform.Config) { c.TargetPorts = network.TCPRange(9000, 8000) }),
 			[]string{`TargetPorts "9000-8000" is not a port range: want 1 <= From <= To <= 65535`}},
-		{"port zero", with(func(c *platform.Config) { c.TargetPorts = platform.PortRange{From: 0, To: 80} }), []string{`TargetPorts "0-80" is not a port range`}},
+		{"port zero", with(func(c *platform.Config) { c.TargetPorts = network.TCPRange(0, 80) }), []string{`TargetPorts "0-80" is not a port range`}},
 		{"bucket", with(func(c *platform.Config) { c.AccessLogsBucket = "Logs_Bucket" }), []string{`AccessLogsBucket "Logs_Bucket" is not an S3 bucket name`}},
 		{"local state", with(func(c *platform.Config) { c.StateBucket = "" }),
 			[]string{`StateBucket is empty: the shared platform "platform" needs remote state: set StateBucket, or set AllowLocalState to true to keep its state in a local file on purpose`}},
 		{"network", with(func(c *platform.Config) { c.NAT = "all" }), []string{`NAT "all" is not a NAT mode`}},
-		{"names", with(func(c *platform.Config) { c.Environment = mustEnv("x", "sg") }), []string{`security group name "sg-alb-sg-x" must not start with "sg-"`}},
+		{"names", with(func(c *platform.Config) { c.Environment = mustEnv("platform", "sg") }), []string{`Environment "sg-alb-sg-platform" is not a security group name: it must not start with "sg-"`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.desc, func(t *testing.T) { testutil.ErrorContains(t, tt.cfg.Validate(), tt.want...) })
 	}
-	if err := with(func(c *platform.Config) { c.CertificateARN = "${data.aws_acm_certificate.preview.arn}" }).Validate(); err != nil {
-		t.Errorf("a certificate reference: %v", err)
+	cert := dataawsacmcertificate.NewDataAwsAcmCertificate(testutil.NewStack("Cert"), jsii.String("Preview"), &dataawsacmcertificate.DataAwsAcmCertificateConfig{Domain: jsii.String("*.preview.example.com")})
+	if err := with(func(c *platform.Config) { c.CertificateARN = *cert.Arn() }).Validate(); err != nil {
+		t.Errorf("a certificate token: %v", err)
 	}
 	msg := testutil.MustPanic(t, func() { platform.New(testutil.NewApp(), "Platformx", platform.Config{}) })
 	if !strings.Contains(msg, `platform.New("Platformx"): invalid Config`) {
 		t.Errorf("panic = %q", msg)
 	}
-	if got := (platform.PortRange{From: 80, To: 80}).String() + " " + (platform.PortRange{From: 8000, To: 8100}).String(); got != "80 8000-8100" {
-		t.Errorf("PortRange.String: %s", got)
-	}
+
 }

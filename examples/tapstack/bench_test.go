@@ -164,5 +164,5 @@ func buildPrograms(b *testing.B) (floor, app string) {
 		}
 		return out
 	}
-	return build("floor", "../../internal/perf/floor"), build("tapstack", "./cmd/tapstack")
+	return build("floor", "../../internal/perf/floor"), build("tapstack", "../../cmd/tapstack")
 }

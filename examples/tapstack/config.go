@@ -1,12 +1,15 @@
 package tapstack
 
 import (
+	"errors"
+	"strings"
+
 	"github.com/tapstack/infra/awsid"
 	"github.com/tapstack/infra/constructs/awsstack"
 	"github.com/tapstack/infra/constructs/cache"
 	"github.com/tapstack/infra/constructs/cluster"
-	"github.com/tapstack/infra/constructs/loadbalancer"
 	"github.com/tapstack/infra/constructs/lmsservice"
+	"github.com/tapstack/infra/constructs/loadbalancer"
 	"github.com/tapstack/infra/constructs/naming"
 	"github.com/tapstack/infra/constructs/network"
 	"github.com/tapstack/infra/field"
@@ -188,11 +191,27 @@ var (
 		"PrivateSubnetIDs": "Platform.PrivateSubnetIDs", "Egress": "Platform.Egress"}
 	platformFields = map[string]string{"ARN": "Platform.ListenerARN", "SecurityGroupID": "Platform.LoadBalancerSecurityGroupID"}
 	clusterFields  = map[string]string{"ARN": "Platform.ClusterARN"}
-	cacheFields    = map[string]string{"EnableUsageLimits": "EnableCacheLimits"}
+	cacheFields    = map[string]string{"EnableUsageLimits": "EnableCacheLimits", "Network": "Network"}
 	serviceFields  = map[string]string{"Image": "Image", "CPU": "CPU", "Memory": "Memory", "ContainerPort": "ContainerPort",
 		"AutoscalingMaxCount": "AutoscalingMaxCount", "CertificateARN": "CertificateARN",
 		"Attach.Hosts": "Platform.PreviewDomain", "Attach.Priority": "Platform.RulePriority"}
 )
+
+// serviceFieldsOf is serviceFields with the service's Network, whose problems (its
+// public subnets) are those of the subnets the stack gives it.
+func (c Config) serviceFieldsOf() map[string]string {
+	out := map[string]string{"Network": "Network"}
+	switch {
+	case c.Platform != nil:
+		out["Network"] = "Platform.PublicSubnetIDs"
+	case c.ExistingVPCID != "":
+		out["Network"] = "PublicSubnetIDs"
+	}
+	for k, v := range serviceFields {
+		out[k] = v
+	}
+	return out
+}
 
 // Validate returns every problem of c at once, as *field.Error values whose fields are
 // the Config's own ("Platform.VPCID"), or a composed construct's with its name in front
@@ -214,17 +233,19 @@ func (c Config) Validate() error {
 		place = awsid.In(c.Region)
 	}
 	var layout network.Layout
+	domainOK := true
 	switch p := c.Platform; {
 	case p != nil:
 		c.refusePlatformDecided(&l)
 		attrs := c.platformNetwork()
 		l.Include("", field.Rename(attrs.Validate(), "Network", platformNetworkFields))
 		layout = attrs.Layout()
+		if p.Egress == network.EgressNone && layout.PublicSubnets == 0 {
+			l.Add("Platform.PublicSubnetIDs", "", "has 0 subnet(s): with Platform.Egress none the tasks run in the public subnets: give at least one")
+		}
 		l.Include("", field.Rename(c.platformListener().ValidateIn(place), "SharedListener", platformFields))
 		l.Include("", field.Rename(c.platformCluster().ValidateIn(place), "Cluster", clusterFields))
-		if p.PreviewDomain == "" {
-			l.Add("Platform.PreviewDomain", "", "is required: the domain of the preview hosts")
-		}
+		domainOK = c.validatePreviewDomain(&l)
 	case c.ExistingVPCID != "":
 		attrs := c.existingNetwork()
 		l.Include("", field.Rename(attrs.Validate(), "Network", existingNetworkFields))
@@ -251,9 +272,51 @@ func (c Config) Validate() error {
 		layout = net.Layout()
 	}
 	layout.Place = place
-	l.Include("", field.Rename(c.cacheConfig(nil).ValidateFor(layout), "Cache", cacheFields))
-	l.Include("", field.Rename(c.serviceConfig(layout, nil, nil, nil, nil).ValidateFor(layout), "Service", serviceFields))
+	service := c.serviceConfig(layout, nil, nil, nil, nil).ValidateFor(layout)
+	if !domainOK { // the host is built from the domain: its problems are the domain's, said once
+		service = dropField(service, "Attach.Hosts")
+	}
+	// The stack places the tasks itself (AssignPublicIP follows the egress): where that
+	// fails, the subnets it was given said so above.
+	service = dropField(service, "AssignPublicIP")
+	cacheErr := c.cacheConfig(nil).ValidateFor(layout)
+	if layout.PrivateSubnets == 0 { // said of the private subnets above
+		cacheErr = dropField(cacheErr, "Network")
+	}
+	l.Include("", field.Rename(cacheErr, "Cache", cacheFields))
+	l.Include("", field.Rename(service, "Service", c.serviceFieldsOf()))
 	return l.Err()
+}
+
+// validatePreviewDomain checks Platform.PreviewDomain: a DNS name whose host
+// "<env>.<domain>" fits a listener rule. It reports whether the domain is fine.
+func (c Config) validatePreviewDomain(l *field.List) bool {
+	p := c.Platform
+	switch {
+	case p.PreviewDomain == "":
+		l.Add("Platform.PreviewDomain", "", "is required: the domain of the preview hosts")
+	case awsid.CheckHostName(p.PreviewDomain) != nil:
+		l.Check("Platform.PreviewDomain", p.PreviewDomain, awsid.CheckHostName(p.PreviewDomain))
+	case len(p.Host(c.Environment)) > lmsservice.MaxHostLength:
+		l.Addf("Platform.PreviewDomain", p.PreviewDomain, "makes the host %s.<domain> %d characters, over the %d a listener rule takes",
+			c.Environment.Name(), len(p.Host(c.Environment)), lmsservice.MaxHostLength)
+	default:
+		return true
+	}
+	return false
+}
+
+// dropField returns the problems in err but those of path and the fields under it.
+func dropField(err error, path string) error {
+	var out []error
+	for _, e := range field.Split(err) {
+		var fe *field.Error
+		if errors.As(e, &fe) && (fe.Field == path || strings.HasPrefix(fe.Field, path+"[") || strings.HasPrefix(fe.Field, path+".")) {
+			continue
+		}
+		out = append(out, e)
+	}
+	return errors.Join(out...)
 }
 
 func join(xs []string) string {

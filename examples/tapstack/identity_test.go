@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"github.com/tapstack/infra/examples/tapstack"
+	"github.com/tapstack/infra/internal/tapstackapp"
 	"github.com/tapstack/infra/internal/testutil"
 )
 
@@ -67,7 +68,9 @@ func TestTwoRegions(t *testing.T) {
 }
 
 // TestSameRegionTwiceConflicts: two TapStacks of one environment in one region would
-// share IAM role names: the synthesis fails before anything is written.
+// share every name: account-wide ones (IAM roles) and regional ones (the cache, its
+// secret, the load balancer), compared across the stacks of the region. The synthesis
+// fails before anything is written.
 func TestSameRegionTwiceConflicts(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "out")
 	app := testutil.NewAppIn(out)
@@ -76,15 +79,15 @@ func TestSameRegionTwiceConflicts(t *testing.T) {
 	tapstack.New(app, "TapStackstage-copy", cfg)
 	msg := testutil.SynthFails(t, app, out)
 	for _, w := range []string{
-		`IAM role name "lms-ecs-task-role-stage-ca-central-1" is defined twice in the account (every region), stacks TapStackstage and TapStackstage-copy, by TapStackstage/Service/TaskRole and by TapStackstage-copy/Service/TaskRole: give one of them its own lmsservice.Config.Component`,
-		`IAM role name "lms-vpc-flow-logs-stage-ca-central-1" is defined twice in the account (every region), stacks TapStackstage and TapStackstage-copy`,
+		`IAM role name "lms-ecs-task-role-stage-ca-central-1" is defined twice in the account (every region) (stacks TapStackstage and TapStackstage-copy), by TapStackstage/Service/TaskRole and by TapStackstage-copy/Service/TaskRole: give one of them its own lmsservice.Config.Component`,
+		`IAM role name "lms-vpc-flow-logs-stage-ca-central-1" is defined twice in the account (every region) (stacks TapStackstage and TapStackstage-copy)`,
+		`serverless cache name "lms-redis-stage" is defined twice in region ca-central-1 (stacks TapStackstage and TapStackstage-copy)`,
+		`secret name "lms/stage/redis-connection" is defined twice in region ca-central-1 (stacks TapStackstage and TapStackstage-copy)`,
+		`load balancer name "lms-alb-stage" is defined twice in region ca-central-1 (stacks TapStackstage and TapStackstage-copy)`,
 	} {
 		if !strings.Contains(msg, w) {
 			t.Errorf("synth error\n%s\nlacks\n%s", msg, w)
 		}
-	}
-	if strings.Contains(msg, "load balancer") {
-		t.Errorf("regional names compared across stacks:\n%s", msg)
 	}
 }
 
@@ -93,7 +96,7 @@ func TestSameRegionTwiceConflicts(t *testing.T) {
 // its terraform_data resource (ignored after the first apply) differs.
 func TestPRPushKeepsNames(t *testing.T) {
 	synth := func(unix int64) *testutil.Synthesized {
-		cfg, err := tapstack.ConfigFromLookup(lookup(map[string]string{"ENVIRONMENT_SUFFIX": "pr4892"}), func() time.Time { return time.Unix(unix, 0) })
+		cfg, err := tapstackapp.ConfigFromLookup(lookup(map[string]string{"ENVIRONMENT_SUFFIX": "pr4892"}), func() time.Time { return time.Unix(unix, 0) })
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -125,14 +128,14 @@ func TestPRPushKeepsNames(t *testing.T) {
 func TestSamePREnvironmentTwice(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "out")
 	app := testutil.NewAppIn(out)
-	cfg, err := tapstack.ConfigFromLookup(lookup(map[string]string{"ENVIRONMENT_SUFFIX": "pr5"}), clock)
+	cfg, err := tapstackapp.ConfigFromLookup(lookup(map[string]string{"ENVIRONMENT_SUFFIX": "pr5"}), clock)
 	if err != nil {
 		t.Fatal(err)
 	}
 	tapstack.New(app, "A", cfg)
 	tapstack.New(app, "B", cfg)
 	msg := testutil.SynthFails(t, app, out)
-	want := `IAM role name "lms-ecs-task-role-pr5-{PR suffix of lms/pr5}-ca-central-1" is defined twice in the account (every region), stacks A and B, by A/Service/TaskRole and by B/Service/TaskRole`
+	want := `IAM role name "lms-ecs-task-role-pr5-{PR suffix of lms/pr5}-ca-central-1" is defined twice in the account (every region) (stacks A and B), by A/Service/TaskRole and by B/Service/TaskRole`
 	if !strings.Contains(msg, want) {
 		t.Errorf("synth error\n%s\nlacks\n%s", msg, want)
 	}

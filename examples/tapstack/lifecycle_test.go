@@ -17,6 +17,7 @@ import (
 	"github.com/tapstack/infra/constructs/naming"
 	"github.com/tapstack/infra/constructs/network"
 	"github.com/tapstack/infra/examples/tapstack"
+	"github.com/tapstack/infra/internal/tapstackapp"
 	"github.com/tapstack/infra/internal/testutil"
 	"github.com/tapstack/infra/verify"
 )
@@ -53,7 +54,7 @@ func prConfig(t *testing.T, unix int64, vars map[string]string) tapstack.Config 
 	for k, v := range vars {
 		all[k] = v
 	}
-	cfg, err := tapstack.ConfigFromLookup(lookup(all), func() time.Time { return time.Unix(unix, 0) })
+	cfg, err := tapstackapp.ConfigFromLookup(lookup(all), func() time.Time { return time.Unix(unix, 0) })
 	if err != nil {
 		t.Fatal(err)
 	}

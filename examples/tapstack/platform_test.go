@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/aws/jsii-runtime-go"
 	"github.com/google/go-cmp/cmp"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
@@ -140,61 +141,6 @@ func TestPlatformCollisionFailsAtSynth(t *testing.T) {
 	}
 }
 
-// TestRunPlatformVariables: the platform variables follow the app's discipline: a
-// partial set is one line naming the unset ones, every bad value is named by its
-// variable, exit 2, nothing written.
-func TestRunPlatformVariables(t *testing.T) {
-	partial := platformVars(nil)
-	delete(partial, "PLATFORM_CLUSTER_ARN")
-	delete(partial, "PREVIEW_DOMAIN")
-	tests := []struct {
-		desc  string
-		vars  map[string]string
-		lines []string
-	}{
-		{"partial set", partial, []string{
-			"tapstack: PLATFORM_CLUSTER_ARN and PREVIEW_DOMAIN are unset: a stack on the shared platform needs all of PLATFORM_LISTENER_ARN, PLATFORM_CLUSTER_ARN, PLATFORM_VPC_ID, PLATFORM_PUBLIC_SUBNET_IDS, PLATFORM_PRIVATE_SUBNET_IDS, PLATFORM_ALB_SECURITY_GROUP_ID and PREVIEW_DOMAIN, or none of them",
-		}},
-		{"one set", map[string]string{"PREVIEW_DOMAIN": "preview.example.com"}, []string{
-			"tapstack: PLATFORM_LISTENER_ARN, PLATFORM_CLUSTER_ARN, PLATFORM_VPC_ID, PLATFORM_PUBLIC_SUBNET_IDS, PLATFORM_PRIVATE_SUBNET_IDS and PLATFORM_ALB_SECURITY_GROUP_ID are unset: a stack on the shared platform needs all of PLATFORM_LISTENER_ARN, PLATFORM_CLUSTER_ARN, PLATFORM_VPC_ID, PLATFORM_PUBLIC_SUBNET_IDS, PLATFORM_PRIVATE_SUBNET_IDS, PLATFORM_ALB_SECURITY_GROUP_ID and PREVIEW_DOMAIN, or none of them",
-		}},
-		{"optional ones without the platform", map[string]string{"PLATFORM_EGRESS": "nat", "PLATFORM_RULE_PRIORITY": "7"}, []string{
-			`tapstack: PLATFORM_EGRESS="nat": only applies to a stack on the shared platform: set the PLATFORM_* variables and PREVIEW_DOMAIN too, or unset it`,
-			`tapstack: PLATFORM_RULE_PRIORITY="7": only applies to a stack on the shared platform: set the PLATFORM_* variables and PREVIEW_DOMAIN too, or unset it`,
-		}},
-		{"bad values, each named", platformVars(map[string]string{
-			"ENVIRONMENT_SUFFIX": "pr4892", "PLATFORM_LISTENER_ARN": "arn:aws:elasticloadbalancing:ca-central-1:123456789012:loadbalancer/app/x/0123456789abcdef",
-			"PLATFORM_CLUSTER_ARN": "lms-cluster-platform", "PLATFORM_VPC_ID": "vpc-1", "PLATFORM_PRIVATE_SUBNET_IDS": "subnet-0000000c",
-			"PLATFORM_PUBLIC_SUBNET_IDS": "subnet-0000000a,,subnet-0000000b", "PLATFORM_ALB_SECURITY_GROUP_ID": "sg-x",
-			"PREVIEW_DOMAIN": "Preview.Example.com", "PLATFORM_EGRESS": "vpn", "PLATFORM_RULE_PRIORITY": "high", "CREATE_NAT_GATEWAY": "true",
-		}), []string{
-			`tapstack: PLATFORM_PUBLIC_SUBNET_IDS="subnet-0000000a,,subnet-0000000b": has an empty item: separate the values with single commas`,
-			`tapstack: PLATFORM_RULE_PRIORITY="high": want a number from 1 to 50000`,
-			`tapstack: CREATE_NAT_GATEWAY="true": is decided by the shared platform (Platform): leave it unset (PLATFORM_EGRESS says where the tasks run)`,
-			`tapstack: PLATFORM_LISTENER_ARN="arn:aws:elasticloadbalancing:ca-central-1:123456789012:loadbalancer/app/x/0123456789abcdef": is not an Application Load Balancer listener ARN (arn:aws:elasticloadbalancing:<region>:<account>:listener/app/<name>/<id>/<id>)`,
-			`tapstack: PLATFORM_CLUSTER_ARN="lms-cluster-platform": is not an ECS cluster ARN (arn:aws:ecs:<region>:<account>:cluster/<name>; a literal: the cluster name is read from it)`,
-			`tapstack: PLATFORM_VPC_ID="vpc-1": is not a VPC ID (vpc- and 8 or 17 hex digits)`,
-			`tapstack: PLATFORM_ALB_SECURITY_GROUP_ID="sg-x": is not a security group ID (sg- and 8 or 17 hex digits)`,
-			`tapstack: PLATFORM_PRIVATE_SUBNET_IDS="subnet-0000000c": has 1 subnet(s), want at least 2`,
-			`tapstack: PREVIEW_DOMAIN="Preview.Example.com": is not a DNS name: label "Preview" must be lowercase letters, digits and '-', not starting or ending with '-'`,
-			`tapstack: PLATFORM_EGRESS="vpn": is not an egress (want none, nat or endpoints)`,
-		}},
-		{"host too long for a rule", platformVars(map[string]string{"ENVIRONMENT_SUFFIX": "pr4892", "PREVIEW_DOMAIN": strings.Repeat("a", 60) + "." + strings.Repeat("b", 60) + ".com"}), []string{
-			`tapstack: PREVIEW_DOMAIN="` + strings.Repeat("a", 60) + "." + strings.Repeat("b", 39) + `"... (125 characters): makes the host pr4892.<domain> 132 characters, over the 128 a listener rule takes`,
-		}},
-		{"priority out of range", platformVars(map[string]string{"PLATFORM_RULE_PRIORITY": "50001"}), []string{
-			`tapstack: PLATFORM_RULE_PRIORITY="50001": is out of range 1-50000`,
-		}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.desc, func(t *testing.T) {
-			if diff := cmp.Diff(tt.lines, refused(t, tt.vars)); diff != "" {
-				t.Errorf("stderr (-want +got):\n%s", diff)
-			}
-		})
-	}
-}
-
 // TestConfigValidatePlatform: the fields the platform decides are refused with it,
 // for library users who build a Config by hand.
 func TestConfigValidatePlatform(t *testing.T) {
@@ -208,17 +154,24 @@ func TestConfigValidatePlatform(t *testing.T) {
 		`ExistingPrivateRouteTableIDs "rtb-0a1b2c3d" is decided by the shared platform`)
 	empty := tapstack.Config{Environment: cfg.Environment, Platform: &tapstack.Platform{}}
 	testutil.ErrorContains(t, empty.Validate(), "Platform.ListenerARN is required", "Platform.ClusterARN is required", "Platform.VPCID is required",
-		"Platform.LoadBalancerSecurityGroupID is required", "Platform.PreviewDomain is required", "Platform.PrivateSubnetIDs has 0 subnet(s), want at least 2",
-		"Platform.PublicSubnetIDs has 0 subnet(s), want at least 1")
+		"Platform.LoadBalancerSecurityGroupID is required", "Platform.PreviewDomain is required",
+		"Platform.PrivateSubnetIDs has 0 subnet(s); an existing VPC needs at least 2 private subnets",
+		"Platform.PublicSubnetIDs has 0 subnet(s): with Platform.Egress none the tasks run in the public subnets: give at least one")
 	if empty.Platform.Egress != "" {
 		t.Error("Validate wrote the default egress into the caller's Platform")
 	}
-	// References pass through (the cluster ARN must be a literal).
+	// cdktf tokens pass through (another stack's outputs, read through remote state),
+	// the cluster ARN too (its name is then read by Terraform); text that Terraform would
+	// read as an expression is refused.
+	stack := testutil.NewStack("Tokens")
+	remote := cdktf.NewDataTerraformRemoteStateS3(stack, jsii.String("platform"), &cdktf.DataTerraformRemoteStateS3Config{
+		Bucket: jsii.String("iac-tf-states"), Key: jsii.String("platform/Platformplatform.tfstate"), Region: jsii.String("us-east-1")})
 	refs := fromEnv(t, platformVars(map[string]string{"ENVIRONMENT_SUFFIX": "pr4892"}))
-	refs.Platform.ListenerARN, refs.Platform.VPCID = "${data.terraform_remote_state.platform.outputs.listener_arn}", "${data.terraform_remote_state.platform.outputs.vpc_id}"
+	refs.Platform.ListenerARN, refs.Platform.VPCID = *remote.GetString(jsii.String("listener_arn")), *remote.GetString(jsii.String("vpc_id"))
+	refs.Platform.ClusterARN = *remote.GetString(jsii.String("cluster_arn"))
 	if err := refs.Validate(); err != nil {
-		t.Errorf("references refused: %v", err)
+		t.Errorf("tokens refused: %v", err)
 	}
-	refs.Platform.ClusterARN = "${data.terraform_remote_state.platform.outputs.cluster_arn}"
-	testutil.ErrorContains(t, refs.Validate(), "Platform.ClusterARN")
+	refs.Platform.ListenerARN = "${data.terraform_remote_state.platform.outputs.listener_arn}"
+	testutil.ErrorContains(t, refs.Validate(), `Platform.ListenerARN "${data.terraform_remote_state.platform.outputs.listener_arn}" holds "${", which Terraform would read as an expression`)
 }

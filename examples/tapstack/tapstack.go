@@ -8,8 +8,8 @@ import (
 	"github.com/tapstack/infra/constructs/awsstack"
 	"github.com/tapstack/infra/constructs/cache"
 	"github.com/tapstack/infra/constructs/cluster"
-	"github.com/tapstack/infra/constructs/loadbalancer"
 	"github.com/tapstack/infra/constructs/lmsservice"
+	"github.com/tapstack/infra/constructs/loadbalancer"
 	"github.com/tapstack/infra/constructs/network"
 )
 

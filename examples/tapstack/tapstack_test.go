@@ -11,6 +11,7 @@ import (
 
 	"github.com/tapstack/infra/constructs/network"
 	"github.com/tapstack/infra/examples/tapstack"
+	"github.com/tapstack/infra/internal/tapstackapp"
 	"github.com/tapstack/infra/internal/testutil"
 )
 
@@ -26,7 +27,7 @@ func lookup(vars map[string]string) func(string) (string, bool) {
 // fromEnv parses vars like the app does.
 func fromEnv(t testing.TB, vars map[string]string) tapstack.Config {
 	t.Helper()
-	cfg, err := tapstack.ConfigFromLookup(lookup(vars), clock)
+	cfg, err := tapstackapp.ConfigFromLookup(lookup(vars), clock)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -51,7 +52,7 @@ var (
 // mustConfig parses vars like the app does, for variant builders (which run outside a
 // test): a bad fixture is a programming error.
 func mustConfig(vars map[string]string) tapstack.Config {
-	cfg, err := tapstack.ConfigFromLookup(lookup(vars), clock)
+	cfg, err := tapstackapp.ConfigFromLookup(lookup(vars), clock)
 	if err != nil {
 		panic(fmt.Sprintf("variant fixture %v: %v", vars, err))
 	}
@@ -129,7 +130,7 @@ func TestOutputsContract(t *testing.T) {
 		// Known at synth: the adopted VPC's ID, and on the platform its cluster (read
 		// from the ARN) and the preview URL.
 		literals := map[string]bool{}
-		want := tapstack.Outputs
+		want := tapstack.Outputs()
 		switch {
 		case name == "existing-vpc":
 			literals["vpc_id"] = true
@@ -321,7 +322,7 @@ func TestNewPanicsOnInvalidConfig(t *testing.T) {
 func TestAccessors(t *testing.T) {
 	variants.Synth(t, "default")
 	st := stacks["default"]
-	if st.Network() == nil || st.Cache() == nil || st.Service() == nil || st.Config().Image != tapstack.DefaultImage || st.Network().Config().NAT != network.NATSingle {
+	if st.Network() == nil || st.Cache() == nil || st.Service() == nil || st.Config().Image != tapstack.DefaultImage || st.Network().Egress() != network.EgressNAT {
 		t.Errorf("accessors: %+v", st.Config())
 	}
 }

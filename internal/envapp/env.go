@@ -7,7 +7,6 @@ package envapp
 import (
 	"errors"
 	"fmt"
-	"sort"
 	"strings"
 
 	"github.com/tapstack/infra/constructs/awsstack"
@@ -204,7 +203,6 @@ func (r *Reader) Err() error { return errors.Join(r.errs...) }
 // then holds nothing worth reporting). A field no variable sets is reported as it is:
 // the app has no setting for it, so it is a defect of the app.
 func Problems(parseErr, validateErr error, fieldVars map[string]string, lookup func(string) (string, bool)) []error {
-	asVars := fieldsAsVars(fieldVars)
 	out := field.Split(parseErr)
 	failed := map[string]bool{}
 	for _, e := range out {
@@ -222,7 +220,7 @@ func Problems(parseErr, validateErr error, fieldVars map[string]string, lookup f
 					if raw, set := lookup(name); set {
 						value = raw
 					}
-					out = append(out, &VarError{Name: name, Value: value, Reason: asVars.Replace(f.Reason)})
+					out = append(out, &VarError{Name: name, Value: value, Reason: field.RenameInText(f.Reason, fieldVars)})
 				}
 				continue
 			}
@@ -246,25 +244,4 @@ func varOf(fieldVars map[string]string, path string) (string, bool) {
 		}
 		path = path[:i]
 	}
-}
-
-// fieldsAsVars rewrites a reason that names Config fields to name their variables, for
-// the app's messages.
-func fieldsAsVars(fieldVars map[string]string) *strings.Replacer {
-	fields := make([]string, 0, len(fieldVars))
-	for field := range fieldVars {
-		fields = append(fields, field)
-	}
-	// Longer names first: StateBucketRegion before StateBucket.
-	sort.Slice(fields, func(i, j int) bool {
-		if len(fields[i]) != len(fields[j]) {
-			return len(fields[i]) > len(fields[j])
-		}
-		return fields[i] < fields[j]
-	})
-	var pairs []string
-	for _, field := range fields {
-		pairs = append(pairs, field, fieldVars[field])
-	}
-	return strings.NewReplacer(pairs...)
 }

@@ -108,7 +108,7 @@ func synthesizedBackend(t *testing.T, bucket string) (map[string]any, string) {
 	}
 	tmp := t.TempDir()
 	app := filepath.Join(tmp, "tapstack")
-	if out, err := run(t, buildTimeout, root, nil, goBin, "build", "-o", app, "./examples/tapstack/cmd/tapstack"); err != nil {
+	if out, err := run(t, buildTimeout, root, nil, goBin, "build", "-o", app, "./cmd/tapstack"); err != nil {
 		t.Fatalf("go build the app: %v\n%s", err, out)
 	}
 	outdir := filepath.Join(tmp, "cdktf.out")

@@ -23,6 +23,7 @@ var offlineData = map[string]bool{"aws_region": true, "aws_partition": true, "aw
 var dataOverrides = map[string]string{
 	"aws_availability_zones":             `{ names = ["ca-central-1a", "ca-central-1b", "ca-central-1d"], zone_ids = ["cac1-az1", "cac1-az2", "cac1-az4"] }`,
 	"aws_secretsmanager_random_password": `{ random_password = "fake-password-0123456789abcdefghij" }`,
+	"aws_subnets":                        `{ ids = ["subnet-0000000a", "subnet-0000000b"] }`,
 	"aws_vpc":                            `{ cidr_block = "10.0.0.0/16", arn = "arn:aws:ec2:ca-central-1:123456789012:vpc/vpc-0a1b2c3d" }`,
 	"aws_caller_identity":                `{ account_id = "123456789012", arn = "arn:aws:iam::123456789012:user/fake", user_id = "AIDAFAKE" }`,
 	"aws_lb_listener":                    `{ load_balancer_arn = "` + SharedLoadBalancerARN + `", port = 443, protocol = "HTTPS" }`,
@@ -52,6 +53,11 @@ const MockDefaults = `
     defaults = {
       cidr_block = "10.0.0.0/16"
       arn        = "arn:aws:ec2:ca-central-1:123456789012:vpc/vpc-0a1b2c3d"
+    }
+  }
+  mock_data "aws_subnets" {
+    defaults = {
+      ids = ["subnet-0000000a", "subnet-0000000b"]
     }
   }
   mock_data "aws_region" {
@@ -100,6 +106,12 @@ const MockDefaults = `
   mock_resource "aws_iam_policy" {
     defaults = {
       arn = "arn:aws:iam::123456789012:policy/mock-policy"
+    }
+  }
+  mock_resource "aws_sqs_queue" {
+    defaults = {
+      arn = "arn:aws:sqs:ca-central-1:123456789012:mock"
+      url = "https://sqs.ca-central-1.amazonaws.com/123456789012/mock"
     }
   }
   mock_resource "aws_lb" {

@@ -18,7 +18,9 @@ var (
 )
 
 // Is reports whether s holds a cdktf token: its value is known only to Terraform.
-func Is(s string) bool { return strings.Contains(s, "TfToken[") && (stringToken.MatchString(s) || listToken.MatchString(s)) }
+func Is(s string) bool {
+	return strings.Contains(s, "TfToken[") && (stringToken.MatchString(s) || listToken.MatchString(s))
+}
 
 // IsList reports whether s is an encoded cdktf list token: a list of unknown length
 // whose Go form is one element.

@@ -1,4 +1,4 @@
-package tapstack_test
+package tapstackapp_test
 
 import (
 	"errors"
@@ -9,6 +9,9 @@ import (
 
 	"github.com/tapstack/infra/constructs/network"
 	"github.com/tapstack/infra/examples/tapstack"
+	"github.com/tapstack/infra/field"
+	"github.com/tapstack/infra/internal/envapp"
+	"github.com/tapstack/infra/internal/tapstackapp"
 	"github.com/tapstack/infra/internal/testutil"
 )
 
@@ -54,18 +57,18 @@ func TestConfigFromLookup(t *testing.T) {
 // TestConfigFromLookupOnlyParses: parsing reports what it cannot read, and leaves
 // the rest (regions, buckets) to Config.Validate.
 func TestConfigFromLookupOnlyParses(t *testing.T) {
-	cfg, err := tapstack.ConfigFromLookup(lookup(map[string]string{"AWS_REGION": "moon-1", "TERRAFORM_STATE_BUCKET": "Not_A_Bucket"}), clock)
+	cfg, err := tapstackapp.ConfigFromLookup(lookup(map[string]string{"AWS_REGION": "moon-1", "TERRAFORM_STATE_BUCKET": "Not_A_Bucket"}), clock)
 	if err != nil {
 		t.Fatalf("parsing validated: %v", err)
 	}
 	testutil.ErrorContains(t, cfg.Validate(), `Region "moon-1" is not a region`, `StateBucket "Not_A_Bucket" is not an S3 bucket name`)
 	// A NAT choice on the shared platform parses; Config.Validate refuses it.
-	cfg, err = tapstack.ConfigFromLookup(lookup(platformVars(map[string]string{"ENVIRONMENT_SUFFIX": "pr4892", "CREATE_NAT_GATEWAY": "true"})), clock)
+	cfg, err = tapstackapp.ConfigFromLookup(lookup(platformVars(map[string]string{"ENVIRONMENT_SUFFIX": "pr4892", "CREATE_NAT_GATEWAY": "true"})), clock)
 	if err != nil || cfg.NAT != network.NATSingle {
 		t.Fatalf("parsing validated: NAT %q, %v", cfg.NAT, err)
 	}
 	testutil.ErrorContains(t, cfg.Validate(), `NAT "single" is decided by the shared platform (Platform): leave it unset (Platform.Egress says where the tasks run)`)
-	_, err = tapstack.ConfigFromLookup(lookup(map[string]string{"ENVIRONMENT_SUFFIX": "Stage", "CREATE_NAT_GATEWAY": "yes", "ENABLE_CACHE_LIMITS": " true"}), clock)
+	_, err = tapstackapp.ConfigFromLookup(lookup(map[string]string{"ENVIRONMENT_SUFFIX": "Stage", "CREATE_NAT_GATEWAY": "yes", "ENABLE_CACHE_LIMITS": " true"}), clock)
 	want := `ENVIRONMENT_SUFFIX="Stage": environment name "Stage" must match ^[a-z][a-z0-9-]*$ (a lowercase letter, then lowercase letters, digits and '-')` + "\n" +
 		`CREATE_NAT_GATEWAY="yes": want true, false, 1 or 0` + "\n" +
 		`ENABLE_CACHE_LIMITS=" true": has whitespace around the value: remove it`
@@ -89,13 +92,13 @@ func TestConfigValidate(t *testing.T) {
 		{"blank image", tapstack.Config{Environment: env, Image: " "}, []string{`Image " " is empty`}},
 		{"production needs remote state", tapstack.Config{Environment: prod}, []string{`StateBucket is empty: production environment "prod" needs remote state`}},
 		{"network problems surface", tapstack.Config{Environment: env, ExistingVPCID: "vpc-0a1b2c3d", PrivateSubnetIDs: []string{"subnet-00000003"}, NAT: network.NATSingle},
-			[]string{"PrivateSubnetIDs has 1 subnet(s)", "NAT configures a new VPC"}},
+			[]string{"PrivateSubnetIDs has 1 subnet(s)", `NAT "single" configures a new VPC and cannot be used with ExistingVPCID`}},
 		// The whole composition is checked before anything is defined: an existing VPC
 		// without public subnets cannot hold the ALB.
 		{"composition", tapstack.Config{Environment: env, ExistingVPCID: "vpc-0a1b2c3d", PrivateSubnetIDs: []string{"subnet-00000003", "subnet-00000004"}},
-			[]string{"Network has 0 public subnet(s): the internet-facing ALB needs two"}},
+			[]string{"PublicSubnetIDs has 0 public subnet(s): the internet-facing load balancer needs two"}},
 		{"service fields", tapstack.Config{Environment: env, CPU: 256, Memory: 4096, CertificateARN: "cert"},
-			[]string{"invalid Memory 4096 for CPU 256", `CertificateARN "cert" is not an ACM certificate ARN`}},
+			[]string{"Memory 4096 invalid Memory 4096 for CPU 256", `CertificateARN "cert" is not an ARN`, "want an ACM certificate ARN"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.desc, func(t *testing.T) { testutil.ErrorContains(t, tt.cfg.Validate(), tt.want...) })
@@ -107,21 +110,17 @@ func TestConfigValidate(t *testing.T) {
 	}
 }
 
-// TestErrorTypes: the problems of ConfigFromLookup and Config.Validate are the
-// package's own *VarError and *FieldError (the v0.1.0 API), whatever the apps share
-// inside.
+// TestErrorTypes: the problems of ConfigFromLookup are *envapp.VarError, those of
+// Config.Validate *field.Error, with the field and the value.
 func TestErrorTypes(t *testing.T) {
-	_, err := tapstack.ConfigFromLookup(lookup(map[string]string{"CREATE_NAT_GATEWAY": "maybe"}), clock)
-	var v *tapstack.VarError
+	_, err := tapstackapp.ConfigFromLookup(lookup(map[string]string{"CREATE_NAT_GATEWAY": "maybe"}), clock)
+	var v *envapp.VarError
 	if !errors.As(err, &v) || v.Name != "CREATE_NAT_GATEWAY" || v.Value != "maybe" || v.Error() != `CREATE_NAT_GATEWAY="maybe": want true, false, 1 or 0` {
 		t.Errorf("ConfigFromLookup: %v (%#v)", err, v)
 	}
 	err = tapstack.Config{Environment: fromEnv(t, map[string]string{}).Environment, Region: "moon-1"}.Validate()
-	var f *tapstack.FieldError
+	var f *field.Error
 	if !errors.As(err, &f) || f.Field != "Region" || f.Value != "moon-1" || !strings.HasPrefix(f.Error(), `Region "moon-1" is not a region`) {
 		t.Errorf("Validate: %v (%#v)", err, f)
-	}
-	if (&tapstack.FieldError{Field: "Image", Reason: "is empty"}).Error() != "Image is empty" {
-		t.Error("FieldError without a value")
 	}
 }

@@ -1,4 +1,4 @@
-package platform_test
+package platformapp_test
 
 import (
 	"bytes"
@@ -9,22 +9,13 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/tapstack/infra/constructs/naming"
-	"github.com/tapstack/infra/examples/platform"
+	"github.com/tapstack/infra/internal/platformapp"
 	"github.com/tapstack/infra/internal/testutil"
 )
 
-func mustPR() naming.Environment {
-	return naming.MustEnvironment("pr12", naming.Options{Timestamp: "000001"})
-}
-
-func mustEnv(name, project string) naming.Environment {
-	return naming.MustEnvironment(name, naming.Options{Project: project})
-}
-
 // TestConfigFromLookup: defaults and every variable.
 func TestConfigFromLookup(t *testing.T) {
-	cfg, err := platform.ConfigFromLookup(lookup(map[string]string{"PLATFORM_CERTIFICATE_ARN": certARN}))
+	cfg, err := platformapp.ConfigFromLookup(lookup(map[string]string{"PLATFORM_CERTIFICATE_ARN": certARN}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -36,9 +27,9 @@ func TestConfigFromLookup(t *testing.T) {
 	if diff := cmp.Diff(view{"platform", "Platformplatform", "platform/Platformplatform.tfstate", "", "0", false}, got); diff != "" {
 		t.Errorf("defaults (-want +got):\n%s", diff)
 	}
-	cfg = mustConfig(map[string]string{"PLATFORM_NAME": "edge", "PLATFORM_NAT": "per-az", "PLATFORM_ENDPOINTS": "1", "PLATFORM_TARGET_PORTS": "8080"})
+	cfg = mustConfig(map[string]string{"PLATFORM_NAME": "platform-edge", "PLATFORM_NAT": "per-az", "PLATFORM_ENDPOINTS": "1", "PLATFORM_TARGET_PORTS": "8080"})
 	got = view{cfg.Environment.Name(), cfg.StackName(), cfg.StateKey(cfg.StackName()), string(cfg.NAT), cfg.TargetPorts.String(), cfg.Endpoints}
-	if diff := cmp.Diff(view{"edge", "Platformedge", "edge/Platformedge.tfstate", "per-az", "8080", true}, got); diff != "" {
+	if diff := cmp.Diff(view{"platform-edge", "Platformplatform-edge", "platform-edge/Platformplatform-edge.tfstate", "per-az", "8080", true}, got); diff != "" {
 		t.Errorf("set (-want +got):\n%s", diff)
 	}
 }
@@ -64,14 +55,14 @@ func TestRunRefusesBadInput(t *testing.T) {
 			`platform: TERRAFORM_STATE_BUCKET_REGION=" us-east-1": has whitespace around the value: remove it`,
 			`platform: PLATFORM_NAT="yes": want none, single or per-az`,
 			`platform: PLATFORM_ENDPOINTS="maybe": want true, false, 1 or 0`,
-			`platform: PLATFORM_TARGET_PORTS="http": want a port ("80") or a range ("8000-8100")`,
+			`platform: PLATFORM_TARGET_PORTS="http": want a port ("80") or a range ("8000-8100") of ports from 1 to 65535 (unset it for 80)`,
 			`platform: AWS_REGION="us-east-9": is not a region of any AWS partition the provider knows (like "ca-central-1"; the list is in docs/naming.md) (did you mean "us-east-1"?)`,
 			`platform: TERRAFORM_STATE_BUCKET="x": is not an S3 bucket name (3-63 lowercase letters, digits, '.' and '-', starting and ending with a letter or digit)`,
-			`platform: PLATFORM_CERTIFICATE_ARN="cert": is not an ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/<id>)`,
+			`platform: PLATFORM_CERTIFICATE_ARN="cert": is not an ARN (arn:<partition>:<service>:<region>:<account>:<resource>) (want an ACM certificate ARN: arn:aws:acm:<region>:<account>:certificate/<id>)`,
 			`platform: PLATFORM_ACCESS_LOGS_BUCKET="A_B": is not an S3 bucket name (3-63 lowercase letters, digits, '.' and '-', starting and ending with a letter or digit)`,
 		}},
 		{"a PR environment", map[string]string{"PLATFORM_NAME": "pr12", "PLATFORM_CERTIFICATE_ARN": certARN, "ALLOW_LOCAL_STATE": "1"}, []string{
-			`platform: PLATFORM_NAME="pr12": is a PR environment: the platform outlives every PR, give it a name of its own (like "platform")`,
+			`platform: PLATFORM_NAME="pr12": is a PR environment: the platform outlives every PR, give it a platform name ("platform" or "platform-<name>")`,
 		}},
 		{"ports out of range", map[string]string{"PLATFORM_TARGET_PORTS": "80-70000", "PLATFORM_CERTIFICATE_ARN": certARN, "ALLOW_LOCAL_STATE": "1"}, []string{
 			`platform: PLATFORM_TARGET_PORTS="80-70000": is not a port range: want 1 <= From <= To <= 65535`,
@@ -85,7 +76,7 @@ func TestRunRefusesBadInput(t *testing.T) {
 				vars[k] = v
 			}
 			var stdout, stderr bytes.Buffer
-			code := platform.Run(lookup(vars), &stdout, &stderr)
+			code := platformapp.Run(lookup(vars), &stdout, &stderr)
 			if diff := cmp.Diff(tt.lines, strings.Split(strings.TrimSuffix(stderr.String(), "\n"), "\n")); diff != "" {
 				t.Errorf("stderr (-want +got):\n%s", diff)
 			}
@@ -103,9 +94,10 @@ func TestRunRefusesBadInput(t *testing.T) {
 // panic trace and no files; a good run prints its one line on stdout, nothing on
 // stderr, and writes the stack.
 func TestAppBinary(t *testing.T) {
-	bin := testutil.BuildCommand(t, "./cmd/platform")
+	bin := testutil.BuildCommand(t, "../../cmd/platform")
 	bad := testutil.RunCommand(t, bin, "PLATFORM_NAME=x-", "PLATFORM_CERTIFICATE_ARN=", "TERRAFORM_STATE_BUCKET=", "CDKTF_OUTDIR=")
 	want := `platform: PLATFORM_NAME="x-": environment name "x-" must not end with '-'` + "\n" +
+		`platform: TERRAFORM_STATE_BUCKET="": is empty: the shared platform needs remote state: set TERRAFORM_STATE_BUCKET, or set ALLOW_LOCAL_STATE to true to keep its state in a local file on purpose` + "\n" +
 		`platform: PLATFORM_CERTIFICATE_ARN="": is required: the HTTPS listener needs an ACM certificate for the preview hosts (a wildcard *.<preview domain>)` + "\n"
 	if bad.Code != 2 || bad.Stdout != "" || bad.Stderr != want {
 		t.Errorf("exit %d, stdout %q, stderr:\n%s\nwant:\n%s", bad.Code, bad.Stdout, bad.Stderr, want)

@@ -1,4 +1,4 @@
-package tapstack_test
+package tapstackapp_test
 
 import (
 	"bytes"
@@ -12,6 +12,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/tapstack/infra/examples/tapstack"
+	"github.com/tapstack/infra/internal/tapstackapp"
 	"github.com/tapstack/infra/internal/testutil"
 )
 
@@ -20,7 +21,7 @@ import (
 func run(t *testing.T, vars map[string]string) (code int, stdout, stderr string) {
 	t.Helper()
 	var out, errOut bytes.Buffer
-	code = tapstack.Run(lookup(vars), clock, &out, &errOut)
+	code = tapstackapp.Run(lookup(vars), clock, &out, &errOut)
 	return code, out.String(), errOut.String()
 }
 
@@ -200,7 +201,7 @@ func TestRunSynthesizes(t *testing.T) {
 	if err := json.Unmarshal(raw, &doc); err != nil {
 		t.Fatal(err)
 	}
-	if outputs := doc["output"].(map[string]any); len(outputs) != len(tapstack.Outputs) {
+	if outputs := doc["output"].(map[string]any); len(outputs) != len(tapstack.Outputs()) {
 		t.Errorf("outputs = %v", outputs)
 	}
 	// A directory holding a previous synth output is written again.
@@ -213,7 +214,7 @@ func TestRunSynthesizes(t *testing.T) {
 // panic trace and no files; a good run prints its one line on stdout and nothing on
 // stderr (twice: the jsii runtime once printed a stray line on some exits).
 func TestAppBinary(t *testing.T) {
-	bin := testutil.BuildCommand(t, "./cmd/tapstack")
+	bin := testutil.BuildCommand(t, "../../cmd/tapstack")
 	bad := testutil.RunCommand(t, bin, "ENVIRONMENT_SUFFIX=pr-", "TERRAFORM_STATE_BUCKET=x", "CDKTF_OUTDIR=")
 	if bad.Code != 2 || bad.Stdout != "" {
 		t.Fatalf("exit %d, stdout %q, stderr %q", bad.Code, bad.Stdout, bad.Stderr)
