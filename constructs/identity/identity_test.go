@@ -170,3 +170,25 @@ func keys(m map[string]map[string]any) []string {
 	}
 	return out
 }
+
+// TestNameFixOutermost: a conflict under a construct that names its setting
+// (Scope.NameFix) names that setting, the outermost one winning, so that a team's
+// wrapper of the library's constructs is told about its own field.
+func TestNameFixOutermost(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "out")
+	app := testutil.NewAppIn(out)
+	stack := testutil.NewStackIn(app, "S", "ca-central-1")
+	for _, id := range []string{"A", "B"} {
+		outer := identity.Enter(stack, id)
+		outer.NameFix("team.Config.Name")
+		wrapper := constructs.NewConstruct(stack, jsii.String(id))
+		inner := identity.Enter(wrapper, "Worker")
+		inner.NameFix("lmsservice.Config.Component")
+		inner.Claim(identity.Name{Kind: naming.SQSQueue, Name: "lms-jobs-stage", Resource: "Queue", Fix: "worker component"})
+		sqsqueue.NewSqsQueue(constructs.NewConstruct(wrapper, jsii.String("Worker")), jsii.String("Queue"), &sqsqueue.SqsQueueConfig{Name: jsii.String("lms-jobs-stage")})
+	}
+	msg := testutil.SynthFails(t, app, out)
+	if want := "by S/A/Worker/Queue and by S/B/Worker/Queue: give one of them its own team.Config.Name"; !strings.Contains(msg, want) {
+		t.Errorf("synth error\n%s\nlacks\n%s", msg, want)
+	}
+}

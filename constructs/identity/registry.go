@@ -32,6 +32,9 @@ type registry struct {
 	// "{PR suffix of <project>/<env>}": the same in every stack of the environment, so
 	// that names compare across stacks.
 	stamps map[string]string
+	// fixes holds, by construct path, the setting that renames the names claimed under
+	// that construct (Scope.NameFix).
+	fixes map[string]string
 }
 
 // Len is the number of names claimed in the app (for tests and diagnostics).
@@ -46,7 +49,7 @@ func registryOf(root constructs.IConstruct) *registry {
 		}
 		panic(fmt.Sprintf("identity: the app's construct %q is not the registry of this package", RegistryID))
 	}
-	r := &registry{stacks: map[string]*stackInfo{}, checked: map[string]bool{}, stamps: map[string]string{}}
+	r := &registry{stacks: map[string]*stackInfo{}, checked: map[string]bool{}, stamps: map[string]string{}, fixes: map[string]string{}}
 	parent, ok := root.(constructs.Construct)
 	if !ok {
 		panic(fmt.Sprintf("identity: the app's root %T is not a construct", root))
@@ -93,7 +96,7 @@ func (s *Scope) Claim(names ...Name) {
 			}
 		}
 		s.reg.names.Add(naming.Claim{Kind: n.Kind, Name: name, Stack: s.info.path, Region: s.info.region,
-			Within: s.resolve(n.Within), Path: s.child(n.Resource), Fix: n.Fix})
+			Within: s.resolve(n.Within), Path: s.child(n.Resource), Fix: s.fix(n.Fix)})
 	}
 	s.checkStacks()
 }
@@ -217,4 +220,25 @@ func (s *Scope) child(id string) string {
 		return s.path
 	}
 	return s.path + "/" + id
+}
+
+// NameFix names the setting that renames every name claimed under this construct,
+// including the names of the constructs it composes ("lmsservice.Config.Component" for
+// the load balancer and the cluster a service defines for itself), so that a conflict
+// message names the setting its reader can change. The outermost construct with a
+// NameFix wins: a team that wraps the library's constructs in one of its own can name
+// its own setting. Call it before defining the construct's children.
+func (s *Scope) NameFix(fix string) { s.reg.fixes[s.path] = fix }
+
+// fix is the setting named for a claim of this construct whose own is def: the NameFix
+// of its outermost ancestor (or itself) that has one, or def.
+func (s *Scope) fix(def string) string {
+	path := s.info.path
+	for _, part := range strings.Split(strings.TrimPrefix(strings.TrimPrefix(s.path, s.info.path), "/"), "/") {
+		path += "/" + part
+		if f, ok := s.reg.fixes[path]; ok {
+			return f
+		}
+	}
+	return def
 }

@@ -166,7 +166,7 @@ func TestNameConflicts(t *testing.T) {
 	}
 	const svc = "lmsservice.Config.Component"
 	want := []string{
-		line("ECS cluster", "lms-cluster-stage", "region ca-central-1", "Cluster/Default", "cluster.Config.Component"),
+		line("ECS cluster", "lms-cluster-stage", "region ca-central-1", "Cluster/Default", svc),
 		line("task family", "lms-task-stage", "region ca-central-1", "TaskDefinition", svc),
 		line("log group", "/ecs/lms-stage", "region ca-central-1", "LogGroup", svc),
 		line("IAM role", "lms-ecs-task-execution-role-stage-ca-central-1", "the account (every region)", "ExecutionRole", svc),
@@ -174,8 +174,8 @@ func TestNameConflicts(t *testing.T) {
 		line("security group", "lms-tasks-sg-stage", "one VPC", "TaskSecurityGroup", svc),
 		line("secret", "lms/stage/db-credentials", "region ca-central-1", "DBSecret", svc),
 		line("target group", "lms-tg-stage", "region ca-central-1", "TargetGroup", svc),
-		line("security group", "lms-alb-sg-stage", "one VPC", "Default/LoadBalancerSecurityGroup", "loadbalancer.Config.Component"),
-		line("load balancer", "lms-alb-stage", "region ca-central-1", "Default/LoadBalancer", "loadbalancer.Config.Component"),
+		line("security group", "lms-alb-sg-stage", "one VPC", "Default/LoadBalancerSecurityGroup", svc),
+		line("load balancer", "lms-alb-stage", "region ca-central-1", "Default/LoadBalancer", svc),
 	}
 	sortLines := func(xs []string) []string {
 		out := append([]string(nil), xs...)
@@ -252,5 +252,27 @@ func TestOneRegion(t *testing.T) {
 		if !strings.Contains(msg, "not the stack's region") {
 			t.Errorf("%s: panic = %q", desc, msg)
 		}
+	}
+}
+
+// TestHashCollisionNamed: two long components whose load balancer names are cut to the
+// same 26 characters and whose hashes collide (found by search). Both have their own
+// Component, so the message does not ask for one: it names the hash and the way out.
+func TestHashCollisionNamed(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "out")
+	app := testutil.NewAppIn(out)
+	stack := testutil.NewStackIn(app, "Long", "ca-central-1")
+	env := naming.MustEnvironment("stage", naming.Options{Project: "learningplat"})
+	net := network.New(stack, "Network", network.Config{Environment: env})
+	for _, component := range []string{"sessions-worker657", "sessions-worker1493"} {
+		lmsservice.New(stack, component, lmsservice.Config{Environment: env, Component: component, Network: net, Image: image})
+	}
+	msg := testutil.SynthFails(t, app, out)
+	want := `load balancer name "learningplat-sessions-work-eb8e0" is defined twice in region ca-central-1 (stack Long), by Long/sessions-worker657/Default/LoadBalancer and by Long/sessions-worker1493/Default/LoadBalancer: the name is a longer name cut to 26 characters and ended by a hash (naming.Fit), and two different longer names met in it: shorten lmsservice.Config.Component (or the project) of one of them, so that its name fits in 32 characters without a hash`
+	if !strings.Contains(msg, want) {
+		t.Errorf("synth error\n%s\nlacks\n%s", msg, want)
+	}
+	if strings.Contains(msg, "give one of them its own") {
+		t.Errorf("the message asks for a Component that both have:\n%s", msg)
 	}
 }

@@ -134,6 +134,7 @@ func New(scope constructs.Construct, id string, cfg Config) *Service {
 		panic(fmt.Sprintf("lmsservice.New(%q): %v", id, err))
 	}
 	s := &Service{cfg: c, scope: sc, id: ident, place: here}
+	sc.NameFix("lmsservice.Config.Component") // also for its own cluster and load balancer
 	constructs.NewConstruct_Override(s, scope, jsii.String(id))
 	s.names, _ = c.names(s.id) // checked by Validate; the region by RequireRegion
 

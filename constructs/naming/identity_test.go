@@ -161,6 +161,10 @@ func TestRegistry(t *testing.T) {
 		claim(naming.SecurityGroup, "lms-sg", "S", "ca-central-1", "vpc-2", "S/B/SG", "network.Config.Component"),
 		claim(naming.SecurityGroup, "lms-sg", "S", "ca-central-1", "${aws_vpc.v.id}", "S/C/SG", "cache.Config.Component"),
 		claim(naming.SecurityGroup, "lms-sg", "U", "ca-central-1", "vpc-2", "U/B/SG", "network.Config.Component"),
+		// Two long names of two components, cut and hashed to one name (project
+		// "learningplat", components "sessions-worker657" and "sessions-worker1493").
+		claim(naming.LoadBalancer, "learningplat-sessions-work-eb8e0", "S", "ca-central-1", "", "S/A/LoadBalancer", fix),
+		claim(naming.LoadBalancer, "learningplat-sessions-work-eb8e0", "S", "ca-central-1", "", "S/B/LoadBalancer", fix),
 		claim(naming.ECSService, "svc", "S", "ca-central-1", "cluster-1", "S/A/Service", fix),
 		claim(naming.ECSService, "svc", "S", "ca-central-1", "cluster-2", "S/B/Service", fix),
 	)
@@ -168,11 +172,12 @@ func TestRegistry(t *testing.T) {
 serverless cache name "lms-redis-stage" is defined twice in region ca-central-1 (stacks S and U), by S/Cache/ServerlessCache and by U/Cache/ServerlessCache: give one of them its own cache.Config.Component
 IAM role name "Lms-Role" is defined twice in the account (every region) (stacks S and T), by S/Web/Role and by T/Web/Role: give one of them its own lmsservice.Config.Component
 security group name "lms-sg" is defined twice in one VPC (stack S), by S/A/SG and by S/C/SG: change network.Config.Component of S/A or cache.Config.Component of S/C
-security group name "lms-sg" is defined twice in one VPC (stacks S and U), by S/B/SG and by U/B/SG: give one of them its own network.Config.Component`
+security group name "lms-sg" is defined twice in one VPC (stacks S and U), by S/B/SG and by U/B/SG: give one of them its own network.Config.Component
+load balancer name "learningplat-sessions-work-eb8e0" is defined twice in region ca-central-1 (stack S), by S/A/LoadBalancer and by S/B/LoadBalancer: the name is a longer name cut to 26 characters and ended by a hash (naming.Fit), and two different longer names met in it: shorten lmsservice.Config.Component (or the project) of one of them, so that its name fits in 32 characters without a hash`
 	if err := r.Err(); err == nil || err.Error() != want {
 		t.Errorf("Err() =\n%v\nwant\n%s", err, want)
 	}
-	if r.Len() != 16 || len(r.Conflicts()) != 5 {
+	if r.Len() != 18 || len(r.Conflicts()) != 6 {
 		t.Errorf("Len %d, %d conflicts", r.Len(), len(r.Conflicts()))
 	}
 	var empty naming.Registry

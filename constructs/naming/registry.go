@@ -80,8 +80,33 @@ func (c Conflict) Error() string {
 	if a.Fix != b.Fix {
 		fix = fmt.Sprintf("change %s of %s or %s of %s", a.Fix, owner(a.Path), b.Fix, owner(b.Path))
 	}
+	if shortened(a.Kind, a.Name) {
+		// Both may already have their own component: the cut and the hash of two
+		// different long names met. The way out is a name short enough to need no hash.
+		setting := a.Fix
+		if a.Fix != b.Fix {
+			setting = a.Fix + " or " + b.Fix
+		}
+		fix = fmt.Sprintf("the name is a longer name cut to %d characters and ended by a hash (naming.Fit), and two different longer names met in it: shorten %s (or the project) of one of them, so that its name fits in %d characters without a hash",
+			rule.MaxLength-HashLength-1, setting, rule.MaxLength)
+	}
 	return fmt.Sprintf("%s name %q is defined twice in %s, by %s and by %s: %s",
 		a.Kind, a.Name, where, a.Path, b.Path, fix)
+}
+
+// shortened reports whether name has the shape of a name that Fit shortened: near the
+// kind's length limit and ending in "-" and HashLength hex digits.
+func shortened(k Kind, name string) bool {
+	n := len(name)
+	if n < k.Rule().MaxLength-3 || n < HashLength+2 || name[n-HashLength-1] != '-' {
+		return false
+	}
+	for _, c := range name[n-HashLength:] {
+		if !strings.ContainsRune("0123456789abcdef", c) {
+			return false
+		}
+	}
+	return true
 }
 
 // owner is the construct path of the construct that defines the resource at path.
