@@ -211,6 +211,15 @@ func TestLifecycle(t *testing.T) {
 					t.Errorf("the rename does not replace the target group:\n%s", r)
 				}
 			}},
+		// A pin removed: the names switch from the pinned suffix to the one kept in state
+		// (the first deploy's, drawn now): a rename like any other.
+		{change: "a pin removed (`PR_TIMESTAMP_SUFFIX` set, then unset)", base: "pr-pinned",
+			after: func(t *testing.T) []byte { return synthRaw(t, prConfig(t, later, nil), nil) },
+			check: func(t *testing.T, r *verify.Report) {
+				if len(r.Replaced("aws_elasticache_serverless_cache")) != 1 {
+					t.Errorf("removing a pin keeps the cache's name:\n%s", r)
+				}
+			}},
 	}
 
 	// Synthesis is sequential (jsii); Terraform runs two at a time.
