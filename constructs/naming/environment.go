@@ -65,8 +65,11 @@ func ValidateTimestamp(stamp string) error {
 }
 
 // TimestampAt returns the PR timestamp suffix for t: unix seconds modulo 10^6, as six
-// zero-padded digits.
-func TimestampAt(t time.Time) string { return fmt.Sprintf("%06d", t.Unix()%1_000_000) }
+// zero-padded digits (also for a time before 1970, which NewEnvironment refuses as a
+// clock's reading).
+func TimestampAt(t time.Time) string {
+	return fmt.Sprintf("%06d", (t.Unix()%1_000_000+1_000_000)%1_000_000)
+}
 
 // Options tunes NewEnvironment. The zero value is ready to use.
 type Options struct {
@@ -115,7 +118,11 @@ func NewEnvironment(name string, opts Options) (Environment, error) {
 			if clock == nil {
 				clock = time.Now
 			}
-			stamp = TimestampAt(clock())
+			now := clock()
+			if now.Unix() < 0 {
+				errs = append(errs, fmt.Errorf("the clock reads %s, before 1970: the PR suffix of %s is drawn from the Unix time; fix the clock or pin the suffix (Options.Timestamp)", now.UTC().Format(time.RFC3339), text.Quote(name)))
+			}
+			stamp = TimestampAt(now)
 		} else if err := ValidateTimestamp(stamp); err != nil {
 			errs = append(errs, err)
 		}

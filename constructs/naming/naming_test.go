@@ -117,6 +117,20 @@ func TestNewEnvironmentDefaultClock(t *testing.T) {
 	}
 }
 
+// TestClockBefore1970: a clock before 1970 is refused, not turned into a 7-character
+// suffix; TimestampAt stays six digits for any time.
+func TestClockBefore1970(t *testing.T) {
+	_, err := naming.NewEnvironment("pr1", naming.Options{Clock: func() time.Time { return time.Unix(-123456, 0) }})
+	if err == nil || !strings.Contains(err.Error(), "the clock reads 1969-12-30T13:42:24Z, before 1970") {
+		t.Errorf("err = %v", err)
+	}
+	for _, unix := range []int64{-123456, -1, 0, 999_999, 1_700_000_042} {
+		if s := naming.TimestampAt(time.Unix(unix, 0)); naming.ValidateTimestamp(s) != nil {
+			t.Errorf("TimestampAt(%d) = %q", unix, s)
+		}
+	}
+}
+
 func TestNewEnvironmentErrors(t *testing.T) {
 	tests := []struct {
 		desc, name string
