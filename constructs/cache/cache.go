@@ -64,7 +64,8 @@ func New(scope constructs.Construct, id string, cfg Config) *Cache {
 	}
 	c := &Cache{cfg: cfg.withDefaults(), scope: sc, id: ident, clients: map[*network.Connections]bool{}}
 	constructs.NewConstruct_Override(c, scope, jsii.String(id))
-	c.names, _ = c.cfg.names(c.id) // checked by Validate; a cache has no account-wide name
+	c.names, err = c.cfg.names(c.id)
+	jsiix.Must("cache.New", id, err)
 	if c.cfg.Description == "" {
 		c.cfg.Description = fmt.Sprintf("%s cache for %s", c.cfg.Engine, c.id.ID())
 	}

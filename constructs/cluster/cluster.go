@@ -101,7 +101,8 @@ func New(scope constructs.Construct, id string, cfg Config) *Cluster {
 	if err != nil {
 		panic(fmt.Sprintf("cluster.New(%q): %v", id, err))
 	}
-	name, _ := ident.Resource(naming.ECSCluster, "cluster") // checked by Validate
+	name, err := ident.Resource(naming.ECSCluster, "cluster")
+	jsiix.Must("cluster.New", id, err)
 	c := &Cluster{place: sc.Place(), spot: true}
 	constructs.NewConstruct_Override(c, scope, jsii.String(id))
 	insights := "enabled"

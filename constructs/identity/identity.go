@@ -111,6 +111,9 @@ func (s *Scope) Place() awsid.Place {
 // provider has no literal region: account-wide names (IAM roles) carry it.
 func (s *Scope) RequireRegion() error {
 	if s.info.region != "" {
+		if err := awsid.ValidateRegion(s.info.region); err != nil {
+			return fmt.Errorf("%s: the region of the stack's default AWS provider: %w", s.path, err)
+		}
 		return nil
 	}
 	return fmt.Errorf("%s: the stack's default AWS provider has no literal region: IAM role names carry it, "+
@@ -133,6 +136,9 @@ func (s *Scope) Identity(env naming.Environment, component string) (naming.Ident
 		return naming.Identity{}, err
 	}
 	if s.info.region != "" {
+		if err := s.RequireRegion(); err != nil {
+			return naming.Identity{}, err
+		}
 		id = id.WithRegion(s.info.region)
 	}
 	if env.StampKept() {

@@ -119,6 +119,13 @@ func TestScope(t *testing.T) {
 	if err := bs.RequireRegion(); err == nil || !strings.Contains(err.Error(), "Bare/Thing: the stack's default AWS provider has no literal region") {
 		t.Errorf("RequireRegion = %v", err)
 	}
+	// A literal region that is no region: refused, never turned into a name.
+	spaced := identity.Enter(testutil.NewStackIn(app, "Spaced", "ca central 1"), "Thing")
+	for _, err := range []error{spaced.RequireRegion(), func() error { _, err := spaced.Identity(stage, ""); return err }()} {
+		if err == nil || !strings.Contains(err.Error(), `Spaced/Thing: the region of the stack's default AWS provider: "ca central 1" is not a region`) {
+			t.Errorf("a region with spaces: %v", err)
+		}
+	}
 	if bs.Place() != (awsid.Place{}) {
 		t.Errorf("Place of a stack without region = %v", bs.Place())
 	}

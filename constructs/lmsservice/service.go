@@ -136,7 +136,8 @@ func New(scope constructs.Construct, id string, cfg Config) *Service {
 	s := &Service{cfg: c, scope: sc, id: ident, place: here}
 	sc.NameFix("lmsservice.Config.Component") // also for its own cluster and load balancer
 	constructs.NewConstruct_Override(s, scope, jsii.String(id))
-	s.names, _ = c.names(s.id) // checked by Validate; the region by RequireRegion
+	s.names, err = c.names(s.id)
+	jsiix.Must("lmsservice.New", id, err)
 
 	s.cluster = c.Cluster
 	if s.cluster == nil {

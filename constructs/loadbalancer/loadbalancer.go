@@ -196,7 +196,8 @@ func New(scope constructs.Construct, id string, cfg Config) *LoadBalancer {
 		panic(fmt.Sprintf("loadbalancer.New(%q): %v", id, err))
 	}
 	b := &LoadBalancer{cfg: cfg.withDefaults()}
-	b.names, _ = namesOf(ident) // checked by Validate
+	b.names, err = namesOf(ident)
+	jsiix.Must("loadbalancer.New", id, err)
 	constructs.NewConstruct_Override(b, scope, jsii.String(id))
 	c := b.cfg
 	env := c.Environment

@@ -171,7 +171,7 @@ func Check(k Kind, name string) error {
 // checkShape checks every rule but the length.
 func checkShape(r Rule, name string) error {
 	k := r.Kind
-	not := func(why string) error { return fmt.Errorf("%q is not a %s name: %s", name, k, why) }
+	not := func(why string) error { return fmt.Errorf("%q is not %s name: %s", name, article(k.String()), why) }
 	switch {
 	case !r.Pattern.MatchString(name):
 		return not("it has characters outside [" + r.Charset + "]")
@@ -253,4 +253,12 @@ func fitKeeping(k Kind, name string, stamp int) (string, int, error) {
 		return "", 0, fmt.Errorf("%q cannot be shortened to %d characters: %w", name, r.MaxLength, err)
 	}
 	return short, len(head) + 1, nil
+}
+
+// article is s with "a" or "an" in front ("an IAM role", "a log group").
+func article(s string) string {
+	if s != "" && strings.ContainsRune("AEIOUaeiou", rune(s[0])) {
+		return "an " + s
+	}
+	return "a " + s
 }

@@ -225,12 +225,14 @@ type names struct {
 	endpointSG, flowLogRole, flowLogGroup string
 }
 
-func namesOf(id naming.Identity) (names, error) {
+func namesOf(id naming.Identity, flowLogs bool) (names, error) {
 	var n names
 	var errs [3]error
 	n.endpointSG, errs[0] = id.Resource(naming.SecurityGroup, "endpoints")
-	n.flowLogRole, errs[1] = id.Resource(naming.IAMRole, "vpc-flow-logs")
-	n.flowLogGroup, errs[2] = id.Around(naming.LogGroup, "/vpc/", "/flow-logs")
+	if flowLogs { // the role's name carries the region, which only flow logs need
+		n.flowLogRole, errs[1] = id.Resource(naming.IAMRole, "vpc-flow-logs")
+		n.flowLogGroup, errs[2] = id.Around(naming.LogGroup, "/vpc/", "/flow-logs")
+	}
 	return n, errors.Join(errs[:]...)
 }
 
@@ -240,7 +242,7 @@ func validateNames(l *field.List, env naming.Environment, component string, endp
 	if !ok || (!endpoints && !flowLogs) {
 		return
 	}
-	if _, err := namesOf(id); err != nil {
+	if _, err := namesOf(id, flowLogs); err != nil {
 		l.Check("Component", component, err)
 	}
 }

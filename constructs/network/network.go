@@ -92,8 +92,8 @@ type Network struct {
 
 // enter starts a Network: the identity of its instance in the stack. It panics (before
 // anything is defined) when the identity cannot be built.
-func enter(sc *identity.Scope, id, pkg string, env naming.Environment, component string, needRegion bool) *Network {
-	if needRegion {
+func enter(sc *identity.Scope, id, pkg string, env naming.Environment, component string, flowLogs bool) *Network {
+	if flowLogs { // the flow logs role's name carries the region
 		if err := sc.RequireRegion(); err != nil {
 			panic(fmt.Sprintf("%s(%q): %v", pkg, id, err))
 		}
@@ -103,7 +103,8 @@ func enter(sc *identity.Scope, id, pkg string, env naming.Environment, component
 		panic(fmt.Sprintf("%s(%q): %v", pkg, id, err))
 	}
 	n := &Network{env: env, id: ident, scope: sc}
-	n.names, _ = namesOf(ident) // checked by Validate; the region by RequireRegion
+	n.names, err = namesOf(ident, flowLogs)
+	jsiix.Must(pkg, id, err)
 	return n
 }
 

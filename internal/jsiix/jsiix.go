@@ -64,3 +64,12 @@ func MustBeValid(fn, id string, err error) {
 		panic(fmt.Sprintf("%s(%q): invalid Config:\n%v", fn, id, err))
 	}
 }
+
+// Must panics with "<fn>(<id>): " and err when err is not nil: for a value that
+// validation should have made certain (a name, a parsed ARN), so that a gap in the
+// validation stops the constructor instead of defining a resource with a zero value.
+func Must(fn, id string, err error) {
+	if err != nil {
+		panic(fmt.Sprintf("%s(%q): %v", fn, id, err))
+	}
+}
