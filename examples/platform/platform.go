@@ -52,8 +52,11 @@ func New(scope constructs.Construct, id string, cfg Config) *Platform {
 		{OutputALBSecurityGroupID, "Security group of the shared load balancer: PLATFORM_ALB_SECURITY_GROUP_ID", p.lb.Connections().SecurityGroupID()},
 		{OutputClusterARN, "ARN of the shared ECS cluster: PLATFORM_CLUSTER_ARN", p.cluster.ARN()},
 		{OutputVPCID, "VPC ID: PLATFORM_VPC_ID", p.network.VPCID()},
-		{OutputPublicSubnetIDs, "Public subnet IDs: PLATFORM_PUBLIC_SUBNET_IDS (comma-separated)", p.network.PublicSubnetIDs()},
-		{OutputPrivateSubnetIDs, "Private subnet IDs: PLATFORM_PRIVATE_SUBNET_IDS (comma-separated)", p.network.PrivateSubnetIDs()},
+		// The lists as one token each: cdktf 0.20 calls Node's deprecated util.isArray on
+		// an output value that is a plain list, and Node.js 22 warns on stderr of every
+		// synth (DEP0044). The synthesized output is the same.
+		{OutputPublicSubnetIDs, "Public subnet IDs: PLATFORM_PUBLIC_SUBNET_IDS (comma-separated)", cdktf.Token_AsAny(p.network.PublicSubnetIDs())},
+		{OutputPrivateSubnetIDs, "Private subnet IDs: PLATFORM_PRIVATE_SUBNET_IDS (comma-separated)", cdktf.Token_AsAny(p.network.PrivateSubnetIDs())},
 		{OutputALBDNSName, "DNS name of the shared load balancer: the target of the preview domain's wildcard record", p.lb.DNSName()},
 		{OutputALBZoneID, "Hosted zone ID of the shared load balancer, for a Route 53 alias record", p.lb.ZoneID()},
 		{OutputPrivateSubnetEgress, "Egress of the private subnets (nat, endpoints or none): PLATFORM_EGRESS", string(p.network.Egress())},
