@@ -147,14 +147,21 @@ type Config struct {
 	// secret, REDIS_URL injected from it. Default: no cache. From cache.New.
 	Cache *cache.Cache
 	// DBSecret adds a Secrets Manager secret "<project>/<env>/[<component>/]db-credentials"
-	// with DBUsername and a random password drawn at apply time, injected as DB_USERNAME
-	// and DB_PASSWORD, its ARN as DB_SECRET_ARN: credentials for a database the
-	// application creates. Default: false. For an existing database, inject its own
-	// secret through Secrets instead (an RDS-managed secret works).
+	// with DBUsername and a random password, injected as DB_USERNAME and DB_PASSWORD, its
+	// ARN as DB_SECRET_ARN: credentials for a database the application creates. The
+	// password is drawn by Secrets Manager at apply (an ephemeral
+	// aws_secretsmanager_random_password) and written through the write-only
+	// secret_string_wo: it is in no plan and no state (Terraform or OpenTofu 1.11 or
+	// newer). Default: false. For an existing database, inject its own secret through
+	// Secrets instead (an RDS-managed secret works).
 	DBSecret bool
 	// DBUsername stored in the DB secret: a letter or '_' followed by letters, digits and
 	// '_', at most 63 characters. Default: "lmsadmin". Only with DBSecret.
 	DBUsername string
+	// DBPasswordVersion is the secret_string_wo_version of the DB secret: raise it to
+	// have the next apply draw and store a new password (a rotation; running tasks keep
+	// the old one until they restart). 1 or more. Default (0): 1. Only with DBSecret.
+	DBPasswordVersion int
 
 	// Image of the container. Required.
 	Image string
@@ -295,6 +302,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.DBSecret && c.DBUsername == "" {
 		c.DBUsername = DefaultDBUsername
+	}
+	if c.DBSecret && c.DBPasswordVersion == 0 {
+		c.DBPasswordVersion = 1
 	}
 	if c.LogRetentionDays == nil && !c.Environment.IsZero() {
 		c.LogRetentionDays = new(c.Environment.Profile().LogRetentionDays)
@@ -511,7 +521,13 @@ func (c Config) validateDB(l *field.List, raw Config) {
 		if raw.DBUsername != "" {
 			l.Add("DBUsername", raw.DBUsername, "is the user of the DB secret, and DBSecret is false: set DBSecret, or leave DBUsername empty")
 		}
+		if raw.DBPasswordVersion != 0 {
+			l.Add("DBPasswordVersion", strconv.Itoa(raw.DBPasswordVersion), "is the version of the DB secret's password, and DBSecret is false: set DBSecret, or leave DBPasswordVersion 0")
+		}
 		return
+	}
+	if raw.DBPasswordVersion < 0 {
+		l.Add("DBPasswordVersion", strconv.Itoa(raw.DBPasswordVersion), "must be 1 or more (0 for the default 1)")
 	}
 	if len(c.DBUsername) > MaxDBUsernameLength || !envName.MatchString(c.DBUsername) {
 		l.Addf("DBUsername", c.DBUsername, "must be a letter or '_' followed by letters, digits and '_', at most %d characters", MaxDBUsernameLength)

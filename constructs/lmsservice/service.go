@@ -16,7 +16,6 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/cloudwatchloggroup"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/dataawspartition"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/dataawsregion"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/dataawssecretsmanagerrandompassword"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/ecsservice"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/ecstaskdefinition"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/iamrole"
@@ -228,12 +227,6 @@ func (s *Service) tags(name string) *map[string]*string { return jsiix.Tags(s.cf
 // synthesized JSON holds only a reference to it.
 func (s *Service) defineDBSecret() {
 	env := s.cfg.Environment
-	password := dataawssecretsmanagerrandompassword.NewDataAwsSecretsmanagerRandomPassword(s, jsii.String("DBPassword"),
-		&dataawssecretsmanagerrandompassword.DataAwsSecretsmanagerRandomPasswordConfig{
-			PasswordLength:          jsii.Number(dbPasswordLength),
-			ExcludeCharacters:       jsii.String(`"'@/\ `),
-			RequireEachIncludedType: jsii.Bool(true),
-		})
 	props := &secretsmanagersecret.SecretsmanagerSecretConfig{
 		Name:                 jsii.String(s.names.dbSecret),
 		Description:          jsii.String("Database credentials of " + s.id.Label("service")),
@@ -244,15 +237,25 @@ func (s *Service) defineDBSecret() {
 		props.KmsKeyId = jsii.String(s.cfg.KMSKeyARN)
 	}
 	s.dbSecret = secretsmanagersecret.NewSecretsmanagerSecret(s, jsii.String("DBSecret"), props)
-	secretsmanagersecretversion.NewSecretsmanagerSecretVersion(s, jsii.String("DBSecretVersion"), &secretsmanagersecretversion.SecretsmanagerSecretVersionConfig{
+	version := secretsmanagersecretversion.NewSecretsmanagerSecretVersion(s, jsii.String("DBSecretVersion"), &secretsmanagersecretversion.SecretsmanagerSecretVersionConfig{
 		SecretId: s.dbSecret.Id(),
-		SecretString: cdktf.Fn_Jsonencode(map[string]any{
-			"username": s.cfg.DBUsername,
-			"password": password.RandomPassword(),
-		}),
-		// The data source draws a new password on every plan: keep the first one.
-		Lifecycle: &cdktf.TerraformResourceLifecycle{IgnoreChanges: &[]*string{jsii.String("secret_string")}},
 	})
+	// The password never reaches a plan or the state: an ephemeral random password
+	// (drawn by Secrets Manager when Terraform opens it) goes into the write-only
+	// secret_string_wo, which Terraform sends once per secret_string_wo_version. Neither
+	// block is in the AWS bindings of cdktf 0.20, hence the overrides; the ephemeral
+	// resource shares the version's logical ID.
+	name := *version.FriendlyUniqueId()
+	cdktf.TerraformStack_Of(s).AddOverride(jsii.String("ephemeral.aws_secretsmanager_random_password."+name), map[string]any{
+		"password_length":            dbPasswordLength,
+		"exclude_characters":         `"'@/\ `,
+		"require_each_included_type": true,
+	})
+	username, err := json.Marshal(s.cfg.DBUsername) // a validated identifier: a plain string
+	jsiix.Must("lmsservice.New", s.scope.Label(), err)
+	version.AddOverride(jsii.String("secret_string_wo"), jsii.String(`${jsonencode({"password" = ephemeral.aws_secretsmanager_random_password.`+
+		name+`.random_password, "username" = `+string(username)+`})}`))
+	version.AddOverride(jsii.String("secret_string_wo_version"), jsii.Number(s.cfg.DBPasswordVersion))
 }
 
 // readableARN is an ARN the execution role may read, and whether it is a secret the

@@ -547,16 +547,27 @@ func TestExecutionRoleReadsExactlyTheInjectedSecrets(t *testing.T) {
 	}
 }
 
-func TestDBSecretPasswordIsDrawnAtApply(t *testing.T) {
+// TestDBSecretPasswordIsEphemeral: the DB password is an ephemeral random password
+// written through the write-only secret_string_wo: no data source (read into every plan)
+// and no secret_string (kept in state). The harness checks the real plan and state of
+// every variant for the value itself.
+func TestDBSecretPasswordIsEphemeral(t *testing.T) {
 	s := variants.Synth(t, "http")
-	pw, body := s.FindData(t, "aws_secretsmanager_random_password", "Service/DBPassword")
-	if body["password_length"] != 32.0 {
-		t.Errorf("password data source = %v", body)
+	name, v := s.Find(t, "aws_secretsmanager_secret_version", "Service/DBSecretVersion")
+	eph, _ := s.JSON["ephemeral"].(map[string]any)
+	pw, _ := eph["aws_secretsmanager_random_password"].(map[string]any)[name].(map[string]any)
+	if pw["password_length"] != 32.0 || pw["require_each_included_type"] != true || pw["exclude_characters"] != `"'@/\ ` {
+		t.Errorf("ephemeral password %s = %v (ephemeral block: %v)", name, pw, s.JSON["ephemeral"])
 	}
-	_, v := s.Find(t, "aws_secretsmanager_secret_version", "Service/DBSecretVersion")
-	want := `${jsonencode({"password" = data.aws_secretsmanager_random_password.` + pw + `.random_password, "username" = "lmsadmin"})}`
-	if v["secret_string"] != want {
-		t.Errorf("secret_string = %v\nwant %v", v["secret_string"], want)
+	want := `${jsonencode({"password" = ephemeral.aws_secretsmanager_random_password.` + name + `.random_password, "username" = "lmsadmin"})}`
+	if v["secret_string_wo"] != want || v["secret_string_wo_version"] != 1.0 {
+		t.Errorf("secret version = %v\nwant secret_string_wo %v and version 1", v, want)
+	}
+	if _, ok := v["secret_string"]; ok || v["lifecycle"] != nil {
+		t.Errorf("the secret version keeps secret_string: %v", v)
+	}
+	if n := len(s.DataSources("aws_secretsmanager_random_password")); n != 0 {
+		t.Errorf("%d password data sources: their value is in every plan", n)
 	}
 	if strings.Contains(string(s.Raw), `"password":"`) || strings.Contains(string(s.Raw), `password = "`) {
 		t.Error("a literal password is in the synthesized JSON")
@@ -564,8 +575,8 @@ func TestDBSecretPasswordIsDrawnAtApply(t *testing.T) {
 	// Opt-in: without DBSecret, no secret, no password, no variable.
 	plain := variants.Synth(t, "pr-endpoints")
 	plain.Absent(t, "aws_secretsmanager_secret_version")
-	if n := len(plain.DataSources("aws_secretsmanager_random_password")); n != 0 {
-		t.Errorf("%d passwords without DBSecret", n)
+	if plain.JSON["ephemeral"] != nil {
+		t.Errorf("an ephemeral block without DBSecret: %v", plain.JSON["ephemeral"])
 	}
 	if _, ok := service(t, "pr-endpoints").DBSecretARN(); ok {
 		t.Error("DBSecretARN without DBSecret")

@@ -121,6 +121,8 @@ func TestValidate(t *testing.T) {
 		{"bad component", base(lmsservice.Config{Component: "Web"}), []string{`Component "Web" is not a component`}},
 		{"DB username", base(lmsservice.Config{DBSecret: true, DBUsername: "1admin"}), []string{`DBUsername "1admin" must be a letter or '_'`}},
 		{"DB username without the secret", base(lmsservice.Config{DBUsername: "admin"}), []string{`DBUsername "admin" is the user of the DB secret, and DBSecret is false`}},
+		{"DB password version", base(lmsservice.Config{DBSecret: true, DBPasswordVersion: -1}), []string{`DBPasswordVersion -1 must be 1 or more`}},
+		{"DB password version without the secret", base(lmsservice.Config{DBPasswordVersion: 2}), []string{`DBPasswordVersion 2 is the version of the DB secret's password, and DBSecret is false`}},
 		{"no public subnets", lmsservice.Config{Environment: pr, Network: net(t, "private-only"), Image: image}, []string{"Network has 0 public subnet(s): the internet-facing load balancer needs two"}},
 		{"env and secret collide", base(lmsservice.Config{ContainerEnv: map[string]string{"TOKEN": "x"}, Secrets: map[string]lmsservice.SecretRef{"TOKEN": {ARN: apiKey}}}), []string{`ContainerEnv["TOKEN"] "TOKEN" is in Secrets too`}},
 		{"reserved DB variable", base(lmsservice.Config{DBSecret: true, ContainerEnv: map[string]string{"DB_PASSWORD": "hunter2"}}), []string{`ContainerEnv["DB_PASSWORD"] "DB_PASSWORD" is set by DBSecret`}},
