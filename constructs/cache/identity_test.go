@@ -4,7 +4,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/securitygroup"
@@ -32,7 +31,7 @@ func init() {
 	// A PR environment without a pinned suffix: the suffix lives in state.
 	variants.Add("pr-kept-suffix", func() cdktf.TerraformStack {
 		stack := testutil.NewStack("Test")
-		env := naming.MustEnvironment("pr77", naming.Options{Clock: func() time.Time { return time.Unix(1_700_000_042, 0) }})
+		env := naming.MustEnvironment("pr77", naming.Options{Clock: testutil.ClockAt(1_700_000_042)})
 		net := network.New(stack, "Network", network.Config{Environment: env})
 		c := cache.New(stack, "Cache", cache.Config{Environment: env, Network: net, ConnectionSecret: true})
 		cdktf.NewTerraformOutput(stack, jsii.String("name"), &cdktf.TerraformOutputConfig{Value: c.NameRef()})

@@ -25,7 +25,7 @@ func TestMain(m *testing.M) { testutil.Main(m) }
 var (
 	stage = naming.MustEnvironment("stage", naming.Options{})
 	// pr77 keeps its suffix in state; its first deploy's suffix is 000042.
-	pr77 = naming.MustEnvironment("pr77", naming.Options{Clock: func() time.Time { return time.Unix(1_700_000_042, 0) }})
+	pr77 = naming.MustEnvironment("pr77", naming.Options{Clock: testutil.ClockAt(1_700_000_042)})
 )
 
 // TestImportersResourceKeepsItsPRName: a resource of a team's own, named through
@@ -34,7 +34,7 @@ var (
 func TestImportersResourceKeepsItsPRName(t *testing.T) {
 	names := map[string]string{}
 	for _, unix := range []int64{1_700_000_042, 1_700_650_000} { // two pushes a week apart
-		env := naming.MustEnvironment("pr77", naming.Options{Clock: func() time.Time { return time.Unix(unix, 0) }})
+		env := naming.MustEnvironment("pr77", naming.Options{Clock: testutil.ClockAt(unix)})
 		stack := testutil.NewStack("Team")
 		sc := identity.Enter(stack, "Worker")
 		ident, err := sc.Identity(env, "worker")

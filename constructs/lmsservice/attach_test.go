@@ -4,7 +4,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/aws/jsii-runtime-go"
 	"github.com/google/go-cmp/cmp"
@@ -39,7 +38,7 @@ func sharedListener(stack cdktf.TerraformStack, id string) *loadbalancer.Listene
 	return loadbalancer.ListenerFromAttributes(stack, id, loadbalancer.ListenerAttributes{ARN: listenerARN, SecurityGroupID: platformSG})
 }
 
-var pr77 = naming.MustEnvironment("pr77", naming.Options{Clock: func() time.Time { return time.Unix(1_700_000_042, 0) }})
+var pr77 = naming.MustEnvironment("pr77", naming.Options{Clock: testutil.ClockAt(1_700_000_042)})
 
 // attachVariant is a service of env attached to the platform by its host.
 func attachVariant(name string, env naming.Environment, egress network.Egress, withCluster bool, svc lmsservice.Config) {
@@ -110,7 +109,7 @@ func TestAttachedCreatesNoLoadBalancer(t *testing.T) {
 		"action":       []any{map[string]any{"type": "forward", "target_group_arn": s.RefTo(t, "aws_lb_target_group", "Service/TargetGroup", "arn")}},
 		"condition":    []any{map[string]any{"host_header": map[string]any{"values": []any{"pr4892.preview.example.com"}}}},
 	}
-	if diff := cmp.Diff(want, pick(rule, "listener_arn", "priority", "action", "condition")); diff != "" {
+	if diff := cmp.Diff(want, testutil.Pick(rule, "listener_arn", "priority", "action", "condition")); diff != "" {
 		t.Errorf("listener rule (-want +got):\n%s", diff)
 	}
 	if _, ok := rule["lifecycle"]; ok {
@@ -126,7 +125,7 @@ func TestAttachedCreatesNoLoadBalancer(t *testing.T) {
 	}
 	tg := s.Only(t, "aws_lb_target_group")
 	if diff := cmp.Diff(map[string]any{"name": "lms-tg-pr4892-123456", "vpc_id": platformVPC, "port": 80.0},
-		pick(tg, "name", "vpc_id", "port")); diff != "" {
+		testutil.Pick(tg, "name", "vpc_id", "port")); diff != "" {
 		t.Errorf("target group (-want +got):\n%s", diff)
 	}
 	listenerName, listener := s.FindData(t, "aws_lb_listener", "SharedListener/Listener")
@@ -156,7 +155,7 @@ func TestAttachedTasks(t *testing.T) {
 			_, ingress := s.Find(t, "aws_vpc_security_group_ingress_rule", "Service/TaskIngress")
 			want := map[string]any{"security_group_id": s.RefTo(t, "aws_security_group", "Service/TaskSecurityGroup", "id"),
 				"referenced_security_group_id": platformSG, "from_port": tt.port, "to_port": tt.port}
-			if diff := cmp.Diff(want, pick(ingress, "security_group_id", "referenced_security_group_id", "from_port", "to_port")); diff != "" {
+			if diff := cmp.Diff(want, testutil.Pick(ingress, "security_group_id", "referenced_security_group_id", "from_port", "to_port")); diff != "" {
 				t.Errorf("task ingress (-want +got):\n%s", diff)
 			}
 			for _, typ := range []string{"aws_vpc_security_group_ingress_rule", "aws_vpc_security_group_egress_rule"} {
@@ -167,7 +166,7 @@ func TestAttachedTasks(t *testing.T) {
 				}
 			}
 			net := s.Only(t, "aws_ecs_service")["network_configuration"].(map[string]any)
-			if diff := cmp.Diff(map[string]any{"subnets": tt.subnets, "assign_public_ip": tt.publicIP}, pick(net, "subnets", "assign_public_ip")); diff != "" {
+			if diff := cmp.Diff(map[string]any{"subnets": tt.subnets, "assign_public_ip": tt.publicIP}, testutil.Pick(net, "subnets", "assign_public_ip")); diff != "" {
 				t.Errorf("placement (-want +got):\n%s", diff)
 			}
 		})

@@ -5,7 +5,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/provider"
@@ -55,7 +54,7 @@ func init() {
 	// A PR environment without a pinned suffix.
 	variants.Add("pr-kept-suffix", func() cdktf.TerraformStack {
 		stack := testutil.NewStack("Test")
-		env := naming.MustEnvironment("pr77", naming.Options{Clock: func() time.Time { return time.Unix(1_700_000_042, 0) }})
+		env := naming.MustEnvironment("pr77", naming.Options{Clock: testutil.ClockAt(1_700_000_042)})
 		net := network.New(stack, "Network", network.Config{Environment: env})
 		s := lmsservice.New(stack, "Service", lmsservice.Config{Environment: env, Network: net, Image: image, AssignPublicIP: true})
 		built["pr-kept-suffix"] = map[string]*lmsservice.Service{"Service": s}

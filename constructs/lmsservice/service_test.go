@@ -23,7 +23,7 @@ func TestMain(m *testing.M) { testutil.Main(m) }
 
 const (
 	image      = "public.ecr.aws/nginx/nginx:stable"
-	certARN    = "arn:aws:acm:ca-central-1:123456789012:certificate/0b6c8f7e-1234-4d5e-9f00-0123456789ab"
+	certARN    = testutil.CertificateARN
 	kmsKey     = "arn:aws:kms:ca-central-1:123456789012:key/0b6c8f7e-1234-4d5e-9f00-0123456789ab"
 	apiKey     = "arn:aws:secretsmanager:ca-central-1:123456789012:secret:lms/api-key-AbCdEf"
 	rdsSecret  = "arn:aws:secretsmanager:ca-central-1:123456789012:secret:rds!db-1234abcd-AbCdEf"
@@ -170,7 +170,7 @@ func init() {
 
 func TestTerraform(t *testing.T) { variants.CheckTerraform(t) }
 
-func pick(m map[string]any, keys ...string) map[string]any { return testutil.Pick(m, keys...) }
+
 
 func TestNames(t *testing.T) {
 	tests := []struct {
@@ -268,13 +268,13 @@ func TestLoadBalancer(t *testing.T) {
 		"subnets":         []any{s.RefTo(t, "aws_subnet", "Network/PublicSubnet0", "id"), s.RefTo(t, "aws_subnet", "Network/PublicSubnet1", "id")},
 		"security_groups": []any{s.RefTo(t, "aws_security_group", "Service/LoadBalancerSecurityGroup", "id")},
 	}
-	if diff := cmp.Diff(want, pick(alb, "internal", "load_balancer_type", "drop_invalid_header_fields", "subnets", "security_groups")); diff != "" {
+	if diff := cmp.Diff(want, testutil.Pick(alb, "internal", "load_balancer_type", "drop_invalid_header_fields", "subnets", "security_groups")); diff != "" {
 		t.Errorf("ALB (-want +got):\n%s", diff)
 	}
 	tg := s.Only(t, "aws_lb_target_group")
 	wantTG := map[string]any{"port": 80.0, "protocol": "HTTP", "target_type": "ip", "deregistration_delay": "30",
 		"vpc_id": s.RefTo(t, "aws_vpc", "Network/VPC", "id")}
-	if diff := cmp.Diff(wantTG, pick(tg, "port", "protocol", "target_type", "deregistration_delay", "vpc_id")); diff != "" {
+	if diff := cmp.Diff(wantTG, testutil.Pick(tg, "port", "protocol", "target_type", "deregistration_delay", "vpc_id")); diff != "" {
 		t.Errorf("target group (-want +got):\n%s", diff)
 	}
 	if hc := tg["health_check"].(map[string]any); hc["path"] != "/" || hc["matcher"] != "200-399" {
@@ -288,7 +288,7 @@ func TestListeners(t *testing.T) {
 		l := s.Only(t, "aws_lb_listener")
 		want := map[string]any{"port": 80.0, "protocol": "HTTP",
 			"default_action": []any{map[string]any{"type": "forward", "target_group_arn": s.RefTo(t, "aws_lb_target_group", "Service/TargetGroup", "arn")}}}
-		if diff := cmp.Diff(want, pick(l, "port", "protocol", "default_action")); diff != "" {
+		if diff := cmp.Diff(want, testutil.Pick(l, "port", "protocol", "default_action")); diff != "" {
 			t.Errorf("HTTP listener (-want +got):\n%s", diff)
 		}
 	})
@@ -302,7 +302,7 @@ func TestListeners(t *testing.T) {
 		_, https := s.Find(t, "aws_lb_listener", "Service/HTTPSListener")
 		want := map[string]any{"port": 443.0, "protocol": "HTTPS", "certificate_arn": certARN, "ssl_policy": loadbalancer.DefaultSSLPolicy,
 			"default_action": []any{map[string]any{"type": "forward", "target_group_arn": s.RefTo(t, "aws_lb_target_group", "Service/TargetGroup", "arn")}}}
-		if diff := cmp.Diff(want, pick(https, "port", "protocol", "certificate_arn", "ssl_policy", "default_action")); diff != "" {
+		if diff := cmp.Diff(want, testutil.Pick(https, "port", "protocol", "certificate_arn", "ssl_policy", "default_action")); diff != "" {
 			t.Errorf("HTTPS listener (-want +got):\n%s", diff)
 		}
 		if deps := s.Only(t, "aws_ecs_service")["depends_on"].([]any); len(deps) != 2 {
@@ -394,7 +394,7 @@ func TestCacheOnlyFromTheService(t *testing.T) {
 	_, rule := s.Find(t, "aws_vpc_security_group_ingress_rule", "Cache/AllowFrom0")
 	want := map[string]any{"security_group_id": s.RefTo(t, "aws_security_group", "Cache/SecurityGroup", "id"),
 		"referenced_security_group_id": s.RefTo(t, "aws_security_group", "Service/TaskSecurityGroup", "id"), "from_port": 6379.0, "to_port": 6379.0}
-	if diff := cmp.Diff(want, pick(rule, "security_group_id", "referenced_security_group_id", "from_port", "to_port")); diff != "" {
+	if diff := cmp.Diff(want, testutil.Pick(rule, "security_group_id", "referenced_security_group_id", "from_port", "to_port")); diff != "" {
 		t.Errorf("cache ingress (-want +got):\n%s", diff)
 	}
 	_, egress := s.Find(t, "aws_vpc_security_group_egress_rule", "Service/TaskEgressCache")
@@ -439,7 +439,7 @@ func TestTaskDefinition(t *testing.T) {
 	want := map[string]any{"cpu": "256", "memory": "512", "network_mode": "awsvpc", "requires_compatibilities": []any{"FARGATE"},
 		"execution_role_arn": s.RefTo(t, "aws_iam_role", "Service/ExecutionRole", "arn"), "task_role_arn": s.RefTo(t, "aws_iam_role", "Service/TaskRole", "arn"),
 		"runtime_platform": map[string]any{"operating_system_family": "LINUX", "cpu_architecture": "X86_64"}}
-	if diff := cmp.Diff(want, pick(td, "cpu", "memory", "network_mode", "requires_compatibilities", "execution_role_arn", "task_role_arn", "runtime_platform")); diff != "" {
+	if diff := cmp.Diff(want, testutil.Pick(td, "cpu", "memory", "network_mode", "requires_compatibilities", "execution_role_arn", "task_role_arn", "runtime_platform")); diff != "" {
 		t.Errorf("task definition (-want +got):\n%s", diff)
 	}
 	c := containerOf(t, s)
@@ -623,7 +623,7 @@ func TestService(t *testing.T) {
 			if _, both := svc["launch_type"]; both && tt.spot {
 				t.Error("a Spot service has a launch type too")
 			}
-			if diff := cmp.Diff(want, pick(svc, "desired_count", "network_configuration", "deployment_circuit_breaker", "cluster", "task_definition", capacity)); diff != "" {
+			if diff := cmp.Diff(want, testutil.Pick(svc, "desired_count", "network_configuration", "deployment_circuit_breaker", "cluster", "task_definition", capacity)); diff != "" {
 				t.Errorf("service (-want +got):\n%s", diff)
 			}
 			if got := s.Count("aws_appautoscaling_policy") == 1 && s.Count("aws_appautoscaling_target") == 1; got != tt.autoscaling {
@@ -642,7 +642,7 @@ func TestService(t *testing.T) {
 	target := s.Only(t, "aws_appautoscaling_target")
 	wantTarget := map[string]any{"min_capacity": 2.0, "max_capacity": 6.0, "scalable_dimension": "ecs:service:DesiredCount",
 		"resource_id": "service/" + s.RefTo(t, "aws_ecs_cluster", "Service/Cluster", "name") + "/" + s.RefTo(t, "aws_ecs_service", "Service/Service", "name")}
-	if diff := cmp.Diff(wantTarget, pick(target, "min_capacity", "max_capacity", "scalable_dimension", "resource_id")); diff != "" {
+	if diff := cmp.Diff(wantTarget, testutil.Pick(target, "min_capacity", "max_capacity", "scalable_dimension", "resource_id")); diff != "" {
 		t.Errorf("scaling target (-want +got):\n%s", diff)
 	}
 	policy := s.Only(t, "aws_appautoscaling_policy")["target_tracking_scaling_policy_configuration"].(map[string]any)

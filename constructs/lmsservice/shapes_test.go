@@ -63,7 +63,7 @@ func TestOneClusterManyServices(t *testing.T) {
 	providers := s.Only(t, "aws_ecs_cluster_capacity_providers")
 	want := map[string]any{"capacity_providers": []any{"FARGATE", "FARGATE_SPOT"},
 		"default_capacity_provider_strategy": []any{map[string]any{"capacity_provider": "FARGATE", "weight": 1.0}}}
-	if diff := cmp.Diff(want, pick(providers, "capacity_providers", "default_capacity_provider_strategy")); diff != "" {
+	if diff := cmp.Diff(want, testutil.Pick(providers, "capacity_providers", "default_capacity_provider_strategy")); diff != "" {
 		t.Errorf("capacity providers (-want +got):\n%s", diff)
 	}
 }
@@ -80,14 +80,14 @@ func TestAttachedByPath(t *testing.T) {
 		"action":       []any{map[string]any{"type": "forward", "target_group_arn": s.RefTo(t, "aws_lb_target_group", "Api/TargetGroup", "arn")}},
 		"condition":    []any{map[string]any{"path_pattern": map[string]any{"values": []any{"/api/*"}}}},
 	}
-	if diff := cmp.Diff(want, pick(rule, "listener_arn", "priority", "action", "condition")); diff != "" {
+	if diff := cmp.Diff(want, testutil.Pick(rule, "listener_arn", "priority", "action", "condition")); diff != "" {
 		t.Errorf("listener rule (-want +got):\n%s", diff)
 	}
 	lbSG := s.RefTo(t, "aws_security_group", "Web/LoadBalancerSecurityGroup", "id")
 	apiSG := s.RefTo(t, "aws_security_group", "Api/TaskSecurityGroup", "id")
 	_, ingress := s.Find(t, "aws_vpc_security_group_ingress_rule", "Api/TaskIngress")
 	if diff := cmp.Diff(map[string]any{"security_group_id": apiSG, "referenced_security_group_id": lbSG, "from_port": 8080.0},
-		pick(ingress, "security_group_id", "referenced_security_group_id", "from_port")); diff != "" {
+		testutil.Pick(ingress, "security_group_id", "referenced_security_group_id", "from_port")); diff != "" {
 		t.Errorf("api's tasks admit (-want +got):\n%s", diff)
 	}
 	found := false
@@ -208,7 +208,7 @@ func TestInternalLoadBalancer(t *testing.T) {
 	_, alb := s.Find(t, "aws_lb", "Internal/LoadBalancer")
 	want := map[string]any{"internal": true, "name": "lms-admin-alb-stage",
 		"subnets": []any{s.RefTo(t, "aws_subnet", "Network/PrivateSubnet0", "id"), s.RefTo(t, "aws_subnet", "Network/PrivateSubnet1", "id")}}
-	if diff := cmp.Diff(want, pick(alb, "internal", "name", "subnets")); diff != "" {
+	if diff := cmp.Diff(want, testutil.Pick(alb, "internal", "name", "subnets")); diff != "" {
 		t.Errorf("internal load balancer (-want +got):\n%s", diff)
 	}
 	_, in := s.Find(t, "aws_vpc_security_group_ingress_rule", "Internal/LoadBalancerIngressHTTP")

@@ -23,7 +23,7 @@ var (
 )
 
 const (
-	certARN     = "arn:aws:acm:ca-central-1:123456789012:certificate/0b6c8f7e-1234-4d5e-9f00-0123456789ab"
+	certARN     = testutil.CertificateARN
 	listenerARN = "arn:aws:elasticloadbalancing:ca-central-1:123456789012:listener/app/lms-alb-platform/0123456789abcdef/fedcba9876543210"
 )
 

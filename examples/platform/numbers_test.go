@@ -53,7 +53,7 @@ func clock() time.Time { return time.Unix(1_700_000_042, 0) }
 
 func tapstackStack(t *testing.T, vars map[string]string) *testutil.Synthesized {
 	t.Helper()
-	cfg, err := tapstackapp.ConfigFromLookup(lookup(vars), clock)
+	cfg, err := tapstackapp.ConfigFromLookup(testutil.Lookup(vars), clock)
 	if err != nil {
 		t.Fatal(err)
 	}

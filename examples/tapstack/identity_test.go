@@ -4,7 +4,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
@@ -96,7 +95,7 @@ func TestSameRegionTwiceConflicts(t *testing.T) {
 // its terraform_data resource (ignored after the first apply) differs.
 func TestPRPushKeepsNames(t *testing.T) {
 	synth := func(unix int64) *testutil.Synthesized {
-		cfg, err := tapstackapp.ConfigFromLookup(lookup(map[string]string{"ENVIRONMENT_SUFFIX": "pr4892"}), func() time.Time { return time.Unix(unix, 0) })
+		cfg, err := tapstackapp.ConfigFromLookup(testutil.Lookup(map[string]string{"ENVIRONMENT_SUFFIX": "pr4892"}), testutil.ClockAt(unix))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -128,7 +127,7 @@ func TestPRPushKeepsNames(t *testing.T) {
 func TestSamePREnvironmentTwice(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "out")
 	app := testutil.NewAppIn(out)
-	cfg, err := tapstackapp.ConfigFromLookup(lookup(map[string]string{"ENVIRONMENT_SUFFIX": "pr5"}), clock)
+	cfg, err := tapstackapp.ConfigFromLookup(testutil.Lookup(map[string]string{"ENVIRONMENT_SUFFIX": "pr5"}), clock)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -54,7 +54,7 @@ func prConfig(t *testing.T, unix int64, vars map[string]string) tapstack.Config 
 	for k, v := range vars {
 		all[k] = v
 	}
-	cfg, err := tapstackapp.ConfigFromLookup(lookup(all), func() time.Time { return time.Unix(unix, 0) })
+	cfg, err := tapstackapp.ConfigFromLookup(testutil.Lookup(all), testutil.ClockAt(unix))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -151,7 +151,7 @@ func TestLifecycle(t *testing.T) {
 		{change: "a certificate added (HTTP to HTTPS)", base: "stage", routine: true,
 			after: func(t *testing.T) []byte {
 				return synthRaw(t, with(func(c *tapstack.Config) {
-					c.CertificateARN = "arn:aws:acm:ca-central-1:123456789012:certificate/0b6c8f7e-1234-4d5e-9f00-0123456789ab"
+					c.CertificateARN = testutil.CertificateARN
 				}), nil)
 			}},
 		{change: "a second service with its own `Component` added to the stack", base: "stage", routine: true,

@@ -20,14 +20,10 @@ func TestMain(m *testing.M) { testutil.Main(m, closeDeployments) }
 // clock is fixed so that unpinned PR suffixes are stable in tests: 1700000042 -> 000042.
 func clock() time.Time { return time.Unix(1_700_000_042, 0) }
 
-func lookup(vars map[string]string) func(string) (string, bool) {
-	return func(k string) (string, bool) { v, ok := vars[k]; return v, ok }
-}
-
 // fromEnv parses vars like the app does.
 func fromEnv(t testing.TB, vars map[string]string) tapstack.Config {
 	t.Helper()
-	cfg, err := tapstackapp.ConfigFromLookup(lookup(vars), clock)
+	cfg, err := tapstackapp.ConfigFromLookup(testutil.Lookup(vars), clock)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -52,7 +48,7 @@ var (
 // mustConfig parses vars like the app does, for variant builders (which run outside a
 // test): a bad fixture is a programming error.
 func mustConfig(vars map[string]string) tapstack.Config {
-	cfg, err := tapstackapp.ConfigFromLookup(lookup(vars), clock)
+	cfg, err := tapstackapp.ConfigFromLookup(testutil.Lookup(vars), clock)
 	if err != nil {
 		panic(fmt.Sprintf("variant fixture %v: %v", vars, err))
 	}

@@ -4,18 +4,16 @@ import (
 	"errors"
 	"testing"
 
+	"github.com/tapstack/infra/internal/testutil"
+
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/tapstack/infra/field"
 	"github.com/tapstack/infra/internal/envapp"
 )
 
-func lookup(vars map[string]string) func(string) (string, bool) {
-	return func(k string) (string, bool) { v, ok := vars[k]; return v, ok }
-}
-
 func TestReader(t *testing.T) {
-	r := envapp.NewReader(lookup(map[string]string{
+	r := envapp.NewReader(testutil.Lookup(map[string]string{
 		"LIST": "a, b,c", "BAD_LIST": "a,,b", "YES": "TRUE", "NO": "0", "MAYBE": "maybe", "SPACE": "  ", "PADDED": " x",
 		"G1": "x", "G3": "z", "H1": "1",
 	}))

@@ -10,11 +10,7 @@ import (
 
 func TestMain(m *testing.M) { testutil.Main(m) }
 
-const certARN = "arn:aws:acm:ca-central-1:123456789012:certificate/0b6c8f7e-1234-4d5e-9f00-0123456789ab"
-
-func lookup(vars map[string]string) func(string) (string, bool) {
-	return func(k string) (string, bool) { v, ok := vars[k]; return v, ok }
-}
+const certARN = testutil.CertificateARN
 
 // mustConfig parses vars like the app does (with the certificate and the state bucket
 // every platform needs) and validates the result: a bad fixture is a programming error.
@@ -23,7 +19,7 @@ func mustConfig(vars map[string]string) platform.Config {
 	for k, v := range vars {
 		all[k] = v
 	}
-	cfg, err := platformapp.ConfigFromLookup(lookup(all))
+	cfg, err := platformapp.ConfigFromLookup(testutil.Lookup(all))
 	if err == nil {
 		err = cfg.Validate()
 	}

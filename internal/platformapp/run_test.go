@@ -15,7 +15,7 @@ import (
 
 // TestConfigFromLookup: defaults and every variable.
 func TestConfigFromLookup(t *testing.T) {
-	cfg, err := platformapp.ConfigFromLookup(lookup(map[string]string{"PLATFORM_CERTIFICATE_ARN": certARN}))
+	cfg, err := platformapp.ConfigFromLookup(testutil.Lookup(map[string]string{"PLATFORM_CERTIFICATE_ARN": certARN}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -76,7 +76,7 @@ func TestRunRefusesBadInput(t *testing.T) {
 				vars[k] = v
 			}
 			var stdout, stderr bytes.Buffer
-			code := platformapp.Run(lookup(vars), &stdout, &stderr)
+			code := platformapp.Run(testutil.Lookup(vars), &stdout, &stderr)
 			if diff := cmp.Diff(tt.lines, strings.Split(strings.TrimSuffix(stderr.String(), "\n"), "\n")); diff != "" {
 				t.Errorf("stderr (-want +got):\n%s", diff)
 			}

@@ -57,18 +57,18 @@ func TestConfigFromLookup(t *testing.T) {
 // TestConfigFromLookupOnlyParses: parsing reports what it cannot read, and leaves
 // the rest (regions, buckets) to Config.Validate.
 func TestConfigFromLookupOnlyParses(t *testing.T) {
-	cfg, err := tapstackapp.ConfigFromLookup(lookup(map[string]string{"AWS_REGION": "moon-1", "TERRAFORM_STATE_BUCKET": "Not_A_Bucket"}), clock)
+	cfg, err := tapstackapp.ConfigFromLookup(testutil.Lookup(map[string]string{"AWS_REGION": "moon-1", "TERRAFORM_STATE_BUCKET": "Not_A_Bucket"}), clock)
 	if err != nil {
 		t.Fatalf("parsing validated: %v", err)
 	}
 	testutil.ErrorContains(t, cfg.Validate(), `Region "moon-1" is not a region`, `StateBucket "Not_A_Bucket" is not an S3 bucket name`)
 	// A NAT choice on the shared platform parses; Config.Validate refuses it.
-	cfg, err = tapstackapp.ConfigFromLookup(lookup(platformVars(map[string]string{"ENVIRONMENT_SUFFIX": "pr4892", "CREATE_NAT_GATEWAY": "true"})), clock)
+	cfg, err = tapstackapp.ConfigFromLookup(testutil.Lookup(platformVars(map[string]string{"ENVIRONMENT_SUFFIX": "pr4892", "CREATE_NAT_GATEWAY": "true"})), clock)
 	if err != nil || cfg.NAT != network.NATSingle {
 		t.Fatalf("parsing validated: NAT %q, %v", cfg.NAT, err)
 	}
 	testutil.ErrorContains(t, cfg.Validate(), `NAT "single" is decided by the shared platform (Platform): leave it unset (Platform.Egress says where the tasks run)`)
-	_, err = tapstackapp.ConfigFromLookup(lookup(map[string]string{"ENVIRONMENT_SUFFIX": "Stage", "CREATE_NAT_GATEWAY": "yes", "ENABLE_CACHE_LIMITS": " true"}), clock)
+	_, err = tapstackapp.ConfigFromLookup(testutil.Lookup(map[string]string{"ENVIRONMENT_SUFFIX": "Stage", "CREATE_NAT_GATEWAY": "yes", "ENABLE_CACHE_LIMITS": " true"}), clock)
 	want := `ENVIRONMENT_SUFFIX="Stage": environment name "Stage" must match ^[a-z][a-z0-9-]*$ (a lowercase letter, then lowercase letters, digits and '-')` + "\n" +
 		`CREATE_NAT_GATEWAY="yes": want true, false, 1 or 0` + "\n" +
 		`ENABLE_CACHE_LIMITS=" true": has whitespace around the value: remove it`
@@ -113,7 +113,7 @@ func TestConfigValidate(t *testing.T) {
 // TestErrorTypes: the problems of ConfigFromLookup are *envapp.VarError, those of
 // Config.Validate *field.Error, with the field and the value.
 func TestErrorTypes(t *testing.T) {
-	_, err := tapstackapp.ConfigFromLookup(lookup(map[string]string{"CREATE_NAT_GATEWAY": "maybe"}), clock)
+	_, err := tapstackapp.ConfigFromLookup(testutil.Lookup(map[string]string{"CREATE_NAT_GATEWAY": "maybe"}), clock)
 	var v *envapp.VarError
 	if !errors.As(err, &v) || v.Name != "CREATE_NAT_GATEWAY" || v.Value != "maybe" || v.Error() != `CREATE_NAT_GATEWAY="maybe": want true, false, 1 or 0` {
 		t.Errorf("ConfigFromLookup: %v (%#v)", err, v)

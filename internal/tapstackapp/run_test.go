@@ -21,7 +21,7 @@ import (
 func run(t *testing.T, vars map[string]string) (code int, stdout, stderr string) {
 	t.Helper()
 	var out, errOut bytes.Buffer
-	code = tapstackapp.Run(lookup(vars), clock, &out, &errOut)
+	code = tapstackapp.Run(testutil.Lookup(vars), clock, &out, &errOut)
 	return code, out.String(), errOut.String()
 }
 
