@@ -2,9 +2,9 @@
 // partitions and their regions, the shapes of the ARNs and resource IDs this module
 // takes as input, and the names AWS accepts for hosts, S3 buckets and log retention.
 //
-// It is the one table of these rules: the constructs validate their Config with it,
-// naming takes its regions from it, and verify builds its fake ARNs and endpoints from
-// it, so that what the library accepts and what verify fakes cannot disagree.
+// It is the one table of these rules: the constructs and the apps validate their
+// Config with it, and names that will carry a region are checked at the longest one
+// (LongestRegion) before the stack's region is known.
 //
 // Every check returns an error that starts with the value quoted (cut short when long),
 // so that a caller can put a field or variable name in front of it:

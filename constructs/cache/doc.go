@@ -9,11 +9,12 @@
 //		Network:          net,
 //		ConnectionSecret: true,
 //	})
-//	c.AllowFrom(client.Id()) // a client group of your own
+//	c.AllowFrom(svc.Connections()) // both sides of the rule, on Port
 //
-// AllowFrom is the one wiring point between the cache and its clients: an lmsservice
-// given the cache (lmsservice.Config.Cache) calls it for its task group itself, and a
-// second call for the same group adds nothing.
+// AllowFrom is the one wiring point between the cache and its clients (a
+// network.Connections: the ingress on the cache's group, the egress on the client's): an
+// lmsservice given the cache (lmsservice.Config.Cache) calls it for its task group
+// itself, and a second call for the same client adds nothing.
 //
 // The endpoint is only known after apply: Address, Port and ConnectionURL return
 // Terraform references (endpoint[0].address), never placeholder strings.

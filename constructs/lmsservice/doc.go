@@ -1,39 +1,46 @@
-// Package lmsservice defines the LMS web service: an ECS Fargate service behind an
-// internet-facing Application Load Balancer, with its cluster (or an existing one), task
-// definition, CloudWatch log group, execution and task roles, security groups, a DB
-// credentials secret whose password AWS generates at apply time, and the Redis
-// connection wired in as Terraform references.
+// Package lmsservice defines a Fargate service: its task definition (one container,
+// "app"), CloudWatch log group, execution and task roles and task security group, in a
+// shared cluster (cluster.New, cluster.FromAttributes) or one of its own, with one of
+// four shapes of ingress:
 //
-//	svc := lmsservice.New(stack, "Service", lmsservice.Config{
+//   - its own internet-facing Application Load Balancer (IngressInternetFacing, the
+//     default);
+//   - its own internal one (IngressInternal);
+//   - a rule on a listener it does not own (Attach): another service's, a
+//     loadbalancer.New's, or the shared platform's (loadbalancer.ListenerFromAttributes),
+//     by host and/or path;
+//   - none, a worker (IngressNone).
+//
+// A web service with its own load balancer, and an api on web's listener by path:
+//
+//	web := lmsservice.New(stack, "Web", lmsservice.Config{
 //		Environment: env,
+//		Component:   "web",
 //		Network:     net,
+//		Cluster:     shared,
 //		Cache:       redis,
 //		Image:       "public.ecr.aws/nginx/nginx:stable",
 //	})
-//
-// Security defaults: only the ALB takes traffic from the internet (80 and 443); tasks
-// accept traffic only from the ALB's security group on the container port; the cache is
-// opened to the tasks' group only; the execution role reads exactly the secrets it
-// injects.
-//
-// Attached to a shared platform (one ALB for many PR environments, see
-// examples/platform), a service creates its target group and one host rule on the
-// shared listener, and no load balancer, listener or world-open ingress:
-//
-//	svc := lmsservice.New(stack, "Service", lmsservice.Config{
-//		Environment:        env, // pr4892: rule priority 4892 (RulePriority)
-//		Network:            platformNet,
-//		ExistingClusterARN: clusterARN,
-//		AssignPublicIP:     true,
-//		Image:              "public.ecr.aws/nginx/nginx:stable",
-//		Attach: &lmsservice.Attachment{
-//			ListenerARN:                 listenerARN,
-//			LoadBalancerSecurityGroupID: albSG,
-//			Host:                        "pr4892.preview.example.com",
-//		},
+//	listener, _ := web.Listener()
+//	api := lmsservice.New(stack, "API", lmsservice.Config{
+//		Environment: env, Component: "api", Network: net, Cluster: shared,
+//		Image: "my-api:1.2.3", ContainerPort: 8080,
+//		Attach: &lmsservice.Attachment{Listener: listener, Paths: []string{"/api/*"}, Priority: 10},
 //	})
+//	api.Connections().AllowFrom(web.Connections(), network.TCP(api.ContainerPort()))
+//	api.GrantReadBucket("arn:aws:s3:::shop-media", "")
+//
+// Secrets reach the container by ARN (Secrets Manager, an RDS-managed "rds!" secret
+// included, or SSM parameters), and the execution role may read exactly those. DBSecret
+// adds a credentials secret whose password the provider draws at apply time
+// (data.aws_secretsmanager_random_password), never a literal in the synthesized JSON.
+// A Cache is opened to the tasks and wired in as Terraform references.
+//
+// Security defaults: only a load balancer takes traffic from outside; tasks admit only
+// their load balancer on the container port (and the services granted with
+// Connections); every grant names its ARNs.
 //
 // Placement is checked at synth time: tasks in private subnets of a network with neither
 // NAT nor VPC endpoints could not pull their image or read their secrets, so New refuses
-// that and names the three ways out.
+// that and names the three ways out. See docs/lmsservice.md.
 package lmsservice
