@@ -2,6 +2,7 @@ package identity
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/aws/constructs-go/constructs/v10"
@@ -62,12 +63,15 @@ func enter(stack cdktf.TerraformStack, path string) *Scope {
 	if info.region == "" {
 		info.region = Region(stack) // read again until the stack has a literal region
 	}
+	if info.account == "" {
+		info.account = Account(stack)
+	}
 	return &Scope{path: path, stack: stack, info: info, reg: reg}
 }
 
 // stackInfo is what the constructs of one stack need of it, read from jsii once.
 type stackInfo struct {
-	path, region string
+	path, region, account string
 }
 
 // Path returns the construct path of the construct ("TapStackstage/Service").
@@ -99,12 +103,15 @@ func (s *Scope) Label() string {
 func (s *Scope) Region() string { return s.info.region }
 
 // Place returns where the stack deploys, as far as it is known at synth: the partition
-// and region of its default AWS provider (an unknown account).
+// and region of its default AWS provider, and its account when the provider allows
+// exactly one (Account).
 func (s *Scope) Place() awsid.Place {
 	if s.info.region == "" {
-		return awsid.Place{}
+		return awsid.Place{Account: s.info.account}
 	}
-	return awsid.In(s.info.region)
+	p := awsid.In(s.info.region)
+	p.Account = s.info.account
+	return p
 }
 
 // RequireRegion returns an error naming the construct when the stack's default AWS
@@ -179,6 +186,24 @@ func Region(stack cdktf.TerraformStack) string {
 	}
 	return ""
 }
+
+// Account returns the account of the stack's AWS provider without an alias when it
+// allows exactly one, as a literal account ID (allowed_account_ids), or "": the account
+// is otherwise unknown at synth.
+func Account(stack cdktf.TerraformStack) string {
+	for _, c := range *stack.Node().Children() {
+		p, ok := c.(provider.AwsProvider)
+		if !ok || p.Alias() != nil {
+			continue
+		}
+		if ids := p.AllowedAccountIds(); ids != nil && len(*ids) == 1 && (*ids)[0] != nil && accountID.MatchString(*(*ids)[0]) {
+			return *(*ids)[0]
+		}
+	}
+	return ""
+}
+
+var accountID = regexp.MustCompile(`^[0-9]{12}$`)
 
 // resolve returns s as it will appear in the synthesized JSON of the stack: a token
 // becomes its Terraform expression ("${aws_vpc.Network_VPC_F81DA5AA.id}"). Each read of

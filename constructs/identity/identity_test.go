@@ -199,3 +199,28 @@ func TestNameFixOutermost(t *testing.T) {
 		t.Errorf("synth error\n%s\nlacks\n%s", msg, want)
 	}
 }
+
+// TestAccountsFromTheProvider: a provider that allows exactly one account gives the
+// stack its account: two stacks of one region in two accounts share no name space, and
+// the account is part of the stack's Place.
+func TestAccountsFromTheProvider(t *testing.T) {
+	app := testutil.NewApp()
+	var scopes []*identity.Scope
+	for id, account := range map[string]string{"Dev": "111111111111", "Prod": "222222222222"} {
+		stack := cdktf.NewTerraformStack(app, jsii.String(id))
+		provider.NewAwsProvider(stack, jsii.String("aws"), &provider.AwsProviderConfig{Region: jsii.String("ca-central-1"), AllowedAccountIds: jsii.Strings(account)})
+		sc := identity.Enter(stack, "Worker")
+		sc.Claim(identity.Name{Kind: naming.SQSQueue, Name: "lms-jobs-stage", Fix: "worker component"})
+		sqsqueue.NewSqsQueue(stack, jsii.String("Worker"), &sqsqueue.SqsQueueConfig{Name: jsii.String("lms-jobs-stage")})
+		if want := (awsid.Place{Partition: "aws", Region: "ca-central-1", Account: account}); sc.Place() != want {
+			t.Errorf("%s: Place = %v, want %v", id, sc.Place(), want)
+		}
+		scopes = append(scopes, sc)
+	}
+	for _, stack := range []string{"Dev", "Prod"} {
+		testutil.Synth(t, app.Node().FindChild(jsii.String(stack)).(cdktf.TerraformStack)) // no conflict
+	}
+	if identity.Account(scopes[0].Stack()) == "" {
+		t.Error("Account of a provider with one allowed account")
+	}
+}

@@ -95,7 +95,7 @@ func (s *Scope) Claim(names ...Name) {
 				name = strings.ReplaceAll(name, ref, label)
 			}
 		}
-		s.reg.names.Add(naming.Claim{Kind: n.Kind, Name: name, Stack: s.info.path, Region: s.info.region,
+		s.reg.names.Add(naming.Claim{Kind: n.Kind, Name: name, Stack: s.info.path, Region: s.info.region, Account: s.info.account,
 			Within: s.resolve(n.Within), Path: s.child(n.Resource), Fix: s.fix(n.Fix)})
 	}
 	s.checkStacks()

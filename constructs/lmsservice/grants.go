@@ -34,8 +34,9 @@ func (s *Service) grant(method, sid string, actions []string, kinds []awsid.ARNK
 	s.addGrant(sid, actions, arns, condition)
 }
 
-// checkGrant checks every ARN (a literal of kind in the stack's partition and region,
-// or a cdktf token) and action of a grant. It panics naming the method, the argument and
+// checkGrant checks every ARN (a literal of kind in the stack's partition, or a cdktf
+// token) and action of a grant. Not the region: an IAM policy may name a resource of
+// any region of the partition, and the tasks may call it there. It panics naming the method, the argument and
 // the bad value.
 func (s *Service) checkGrant(method string, actions []string, kinds []awsid.ARNKind, arns []string) {
 	bad := func(format string, args ...any) {
@@ -60,7 +61,7 @@ func (s *Service) checkGrant(method string, actions []string, kinds []awsid.ARNK
 		case token.Expression(arn) != "":
 			bad("ARN %q holds %q outside a cdktf token: give a literal ARN or a reference", arn, token.Expression(arn))
 		default:
-			if err := kinds[min(i, len(kinds)-1)].CheckIn(arn, s.place); err != nil {
+			if err := kinds[min(i, len(kinds)-1)].CheckIn(arn, awsid.Place{Partition: s.place.Partition}); err != nil {
 				bad("%v", err)
 			}
 		}
@@ -85,12 +86,16 @@ func (s *Service) addGrant(sid string, actions, arns []string, condition map[str
 }
 
 // viaS3 limits a key grant to requests that S3 makes on the task's behalf.
-func (s *Service) viaS3() map[string]map[string]any {
-	return map[string]map[string]any{"StringEquals": {"kms:ViaService": "s3." + s.place.Region + ".amazonaws.com"}}
+func (s *Service) viaS3(kmsKeyARN string) map[string]map[string]any {
+	region := s.place.Region // a token key: the stack's
+	if a, err := awsid.KMSKeyARN.Parse(kmsKeyARN); err == nil {
+		region = a.Region // S3 uses the key of the bucket's region
+	}
+	return map[string]map[string]any{"StringEquals": {"kms:ViaService": "s3." + region + "." + awsid.DNSSuffix(s.place.Partition)}}
 }
 
 // GrantReadSecret lets the tasks read a Secrets Manager secret (GetSecretValue,
-// DescribeSecret): its ARN, of the stack's partition and region, or a cdktf token.
+// DescribeSecret): its ARN, of the stack's partition (any region), or a cdktf token.
 func (s *Service) GrantReadSecret(secretARN string) {
 	s.grant("GrantReadSecret", "ReadSecret", []string{"secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue"},
 		[]awsid.ARNKind{awsid.SecretARN}, []string{secretARN}, nil)
@@ -126,7 +131,7 @@ func (s *Service) grantBucket(method, sid, bucketARN, kmsKeyARN string, objectAc
 	s.addGrant(sid+"List", []string{"s3:ListBucket"}, []string{bucketARN}, nil)
 	s.addGrant(sid+"Objects", objectActions, []string{bucketARN + "/*"}, nil)
 	if kmsKeyARN != "" {
-		s.addGrant(sid+"Key", keyActions, []string{kmsKeyARN}, s.viaS3())
+		s.addGrant(sid+"Key", keyActions, []string{kmsKeyARN}, s.viaS3(kmsKeyARN))
 	}
 }
 

@@ -28,6 +28,9 @@ func init() {
 		s.GrantReadParameter(parameter)
 		s.GrantDecrypt(kmsKey)
 		s.Grant([]string{"dynamodb:GetItem", "dynamodb:PutItem"}, "arn:aws:dynamodb:ca-central-1:123456789012:table/sessions")
+		// A bucket of another region, with its key: IAM grants any region; S3 uses the key
+		// in the bucket's region.
+		s.GrantReadBucket("arn:aws:s3:::shop-eu-media", euKey)
 		built["grants"] = map[string]*lmsservice.Service{"Service": s}
 		cdktf.NewTerraformOutput(stack, jsii.String("service_name"), &cdktf.TerraformOutputConfig{Value: s.ServiceName()})
 		return stack
@@ -37,6 +40,8 @@ func init() {
 // TestGrants: every grant lands in the task role's one policy, naming exactly its
 // resources; a bucket grant names the bucket (list) and its objects, and its key only
 // through S3.
+const euKey = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+
 func TestGrants(t *testing.T) {
 	s := variants.Synth(t, "grants")
 	policyName, policy := s.Find(t, "aws_iam_role_policy", "Service/TaskRoleGrants")
@@ -44,8 +49,6 @@ func TestGrants(t *testing.T) {
 		t.Errorf("the grants are on %v, not the task role", policy["role"])
 	}
 	bucket := s.RefTo(t, "aws_s3_bucket", "Uploads", "arn")
-	region, _ := s.FindData(t, "aws_region", "Service/Region")
-	_ = region
 	want := []statement{
 		{Sid: "ReadBucketList0", Effect: "Allow", Action: []string{"s3:ListBucket"}, Resource: []string{bucket}},
 		{Sid: "ReadBucketObjects1", Effect: "Allow", Action: []string{"s3:GetObject", "s3:GetObjectVersion"}, Resource: []string{bucket + "/*"}},
@@ -58,6 +61,10 @@ func TestGrants(t *testing.T) {
 		{Sid: "ReadParameter6", Effect: "Allow", Action: []string{"ssm:GetParameter", "ssm:GetParameters"}, Resource: []string{parameter}},
 		{Sid: "Decrypt7", Effect: "Allow", Action: []string{"kms:Decrypt"}, Resource: []string{kmsKey}},
 		{Sid: "Grant8", Effect: "Allow", Action: []string{"dynamodb:GetItem", "dynamodb:PutItem"}, Resource: []string{"arn:aws:dynamodb:ca-central-1:123456789012:table/sessions"}},
+		{Sid: "ReadBucketList9", Effect: "Allow", Action: []string{"s3:ListBucket"}, Resource: []string{"arn:aws:s3:::shop-eu-media"}},
+		{Sid: "ReadBucketObjects10", Effect: "Allow", Action: []string{"s3:GetObject", "s3:GetObjectVersion"}, Resource: []string{"arn:aws:s3:::shop-eu-media/*"}},
+		{Sid: "ReadBucketKey11", Effect: "Allow", Action: []string{"kms:Decrypt"}, Resource: []string{euKey},
+			Condition: map[string]map[string]any{"StringEquals": {"kms:ViaService": "s3.eu-west-1.amazonaws.com"}}},
 	}
 	if diff := cmp.Diff(want, policyIn(t, s, "Service/TaskRoleGrants")); diff != "" {
 		t.Errorf("grants (-want +got):\n%s", diff)
@@ -67,8 +74,8 @@ func TestGrants(t *testing.T) {
 	}
 }
 
-// TestGrantsRefuseWildcardsAndStrangers: a grant names ARNs of the stack's partition and
-// region, never "*", and a refused grant adds nothing.
+// TestGrantsRefuseWildcardsAndStrangers: a grant names ARNs of the stack's partition
+// (IAM grants resources of any region), never "*", and a refused grant adds nothing.
 func TestGrantsRefuseWildcardsAndStrangers(t *testing.T) {
 	stack := testutil.NewStack("Test")
 	net := network.New(stack, "Network", network.Config{Environment: stage})
@@ -82,7 +89,6 @@ func TestGrantsRefuseWildcardsAndStrangers(t *testing.T) {
 		"every action":            {func() { s.Grant([]string{"*"}, "arn:aws:s3:::b") }, `action "*" is not an IAM action`},
 		"no resource":             {func() { s.Grant([]string{"s3:GetObject"}) }, "no resource: name the ARNs"},
 		"a bucket ARN":            {func() { s.GrantReadBucket("shop-reports", "") }, `"shop-reports" is not an ARN`},
-		"another region's key":    {func() { s.GrantDecrypt("arn:aws:kms:eu-west-1:123456789012:key/abc") }, "is in region eu-west-1, not the stack's region ca-central-1"},
 		"another partition":       {func() { s.GrantReadSecret("arn:aws-cn:secretsmanager:cn-north-1:123456789012:secret:x-AbCdEf") }, "is in partition aws-cn"},
 		"an expression as text":   {func() { s.GrantReadParameter("arn:aws:ssm:ca-central-1:123456789012:parameter/${var.x}") }, `holds "${" outside a cdktf token`},
 		"a bad key with a bucket": {func() { s.GrantReadWriteBucket("arn:aws:s3:::b-1", "alias/x") }, `"alias/x" is not an ARN`},

@@ -369,9 +369,13 @@ func isLiteralOf(arn, service string) bool {
 // reaches HTTPS anywhere (ECR, CloudWatch Logs, Secrets Manager and other AWS APIs) and
 // the cache.
 func (s *Service) defineSecurityGroup() {
+	description := "Load balancer to the tasks of " + s.names.service
+	if !s.cfg.balanced() {
+		description = "The tasks of " + s.names.service + ", reached by no load balancer"
+	}
 	s.taskSG = securitygroup.NewSecurityGroup(s, jsii.String("TaskSecurityGroup"), &securitygroup.SecurityGroupConfig{
 		Name:        jsii.String(s.names.taskSG),
-		Description: jsii.String("Load balancer to the tasks of " + s.names.service),
+		Description: jsii.String(description),
 		VpcId:       s.cfg.Network.VPCID(),
 		Tags:        s.tags(s.names.taskSG),
 		Lifecycle:   jsiix.CreateBeforeDestroy(),
@@ -384,9 +388,8 @@ func (s *Service) defineSecurityGroup() {
 	}
 }
 
-// relative is the construct's path below its stack ("Service"), for labels.
-// label is what names the construct in the rules of its Connections ("Web"); "" for
-// the stack's own is the construct ID.
+// label names the construct in the rules of its Connections: its path below the stack
+// ("Web"), or "stack" for a construct that is the stack itself.
 func label(sc *identity.Scope) string {
 	if l := sc.Label(); l != "" {
 		return l
@@ -404,11 +407,15 @@ func (s *Service) admit(from *network.Connections, egressID string) {
 
 func (s *Service) defineLoadBalancer() {
 	c := s.cfg
+	lbDescription := "Internet to the load balancer of " + s.names.service
+	if c.Ingress == IngressInternal {
+		lbDescription = "The VPC to the internal load balancer of " + s.names.service
+	}
 	s.lb = loadbalancer.New(s, "Default", loadbalancer.Config{
 		Environment: c.Environment, Component: c.Component, Network: c.Network, Internal: c.Ingress == IngressInternal,
 		CertificateARN: c.CertificateARN, SSLPolicy: c.SSLPolicy, AccessLogsBucket: c.AccessLogsBucket,
 		DefaultTargetGroupARN:    *s.targetGroup.Arn(),
-		SecurityGroupDescription: "Internet to the load balancer of " + s.names.service,
+		SecurityGroupDescription: lbDescription,
 	})
 	s.listener = s.lb.Listener()
 	s.admit(s.lb.Connections(), "LoadBalancerEgress")

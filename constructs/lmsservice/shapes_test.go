@@ -121,6 +121,9 @@ func TestWorker(t *testing.T) {
 			}
 		}
 	}
+	if _, sg := s.Find(t, "aws_security_group", "Worker/TaskSecurityGroup"); sg["description"] != "The tasks of lms-worker-service-stage, reached by no load balancer" {
+		t.Errorf("worker task group description = %v", sg["description"])
+	}
 	_, svc := s.Find(t, "aws_ecs_service", "Worker/Service")
 	for _, k := range []string{"load_balancer", "health_check_grace_period_seconds", "depends_on"} {
 		if v, ok := svc[k]; ok {
@@ -210,6 +213,9 @@ func TestInternalLoadBalancer(t *testing.T) {
 		"subnets": []any{s.RefTo(t, "aws_subnet", "Network/PrivateSubnet0", "id"), s.RefTo(t, "aws_subnet", "Network/PrivateSubnet1", "id")}}
 	if diff := cmp.Diff(want, testutil.Pick(alb, "internal", "name", "subnets")); diff != "" {
 		t.Errorf("internal load balancer (-want +got):\n%s", diff)
+	}
+	if _, sg := s.Find(t, "aws_security_group", "Internal/LoadBalancerSecurityGroup"); sg["description"] != "The VPC to the internal load balancer of lms-admin-service-stage" {
+		t.Errorf("internal load balancer group description = %v", sg["description"])
 	}
 	_, in := s.Find(t, "aws_vpc_security_group_ingress_rule", "Internal/LoadBalancerIngressHTTP")
 	if in["cidr_ipv4"] != s.RefTo(t, "aws_vpc", "Network/VPC", "cidr_block") || in["description"] != "HTTP from the VPC" {

@@ -260,9 +260,8 @@ func New(scope constructs.Construct, id string, cfg Config) *LoadBalancer {
 	return b
 }
 
-// relative is the construct's path below its stack ("Service"), for labels.
-// label is what names the construct in the rules of its Connections ("Web"); "" for
-// the stack's own is the construct ID.
+// label names the construct in the rules of its Connections: its path below the stack
+// ("Web"), or "stack" for a construct that is the stack itself.
 func label(sc *identity.Scope) string {
 	if l := sc.Label(); l != "" {
 		return l

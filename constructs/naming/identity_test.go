@@ -185,3 +185,32 @@ load balancer name "learningplat-sessions-work-eb8e0" is defined twice in region
 		t.Error("an empty registry reports conflicts")
 	}
 }
+
+// TestRegistryAccounts: stacks of two known accounts never share a regional or
+// account-wide name space; an unknown account may be either; a bucket name is unique in
+// the partition whatever the account.
+func TestRegistryAccounts(t *testing.T) {
+	with := func(c naming.Claim, account string) naming.Claim { c.Account = account; return c }
+	cache := func(stack, account string) naming.Claim {
+		return with(naming.Claim{Kind: naming.ServerlessCache, Name: "lms-redis-stage", Stack: stack, Region: "ca-central-1", Path: stack + "/Cache", Fix: "f"}, account)
+	}
+	bucket := func(stack, account string) naming.Claim {
+		return with(naming.Claim{Kind: naming.S3Bucket, Name: "lms-media-stage", Stack: stack, Region: "ca-central-1", Path: stack + "/Bucket", Fix: "f"}, account)
+	}
+	for desc, c := range map[string]struct {
+		claims []naming.Claim
+		want   int
+	}{
+		"two accounts":             {[]naming.Claim{cache("A", "111111111111"), cache("B", "222222222222")}, 0},
+		"one account":              {[]naming.Claim{cache("A", "111111111111"), cache("B", "111111111111")}, 1},
+		"an unknown account":       {[]naming.Claim{cache("A", "111111111111"), cache("B", "")}, 1},
+		"unknown, then two known":  {[]naming.Claim{cache("A", "111111111111"), cache("B", "222222222222"), cache("C", "")}, 1},
+		"a bucket in two accounts": {[]naming.Claim{bucket("A", "111111111111"), bucket("B", "222222222222")}, 1},
+	} {
+		var r naming.Registry
+		r.Add(c.claims...)
+		if got := len(r.Conflicts()); got != c.want {
+			t.Errorf("%s: %d conflicts, want %d: %v", desc, got, c.want, r.Err())
+		}
+	}
+}

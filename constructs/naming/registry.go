@@ -19,6 +19,9 @@ type Claim struct {
 	// (ScopeRegion) are compared across the stacks of one region; a claim without a
 	// region is compared within its stack.
 	Region string
+	// Account is the stack's account ID, "" when unknown (the usual case at synth). Two
+	// claims of known, different accounts never conflict; an unknown account may be any.
+	Account string
 	// Within qualifies names unique per VPC or per ECS cluster (ScopeVPC,
 	// ScopeCluster): the VPC or cluster, as an ID or an ARN, or a Terraform reference
 	// ("${aws_vpc.X.id}", which names a resource of its own stack).
@@ -144,17 +147,21 @@ func (c Claim) key() string {
 }
 
 // Conflicts returns every claim that repeats an earlier one, paired with the first
-// claim of its name, in the order the claims were added.
+// earlier claim of its name it conflicts with, in the order the claims were added. Claims
+// of two known, different accounts do not conflict, except for names unique in the
+// whole partition (S3 buckets).
 func (r *Registry) Conflicts() []Conflict {
-	first := map[string]Claim{}
+	earlier := map[string][]Claim{}
 	var out []Conflict
 	for _, c := range r.claims {
 		k := c.key()
-		if f, ok := first[k]; ok {
-			out = append(out, Conflict{First: f, Second: c})
-			continue
+		for _, f := range earlier[k] {
+			if f.Account == "" || c.Account == "" || f.Account == c.Account || c.Kind.Rule().Unique == ScopeGlobal {
+				out = append(out, Conflict{First: f, Second: c})
+				break
+			}
 		}
-		first[k] = c
+		earlier[k] = append(earlier[k], c)
 	}
 	return out
 }

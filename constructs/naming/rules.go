@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+
+	"github.com/tapstack/infra/awsid"
 )
 
 // Kind is a kind of AWS physical name with its own length and character rules.
@@ -189,6 +191,9 @@ func checkShape(r Rule, name string) error {
 			return not(fmt.Sprintf("it must not start with %q", p))
 		}
 	}
+	if k == S3Bucket && len(name) <= r.MaxLength { // one rule for bucket names: awsid's (a longer name is checked once Fit has cut it)
+		return awsid.CheckBucketName(name)
+	}
 	return nil
 }
 
@@ -255,9 +260,11 @@ func fitKeeping(k Kind, name string, stamp int) (string, int, error) {
 	return short, len(head) + 1, nil
 }
 
-// article is s with "a" or "an" in front ("an IAM role", "a log group").
+// article is s with "a" or "an" in front, as it is spoken: "an IAM role", "an S3
+// bucket", "a log group".
 func article(s string) string {
-	if s != "" && strings.ContainsRune("AEIOUaeiou", rune(s[0])) {
+	acronym := len(s) > 1 && s[0] >= 'A' && s[0] <= 'Z' && ((s[1] >= 'A' && s[1] <= 'Z') || (s[1] >= '0' && s[1] <= '9'))
+	if s != "" && (strings.ContainsRune("AEIOUaeiou", rune(s[0])) || acronym && strings.ContainsRune("FHLMNRSX", rune(s[0]))) {
 		return "an " + s
 	}
 	return "a " + s

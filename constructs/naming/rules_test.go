@@ -75,6 +75,12 @@ func TestFit(t *testing.T) {
 		{naming.LoadBalancer, "bad_name", "", "outside"},
 		{naming.LoadBalancer, strings.Repeat("-", 40), "", "must not start or end"},
 		{naming.Secret, "lms/" + strings.Repeat("s", 600), "lms/" + strings.Repeat("s", 502) + "-" + hashOf("lms/"+strings.Repeat("s", 600)), ""},
+		// Bucket names follow awsid's one rule (naming and the checks of inputs agree).
+		{naming.S3Bucket, "lms-media-stage", "lms-media-stage", ""},
+		{naming.S3Bucket, "lms..media", "", `"lms..media" is not an S3 bucket name: "..", ".-" and "-." are not allowed`},
+		{naming.S3Bucket, "lms-media-s3alias", "", `reserves the suffix "-s3alias"`},
+		{naming.S3Bucket, "192.168.1.1", "", "shaped like an IP address"},
+		{naming.IAMRole, "lms role", "", `"lms role" is not an IAM role name`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.kind.String()+"/"+tt.name, func(t *testing.T) {

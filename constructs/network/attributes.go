@@ -79,10 +79,15 @@ func (a Attributes) egress() Egress {
 }
 
 // Validate returns every problem of a at once (field.Error values, joined).
-func (a Attributes) Validate() error {
+func (a Attributes) Validate() error { return a.ValidateIn(awsid.Place{}) }
+
+// ValidateIn is Validate for a stack deployed at p: Endpoints need a partition whose
+// endpoint service names the library knows.
+func (a Attributes) ValidateIn(p awsid.Place) error {
 	a = a.withDefaults()
 	var l field.List
 	validateNames(&l, a.Environment, a.Component, a.Endpoints, false)
+	checkEndpointsIn(&l, a.Endpoints, p)
 	if a.VPCID == "" {
 		l.Add("VPCID", "", "is required: the ID of the existing VPC")
 	}

@@ -3,6 +3,7 @@ package network
 import (
 	"errors"
 	"net/netip"
+	"slices"
 	"strconv"
 
 	"github.com/tapstack/infra/awsid"
@@ -178,6 +179,7 @@ func (c Config) ValidateIn(p awsid.Place) error {
 	c = c.withDefaults()
 	var l field.List
 	validateNames(&l, c.Environment, c.Component, c.Endpoints, c.FlowLogs)
+	checkEndpointsIn(&l, c.Endpoints, p)
 	switch c.NAT {
 	case NATNone, NATSingle, NATPerAZ:
 	case "": // the default follows the environment, which is missing: said above
@@ -281,4 +283,18 @@ func nthSubnet(vpc netip.Prefix, bits, n int) netip.Prefix {
 	base := uint32(a[0])<<24 | uint32(a[1])<<16 | uint32(a[2])<<8 | uint32(a[3])
 	base += uint32(n) << (32 - bits)
 	return netip.PrefixFrom(netip.AddrFrom4([4]byte{byte(base >> 24), byte(base >> 16), byte(base >> 8), byte(base)}), bits)
+}
+
+// endpointPartitions are the partitions whose VPC endpoint service names have the shape
+// "com.amazonaws.<region>.<service>" that the endpoints are defined with; elsewhere
+// (aws-cn, the isolated partitions) the names differ by service.
+var endpointPartitions = []string{"aws", "aws-us-gov"}
+
+// checkEndpointsIn refuses Endpoints in a partition whose endpoint service names the
+// library does not know, rather than define endpoints AWS would refuse.
+func checkEndpointsIn(l *field.List, endpoints bool, p awsid.Place) {
+	if endpoints && p.Partition != "" && !slices.Contains(endpointPartitions, p.Partition) {
+		l.Add("Endpoints", "", "is not available in partition "+p.Partition+" (the stack's region "+p.Region+
+			"): its VPC endpoint service names differ by service; define the endpoints yourself (aws_vpc_endpoint) and declare the way out with Attributes.Egress, or use NAT")
+	}
 }

@@ -98,8 +98,8 @@ func Descriptions(ingress, egress string) RuleOption {
 // and AllowTo write both sides of a rule when the peer is another construct's
 // Connections (the ingress on the receiving group, the egress on the sending group),
 // each under the construct that owns its group. A rule written once is not written
-// again. The groups of the library's constructs are Connections (Network endpoints,
-// Cache, Service tasks, LoadBalancer); FromSecurityGroupID adopts a group defined
+// again. The groups of the library's constructs are Connections (Cache, Service tasks,
+// LoadBalancer); FromSecurityGroupID adopts a group defined
 // elsewhere, on which no rule is written (its owner opens it).
 type Connections struct {
 	owner   constructs.Construct
@@ -190,7 +190,7 @@ func (c *Connections) ingress(peer Peer, port Port, id, description string) {
 	if !c.mutable {
 		return
 	}
-	key := "in\x00" + peer.PeerLabel() + "\x00" + port.String()
+	key := "in\x00" + peerKey(peer) + "\x00" + port.String()
 	if c.written[key] {
 		return
 	}
@@ -218,6 +218,7 @@ func (c *Connections) ingress(peer Peer, port Port, id, description string) {
 	default:
 		panic(fmt.Sprintf("%s: AllowFrom: unknown peer %T", c.label, peer))
 	}
+	mustBeFree(c.owner, id, peer)
 	c.written[key] = true
 	vpcsecuritygroupingressrule.NewVpcSecurityGroupIngressRule(c.owner, jsii.String(id), cfg)
 }
@@ -226,7 +227,7 @@ func (c *Connections) egress(peer Peer, port Port, id, description string) {
 	if !c.mutable {
 		return
 	}
-	key := "out\x00" + peer.PeerLabel() + "\x00" + port.String()
+	key := "out\x00" + peerKey(peer) + "\x00" + port.String()
 	if c.written[key] {
 		return
 	}
@@ -254,6 +255,7 @@ func (c *Connections) egress(peer Peer, port Port, id, description string) {
 	default:
 		panic(fmt.Sprintf("%s: AllowTo: unknown peer %T", c.label, peer))
 	}
+	mustBeFree(c.owner, id, peer)
 	c.written[key] = true
 	vpcsecuritygroupegressrule.NewVpcSecurityGroupEgressRule(c.owner, jsii.String(id), cfg)
 }
@@ -277,4 +279,32 @@ func mustPrefixList(label, s string) string {
 		panic(fmt.Sprintf("%s: %v", label, err))
 	}
 	return s
+}
+
+// peerKey tells peers apart for "a rule written once is not written again": a group by
+// its ID when it is literal, by its Connections otherwise (a construct's Connections is
+// one value; each FromSecurityGroupID of a token is a peer of its own); a CIDR or a
+// prefix list by its value. Never by label: two groups may share one.
+func peerKey(peer Peer) string {
+	switch p := peer.(type) {
+	case *Connections:
+		if !token.Is(*p.groupID) {
+			return "group " + *p.groupID
+		}
+		return fmt.Sprintf("connections %p", p)
+	case CIDR:
+		return "cidr " + string(p)
+	case PrefixList:
+		return "prefix list " + string(p)
+	}
+	return fmt.Sprintf("%T %v", peer, peer)
+}
+
+// mustBeFree panics when owner already has a construct id: two peers whose labels give
+// one default rule ID (two groups adopted under one label).
+func mustBeFree(owner constructs.Construct, id string, peer Peer) {
+	if owner.Node().TryFindChild(jsii.String(id)) != nil {
+		panic(fmt.Sprintf("network.Connections: the rule %s/%s exists for another peer labelled %q: give the peers labels of their own (FromSecurityGroupID's label) or the rules their own IDs (RuleIDs)",
+			*owner.Node().Path(), id, peer.PeerLabel()))
+	}
 }

@@ -88,3 +88,27 @@ func TestConnectionsRefuseBadPeers(t *testing.T) {
 		t.Error("Port.String")
 	}
 }
+
+// TestConnectionsTellPeersApartByGroup: two adopted groups with one label are two peers,
+// not one (the rule of the second was once dropped as written already): the second rule
+// needs an ID of its own, and says so; with RuleIDs both rules exist.
+func TestConnectionsTellPeersApartByGroup(t *testing.T) {
+	stack := testutil.NewStack("Test")
+	c := network.NewConnections(stack, jsii.String("sg-0a1b2c3d"), "cache")
+	first := network.FromSecurityGroupID("sg-00000001", "a client")
+	second := network.FromSecurityGroupID("sg-00000002", "a client")
+	c.AllowFrom(first, network.TCP(6379))
+	c.AllowFrom(network.FromSecurityGroupID("sg-00000001", "a client"), network.TCP(6379)) // the same group again: once only
+	msg := testutil.MustPanic(t, func() { c.AllowFrom(second, network.TCP(6379)) })
+	if !strings.Contains(msg, `the rule Test/CacheFromAClient6379 exists for another peer labelled "a client"`) {
+		t.Errorf("panic = %s", msg)
+	}
+	c.AllowFrom(second, network.TCP(6379), network.RuleIDs("CacheFromSecondClient", ""))
+	var peers []any
+	for _, r := range testutil.Synth(t, stack).Resources("aws_vpc_security_group_ingress_rule") {
+		peers = append(peers, r["referenced_security_group_id"])
+	}
+	if len(peers) != 2 {
+		t.Errorf("ingress rules from %v, want both groups", peers)
+	}
+}

@@ -145,9 +145,10 @@ func New(scope constructs.Construct, id string, cfg Config) *Network {
 // Child IDs: "ExistingVPC" (a data source that reads the VPC's CIDR block) and, with
 // Endpoints, the endpoint children of New.
 func FromAttributes(scope constructs.Construct, id string, attrs Attributes) *Network {
-	jsiix.MustBeValid("network.FromAttributes", id, attrs.Validate())
+	sc := identity.Enter(scope, id)
+	jsiix.MustBeValid("network.FromAttributes", id, attrs.ValidateIn(sc.Place()))
 	attrs = attrs.withDefaults()
-	n := enter(identity.Enter(scope, id), id, "network.FromAttributes", attrs.Environment, attrs.Component, false)
+	n := enter(sc, id, "network.FromAttributes", attrs.Environment, attrs.Component, false)
 	n.layout = attrs.Layout()
 	n.layout.Place = n.scope.Place()
 	constructs.NewConstruct_Override(n, scope, jsii.String(id))

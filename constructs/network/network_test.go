@@ -497,6 +497,17 @@ func TestValidate(t *testing.T) {
 	if !strings.Contains(msg, `"eu-west-1b" is a zone of region eu-west-1, not of the stack's region ca-central-1`) {
 		t.Errorf("panic = %q", msg)
 	}
+	// Endpoints only where the library knows the endpoint service names.
+	china := network.Config{Environment: stage, Endpoints: true}
+	testutil.ErrorContains(t, china.ValidateIn(awsid.In("cn-north-1")), `Endpoints is not available in partition aws-cn (the stack's region cn-north-1)`)
+	attrs := network.Attributes{Environment: stage, VPCID: "vpc-0a1b2c3d", PrivateSubnetIDs: []string{"subnet-00000003", "subnet-00000004"},
+		PrivateRouteTableIDs: []string{"rtb-0a1b2c3d"}, Endpoints: true}
+	testutil.ErrorContains(t, attrs.ValidateIn(awsid.In("cn-northwest-1")), `Endpoints is not available in partition aws-cn`)
+	for _, region := range []string{"ca-central-1", "us-gov-west-1"} {
+		if err := china.ValidateIn(awsid.In(region)); err != nil {
+			t.Errorf("endpoints in %s: %v", region, err)
+		}
+	}
 }
 
 func TestValidateAttributes(t *testing.T) {

@@ -45,8 +45,13 @@ func run() int {
 		fmt.Fprintln(os.Stderr, err)
 		return 2
 	}
+	outdir := get("CDKTF_OUTDIR", "cdktf.out")
+	if err := os.MkdirAll(outdir, 0o755); err != nil { // cdktf writes into it, not its parents
+		fmt.Fprintf(os.Stderr, "CDKTF_OUTDIR=%q: %v\n", outdir, err)
+		return 2
+	}
 	defer jsii.Close()
-	app := cdktf.NewApp(&cdktf.AppConfig{Outdir: jsii.String(get("CDKTF_OUTDIR", "cdktf.out")), StackTraces: jsii.Bool(false)})
+	app := cdktf.NewApp(&cdktf.AppConfig{Outdir: jsii.String(outdir), StackTraces: jsii.Bool(false)})
 	lms.New(app, "ShopLMS", cfg)
 	app.Synth()
 	return 0
