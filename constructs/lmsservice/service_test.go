@@ -170,8 +170,6 @@ func init() {
 
 func TestTerraform(t *testing.T) { variants.CheckTerraform(t) }
 
-
-
 func TestNames(t *testing.T) {
 	tests := []struct {
 		variant string
