@@ -187,77 +187,62 @@ func ruleID(c *Connections, direction string, peer Peer, port Port) string {
 }
 
 func (c *Connections) ingress(peer Peer, port Port, id, description string) {
-	if !c.mutable {
-		return
-	}
-	key := "in\x00" + peerKey(peer) + "\x00" + port.String()
-	if c.written[key] {
-		return
-	}
-	if err := port.check(); err != nil {
-		panic(fmt.Sprintf("%s: AllowFrom %s: %v", c.label, peer.PeerLabel(), err))
-	}
-	if id == "" {
-		id = ruleID(c, "From", peer, port)
-	}
-	if description == "" {
-		description = "From " + peer.PeerLabel()
-	}
-	cfg := &vpcsecuritygroupingressrule.VpcSecurityGroupIngressRuleConfig{
-		SecurityGroupId: c.groupID, IpProtocol: jsii.String("tcp"),
-		FromPort: jsii.Number(float64(port.From)), ToPort: jsii.Number(float64(port.To)),
-		Description: jsii.String(description),
-	}
-	switch p := peer.(type) {
-	case *Connections:
-		cfg.ReferencedSecurityGroupId = p.groupID
-	case CIDR:
-		cfg.CidrIpv4 = jsii.String(mustCIDR(c.label, string(p)))
-	case PrefixList:
-		cfg.PrefixListId = jsii.String(mustPrefixList(c.label, string(p)))
-	default:
-		panic(fmt.Sprintf("%s: AllowFrom: unknown peer %T", c.label, peer))
-	}
-	mustBeFree(c.owner, id, peer)
-	c.written[key] = true
-	vpcsecuritygroupingressrule.NewVpcSecurityGroupIngressRule(c.owner, jsii.String(id), cfg)
+	c.rule(true, peer, port, id, description)
 }
 
 func (c *Connections) egress(peer Peer, port Port, id, description string) {
+	c.rule(false, peer, port, id, description)
+}
+
+// rule writes one side of a rule on c's group, once: the ingress from peer (in) or the
+// egress to it.
+func (c *Connections) rule(in bool, peer Peer, port Port, id, description string) {
 	if !c.mutable {
 		return
 	}
-	key := "out\x00" + peerKey(peer) + "\x00" + port.String()
+	method, direction, key := "AllowTo", "To", "out"
+	if in {
+		method, direction, key = "AllowFrom", "From", "in"
+	}
+	key += "\x00" + peerKey(peer) + "\x00" + port.String()
 	if c.written[key] {
 		return
 	}
 	if err := port.check(); err != nil {
-		panic(fmt.Sprintf("%s: AllowTo %s: %v", c.label, peer.PeerLabel(), err))
+		panic(fmt.Sprintf("%s: %s %s: %v", c.label, method, peer.PeerLabel(), err))
 	}
 	if id == "" {
-		id = ruleID(c, "To", peer, port)
+		id = ruleID(c, direction, peer, port)
 	}
 	if description == "" {
-		description = "To " + peer.PeerLabel()
+		description = direction + " " + peer.PeerLabel()
 	}
-	cfg := &vpcsecuritygroupegressrule.VpcSecurityGroupEgressRuleConfig{
-		SecurityGroupId: c.groupID, IpProtocol: jsii.String("tcp"),
-		FromPort: jsii.Number(float64(port.From)), ToPort: jsii.Number(float64(port.To)),
-		Description: jsii.String(description),
-	}
+	// The ingress and egress rule configs have the same fields but are two types.
+	var group, cidr, prefixList *string
 	switch p := peer.(type) {
 	case *Connections:
-		cfg.ReferencedSecurityGroupId = p.groupID
+		group = p.groupID
 	case CIDR:
-		cfg.CidrIpv4 = jsii.String(mustCIDR(c.label, string(p)))
+		cidr = jsii.String(mustCIDR(c.label, string(p)))
 	case PrefixList:
-		cfg.PrefixListId = jsii.String(mustPrefixList(c.label, string(p)))
+		prefixList = jsii.String(mustPrefixList(c.label, string(p)))
 	default:
-		panic(fmt.Sprintf("%s: AllowTo: unknown peer %T", c.label, peer))
+		panic(fmt.Sprintf("%s: %s: unknown peer %T", c.label, method, peer))
 	}
 	mustBeFree(c.owner, id, peer)
 	c.written[key] = true
-	vpcsecuritygroupegressrule.NewVpcSecurityGroupEgressRule(c.owner, jsii.String(id), cfg)
+	from, to := jsii.Number(float64(port.From)), jsii.Number(float64(port.To))
+	if in {
+		vpcsecuritygroupingressrule.NewVpcSecurityGroupIngressRule(c.owner, jsii.String(id), &vpcsecuritygroupingressrule.VpcSecurityGroupIngressRuleConfig{
+			SecurityGroupId: c.groupID, IpProtocol: jsii.String("tcp"), FromPort: from, ToPort: to, Description: jsii.String(description),
+			ReferencedSecurityGroupId: group, CidrIpv4: cidr, PrefixListId: prefixList,
+		})
+		return
+	}
+	vpcsecuritygroupegressrule.NewVpcSecurityGroupEgressRule(c.owner, jsii.String(id), &vpcsecuritygroupegressrule.VpcSecurityGroupEgressRuleConfig{
+		SecurityGroupId: c.groupID, IpProtocol: jsii.String("tcp"), FromPort: from, ToPort: to, Description: jsii.String(description),
+		ReferencedSecurityGroupId: group, CidrIpv4: cidr, PrefixListId: prefixList,
+	})
 }
 
 func mustCIDR(label, s string) string {

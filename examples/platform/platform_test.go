@@ -13,7 +13,7 @@ import (
 	"github.com/tapstack/infra/constructs/naming"
 	"github.com/tapstack/infra/constructs/network"
 	"github.com/tapstack/infra/examples/platform"
-	"github.com/tapstack/infra/internal/platformapp"
+	"github.com/tapstack/infra/internal/apptest"
 	"github.com/tapstack/infra/internal/testutil"
 )
 
@@ -30,23 +30,6 @@ func mustPR() naming.Environment {
 
 func mustEnv(name, project string) naming.Environment {
 	return naming.MustEnvironment(name, naming.Options{Project: project})
-}
-
-// mustConfig parses vars like the app does (with the certificate and the state bucket
-// every platform needs), for variant builders: a bad fixture is a programming error.
-func mustConfig(vars map[string]string) platform.Config {
-	all := map[string]string{"PLATFORM_CERTIFICATE_ARN": certARN, "TERRAFORM_STATE_BUCKET": "iac-tf-states"}
-	for k, v := range vars {
-		all[k] = v
-	}
-	cfg, err := platformapp.ConfigFromLookup(testutil.Lookup(all))
-	if err == nil {
-		err = cfg.Validate()
-	}
-	if err != nil {
-		panic(err)
-	}
-	return cfg
 }
 
 var (
@@ -84,7 +67,7 @@ func platformAsserts(variant string, cfg platform.Config) []string {
 
 func init() {
 	for name, vars := range envs {
-		cfg := mustConfig(vars)
+		cfg := apptest.Platform(vars)
 		variants.Add(name, func() cdktf.TerraformStack {
 			p := platform.New(testutil.NewApp(), cfg.StackName(), cfg)
 			stacks[name] = p
@@ -242,7 +225,7 @@ func TestNetworkChoices(t *testing.T) {
 }
 
 func TestValidate(t *testing.T) {
-	good := mustConfig(nil)
+	good := apptest.Platform(nil)
 	with := func(f func(*platform.Config)) platform.Config {
 		c := good
 		f(&c)

@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"github.com/tapstack/infra/examples/tapstack"
+	"github.com/tapstack/infra/internal/apptest"
 	"github.com/tapstack/infra/internal/testutil"
 )
 
@@ -30,7 +31,7 @@ func BenchmarkSynthFloor(b *testing.B) {
 // BenchmarkSynthTapStack synthesizes the default TapStack in a running process; with
 // BenchmarkSynthFloor it gives the cost per resource (resources reported as a metric).
 func BenchmarkSynthTapStack(b *testing.B) {
-	cfg := fromEnv(b, map[string]string{})
+	cfg := apptest.TapStack(b, map[string]string{})
 	var resources int
 	testutil.WarmUp(b)
 	for i := 0; i < b.N; i++ {

@@ -9,6 +9,7 @@ import (
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"github.com/tapstack/infra/examples/tapstack"
+	"github.com/tapstack/infra/internal/apptest"
 	"github.com/tapstack/infra/internal/tapstackapp"
 	"github.com/tapstack/infra/internal/testutil"
 )
@@ -73,7 +74,7 @@ func TestTwoRegions(t *testing.T) {
 func TestSameRegionTwiceConflicts(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "out")
 	app := testutil.NewAppIn(out)
-	cfg := fromEnv(t, map[string]string{})
+	cfg := apptest.TapStack(t, map[string]string{})
 	tapstack.New(app, "TapStackstage", cfg)
 	tapstack.New(app, "TapStackstage-copy", cfg)
 	msg := testutil.SynthFails(t, app, out)
@@ -127,7 +128,7 @@ func TestPRPushKeepsNames(t *testing.T) {
 func TestSamePREnvironmentTwice(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "out")
 	app := testutil.NewAppIn(out)
-	cfg, err := tapstackapp.ConfigFromLookup(testutil.Lookup(map[string]string{"ENVIRONMENT_SUFFIX": "pr5"}), clock)
+	cfg, err := tapstackapp.ConfigFromLookup(testutil.Lookup(map[string]string{"ENVIRONMENT_SUFFIX": "pr5"}), apptest.Clock)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -146,7 +147,7 @@ func TestConflictStopsAStackWithoutNames(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "out")
 	app := testutil.NewAppIn(out)
 	testutil.NewStackIn(app, "Plain", "ca-central-1") // synthesized first, claims nothing
-	cfg := fromEnv(t, map[string]string{})
+	cfg := apptest.TapStack(t, map[string]string{})
 	tapstack.New(app, "TapStackstage", cfg)
 	tapstack.New(app, "TapStackstage-copy", cfg)
 	msg := testutil.SynthFails(t, app, out) // fails if anything was written

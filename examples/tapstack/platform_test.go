@@ -10,38 +10,16 @@ import (
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"github.com/tapstack/infra/examples/tapstack"
+	"github.com/tapstack/infra/internal/apptest"
 	"github.com/tapstack/infra/internal/testutil"
 )
-
-// The platform's outputs, as a pipeline passes them to PR environments.
-const (
-	listenerARN = "arn:aws:elasticloadbalancing:ca-central-1:123456789012:listener/app/lms-alb-platform/0123456789abcdef/fedcba9876543210"
-	platformSG  = "sg-0a1b2c3d4e5f60718"
-)
-
-// platformVars are the PLATFORM_* variables of a PR environment on the platform.
-func platformVars(more map[string]string) map[string]string {
-	vars := map[string]string{
-		"PLATFORM_LISTENER_ARN":          listenerARN,
-		"PLATFORM_CLUSTER_ARN":           "arn:aws:ecs:ca-central-1:123456789012:cluster/lms-cluster-platform",
-		"PLATFORM_VPC_ID":                "vpc-0a1b2c3d",
-		"PLATFORM_PUBLIC_SUBNET_IDS":     "subnet-0000000a,subnet-0000000b",
-		"PLATFORM_PRIVATE_SUBNET_IDS":    "subnet-0000000c, subnet-0000000d",
-		"PLATFORM_ALB_SECURITY_GROUP_ID": platformSG,
-		"PREVIEW_DOMAIN":                 "preview.example.com",
-	}
-	for k, v := range more {
-		vars[k] = v
-	}
-	return vars
-}
 
 // Two PR environments on one platform, synthesized by one app (so the app's listener
 // rule check sees both): pr4892 with a pinned suffix and public-IP tasks, pr77 with its
 // suffix in state and private tasks (the platform has NAT).
 var platformConfigs = map[string]tapstack.Config{
-	"platform-pr4892": mustConfig(platformVars(map[string]string{"ENVIRONMENT_SUFFIX": "pr4892", "PR_TIMESTAMP_SUFFIX": "123456"})),
-	"platform-pr77":   mustConfig(platformVars(map[string]string{"ENVIRONMENT_SUFFIX": "pr77", "PLATFORM_EGRESS": "nat", "TERRAFORM_STATE_BUCKET": "iac-tf-states"})),
+	"platform-pr4892": mustConfig(apptest.PlatformVars(map[string]string{"ENVIRONMENT_SUFFIX": "pr4892", "PR_TIMESTAMP_SUFFIX": "123456"})),
+	"platform-pr77":   mustConfig(apptest.PlatformVars(map[string]string{"ENVIRONMENT_SUFFIX": "pr77", "PLATFORM_EGRESS": "nat", "TERRAFORM_STATE_BUCKET": "iac-tf-states"})),
 }
 
 func init() {
@@ -75,13 +53,13 @@ func TestPlatformStackCreatesOnlyItsOwn(t *testing.T) {
 			}
 			for _, typ := range []string{"aws_vpc_security_group_ingress_rule", "aws_vpc_security_group_egress_rule"} {
 				for id, r := range s.Resources(typ) {
-					if r["security_group_id"] == platformSG {
+					if r["security_group_id"] == apptest.SecurityGroupID {
 						t.Errorf("%s adds a rule to the platform's load balancer group", id)
 					}
 				}
 			}
 			_, ingress := s.Find(t, "aws_vpc_security_group_ingress_rule", "Service/TaskIngress")
-			if ingress["referenced_security_group_id"] != platformSG || ingress["from_port"] != 80.0 {
+			if ingress["referenced_security_group_id"] != apptest.SecurityGroupID || ingress["from_port"] != 80.0 {
 				t.Errorf("task ingress = %v, want the platform's load balancer group on 80", ingress)
 			}
 			want := map[string]int{"aws_lb_listener_rule": 1, "aws_lb_target_group": 1, "aws_ecs_service": 1, "aws_elasticache_serverless_cache": 1, "aws_security_group": 2}
@@ -104,7 +82,7 @@ func TestTwoPREnvironmentsOnThePlatform(t *testing.T) {
 	for name := range platformConfigs {
 		s := variants.Synth(t, name)
 		r := s.Only(t, "aws_lb_listener_rule")
-		if r["listener_arn"] != listenerARN {
+		if r["listener_arn"] != apptest.ListenerARN {
 			t.Errorf("%s: listener %v", name, r["listener_arn"])
 		}
 		host := r["condition"].([]any)[0].(map[string]any)["host_header"].(map[string]any)["values"].([]any)[0]
@@ -118,7 +96,7 @@ func TestTwoPREnvironmentsOnThePlatform(t *testing.T) {
 		t.Errorf("rules (-want +got):\n%s", diff)
 	}
 	// Explicit priority: PLATFORM_RULE_PRIORITY, the way out of a collision.
-	cfg := fromEnv(t, platformVars(map[string]string{"ENVIRONMENT_SUFFIX": "pr54892", "PR_TIMESTAMP_SUFFIX": "000001", "PLATFORM_RULE_PRIORITY": "31337"}))
+	cfg := apptest.TapStack(t, apptest.PlatformVars(map[string]string{"ENVIRONMENT_SUFFIX": "pr54892", "PR_TIMESTAMP_SUFFIX": "000001", "PLATFORM_RULE_PRIORITY": "31337"}))
 	s := testutil.Synth(t, tapstack.New(testutil.NewApp(), cfg.StackName(), cfg))
 	if p := s.Only(t, "aws_lb_listener_rule")["priority"]; p != 31337.0 {
 		t.Errorf("PLATFORM_RULE_PRIORITY: priority %v", p)
@@ -131,11 +109,11 @@ func TestPlatformCollisionFailsAtSynth(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "out")
 	app := testutil.NewAppIn(out)
 	for _, env := range []string{"pr4892", "pr54892"} {
-		cfg := fromEnv(t, platformVars(map[string]string{"ENVIRONMENT_SUFFIX": env, "PR_TIMESTAMP_SUFFIX": "123456"}))
+		cfg := apptest.TapStack(t, apptest.PlatformVars(map[string]string{"ENVIRONMENT_SUFFIX": env, "PR_TIMESTAMP_SUFFIX": "123456"}))
 		tapstack.New(app, cfg.StackName(), cfg)
 	}
 	msg := testutil.SynthFails(t, app, out)
-	want := "listener rule priority 4892 is used twice on listener " + listenerARN + ", by TapStackpr4892/Service/ListenerRule and by TapStackpr54892/Service/ListenerRule: set lmsservice.Attachment.Priority of one of them"
+	want := "listener rule priority 4892 is used twice on listener " + apptest.ListenerARN + ", by TapStackpr4892/Service/ListenerRule and by TapStackpr54892/Service/ListenerRule: set lmsservice.Attachment.Priority of one of them"
 	if !strings.Contains(msg, want) {
 		t.Errorf("synth error lacks\n%s\nwhole message:\n%s", want, msg)
 	}
@@ -144,7 +122,7 @@ func TestPlatformCollisionFailsAtSynth(t *testing.T) {
 // TestConfigValidatePlatform: the fields the platform decides are refused with it,
 // for library users who build a Config by hand.
 func TestConfigValidatePlatform(t *testing.T) {
-	cfg := fromEnv(t, platformVars(map[string]string{"ENVIRONMENT_SUFFIX": "pr4892"}))
+	cfg := apptest.TapStack(t, apptest.PlatformVars(map[string]string{"ENVIRONMENT_SUFFIX": "pr4892"}))
 	cfg.NAT, cfg.Endpoints, cfg.ExistingVPCID, cfg.CertificateARN = "single", true, "vpc-0a1b2c3d", "arn:aws:acm:ca-central-1:123456789012:certificate/x"
 	cfg.PublicSubnetIDs, cfg.PrivateSubnetIDs, cfg.ExistingEgress = []string{"subnet-00000001"}, []string{"subnet-00000002"}, "nat"
 	cfg.ExistingPrivateRouteTableIDs = []string{"rtb-0a1b2c3d"}
@@ -166,7 +144,7 @@ func TestConfigValidatePlatform(t *testing.T) {
 	stack := testutil.NewStack("Tokens")
 	remote := cdktf.NewDataTerraformRemoteStateS3(stack, jsii.String("platform"), &cdktf.DataTerraformRemoteStateS3Config{
 		Bucket: jsii.String("iac-tf-states"), Key: jsii.String("platform/Platformplatform.tfstate"), Region: jsii.String("us-east-1")})
-	refs := fromEnv(t, platformVars(map[string]string{"ENVIRONMENT_SUFFIX": "pr4892"}))
+	refs := apptest.TapStack(t, apptest.PlatformVars(map[string]string{"ENVIRONMENT_SUFFIX": "pr4892"}))
 	refs.Platform.ListenerARN, refs.Platform.VPCID = *remote.GetString(jsii.String("listener_arn")), *remote.GetString(jsii.String("vpc_id"))
 	refs.Platform.ClusterARN = *remote.GetString(jsii.String("cluster_arn"))
 	if err := refs.Validate(); err != nil {

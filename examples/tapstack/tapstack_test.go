@@ -4,31 +4,18 @@ import (
 	"fmt"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"github.com/tapstack/infra/constructs/network"
 	"github.com/tapstack/infra/examples/tapstack"
+	"github.com/tapstack/infra/internal/apptest"
 	"github.com/tapstack/infra/internal/tapstackapp"
 	"github.com/tapstack/infra/internal/testutil"
 )
 
 func TestMain(m *testing.M) { testutil.Main(m, closeDeployments) }
-
-// clock is fixed so that unpinned PR suffixes are stable in tests: 1700000042 -> 000042.
-func clock() time.Time { return time.Unix(1_700_000_042, 0) }
-
-// fromEnv parses vars like the app does.
-func fromEnv(t testing.TB, vars map[string]string) tapstack.Config {
-	t.Helper()
-	cfg, err := tapstackapp.ConfigFromLookup(testutil.Lookup(vars), clock)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return cfg
-}
 
 var (
 	variants = testutil.NewVariants()
@@ -48,7 +35,7 @@ var (
 // mustConfig parses vars like the app does, for variant builders (which run outside a
 // test): a bad fixture is a programming error.
 func mustConfig(vars map[string]string) tapstack.Config {
-	cfg, err := tapstackapp.ConfigFromLookup(testutil.Lookup(vars), clock)
+	cfg, err := tapstackapp.ConfigFromLookup(testutil.Lookup(vars), apptest.Clock)
 	if err != nil {
 		panic(fmt.Sprintf("variant fixture %v: %v", vars, err))
 	}
@@ -229,7 +216,7 @@ func TestBackend(t *testing.T) {
 			t.Errorf("%s: required_version = %v, want >= 1.11", name, got)
 		}
 	}
-	cfg := fromEnv(t, map[string]string{"ENVIRONMENT_SUFFIX": "pr4892", "PR_TIMESTAMP_SUFFIX": "654321", "TERRAFORM_STATE_BUCKET": "b-1"})
+	cfg := apptest.TapStack(t, map[string]string{"ENVIRONMENT_SUFFIX": "pr4892", "PR_TIMESTAMP_SUFFIX": "654321", "TERRAFORM_STATE_BUCKET": "b-1"})
 	if cfg.StateKey(cfg.StackName()) != "pr4892/TapStackpr4892.tfstate" || cfg.StackName() != "TapStackpr4892" {
 		t.Errorf("PR state key %q, stack %q carry the timestamp", cfg.StateKey(cfg.StackName()), cfg.StackName())
 	}
@@ -259,7 +246,7 @@ func TestEgressPath(t *testing.T) {
 		})
 	}
 	// With endpoints instead, tasks stay private.
-	cfg := fromEnv(t, map[string]string{"ENVIRONMENT_SUFFIX": "pr1", "PR_TIMESTAMP_SUFFIX": "000001"})
+	cfg := apptest.TapStack(t, map[string]string{"ENVIRONMENT_SUFFIX": "pr1", "PR_TIMESTAMP_SUFFIX": "000001"})
 	cfg.Endpoints = true
 	s := testutil.Synth(t, tapstack.New(testutil.NewApp(), cfg.StackName(), cfg))
 	if got := s.Only(t, "aws_ecs_service")["network_configuration"].(map[string]any)["assign_public_ip"]; got != false || s.Count("aws_vpc_endpoint") != 5 {
@@ -299,7 +286,7 @@ func TestSecretsAndEndpointReferences(t *testing.T) {
 func TestReSynthIsStable(t *testing.T) {
 	vars := map[string]string{"ENVIRONMENT_SUFFIX": "pr4892", "PR_TIMESTAMP_SUFFIX": "123456"}
 	a := variants.Synth(t, "pr4892")
-	cfg := fromEnv(t, vars)
+	cfg := apptest.TapStack(t, vars)
 	b := testutil.Synth(t, tapstack.New(testutil.NewApp(), cfg.StackName(), cfg))
 	if diff := cmp.Diff(a.JSON, b.JSON); diff != "" {
 		t.Errorf("re-synthesizing the same pinned deployment changed it (-first +second):\n%s", diff)

@@ -75,8 +75,8 @@ func rules(from, to string) string {
 	switch {
 	case under(to, "cmd"):
 		return "nothing imports a command"
-	case to == "internal/testutil" || to == "internal/archtest":
-		return "only tests import the test helpers"
+	case (to == "internal/testutil" && from != "internal/apptest") || to == "internal/apptest" || to == "internal/archtest":
+		return "only tests (and the apps' fixtures, internal/apptest) import the test helpers"
 	case under(from, "examples") && under(to, "internal"):
 		return "the examples are supported patterns: public API only, nothing a reader must copy"
 	case under(from, "constructs") && (under(to, "examples") || to == "verify" || strings.HasSuffix(to, "app")):

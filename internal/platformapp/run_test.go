@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/tapstack/infra/internal/apptest"
 	"github.com/tapstack/infra/internal/platformapp"
 	"github.com/tapstack/infra/internal/testutil"
 )
@@ -27,7 +28,7 @@ func TestConfigFromLookup(t *testing.T) {
 	if diff := cmp.Diff(view{"platform", "Platformplatform", "platform/Platformplatform.tfstate", "", "0", false}, got); diff != "" {
 		t.Errorf("defaults (-want +got):\n%s", diff)
 	}
-	cfg = mustConfig(map[string]string{"PLATFORM_NAME": "platform-edge", "PLATFORM_NAT": "per-az", "PLATFORM_ENDPOINTS": "1", "PLATFORM_TARGET_PORTS": "8080"})
+	cfg = apptest.Platform(map[string]string{"PLATFORM_NAME": "platform-edge", "PLATFORM_NAT": "per-az", "PLATFORM_ENDPOINTS": "1", "PLATFORM_TARGET_PORTS": "8080"})
 	got = view{cfg.Environment.Name(), cfg.StackName(), cfg.StateKey(cfg.StackName()), string(cfg.NAT), cfg.TargetPorts.String(), cfg.Endpoints}
 	if diff := cmp.Diff(view{"platform-edge", "Platformplatform-edge", "platform-edge/Platformplatform-edge.tfstate", "per-az", "8080", true}, got); diff != "" {
 		t.Errorf("set (-want +got):\n%s", diff)

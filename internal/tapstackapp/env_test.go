@@ -10,6 +10,7 @@ import (
 	"github.com/tapstack/infra/constructs/network"
 	"github.com/tapstack/infra/examples/tapstack"
 	"github.com/tapstack/infra/field"
+	"github.com/tapstack/infra/internal/apptest"
 	"github.com/tapstack/infra/internal/envapp"
 	"github.com/tapstack/infra/internal/tapstackapp"
 	"github.com/tapstack/infra/internal/testutil"
@@ -40,7 +41,7 @@ func TestConfigFromLookup(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.desc, func(t *testing.T) {
-			c := fromEnv(t, tt.vars)
+			c := apptest.TapStack(t, tt.vars)
 			got := view{c.Environment.Name(), c.Environment.ID(), c.Region, c.NAT, c.EnableCacheLimits, c.AllowLocalState, c.StateBucket, c.StateBucketRegion, c.StackName(), c.StateKey(c.StackName())}
 			if diff := cmp.Diff(tt.want, got); diff != "" {
 				t.Errorf("config (-want +got):\n%s", diff)
@@ -48,8 +49,8 @@ func TestConfigFromLookup(t *testing.T) {
 		})
 	}
 	// An unpinned PR environment keeps its suffix in state; a pin is a literal.
-	if !fromEnv(t, map[string]string{"ENVIRONMENT_SUFFIX": "pr12"}).Environment.StampKept() ||
-		fromEnv(t, map[string]string{"ENVIRONMENT_SUFFIX": "pr12", "PR_TIMESTAMP_SUFFIX": "000001"}).Environment.StampKept() {
+	if !apptest.TapStack(t, map[string]string{"ENVIRONMENT_SUFFIX": "pr12"}).Environment.StampKept() ||
+		apptest.TapStack(t, map[string]string{"ENVIRONMENT_SUFFIX": "pr12", "PR_TIMESTAMP_SUFFIX": "000001"}).Environment.StampKept() {
 		t.Error("StampKept does not follow PR_TIMESTAMP_SUFFIX")
 	}
 }
@@ -57,18 +58,18 @@ func TestConfigFromLookup(t *testing.T) {
 // TestConfigFromLookupOnlyParses: parsing reports what it cannot read, and leaves
 // the rest (regions, buckets) to Config.Validate.
 func TestConfigFromLookupOnlyParses(t *testing.T) {
-	cfg, err := tapstackapp.ConfigFromLookup(testutil.Lookup(map[string]string{"AWS_REGION": "moon-1", "TERRAFORM_STATE_BUCKET": "Not_A_Bucket"}), clock)
+	cfg, err := tapstackapp.ConfigFromLookup(testutil.Lookup(map[string]string{"AWS_REGION": "moon-1", "TERRAFORM_STATE_BUCKET": "Not_A_Bucket"}), apptest.Clock)
 	if err != nil {
 		t.Fatalf("parsing validated: %v", err)
 	}
 	testutil.ErrorContains(t, cfg.Validate(), `Region "moon-1" is not a region`, `StateBucket "Not_A_Bucket" is not an S3 bucket name`)
 	// A NAT choice on the shared platform parses; Config.Validate refuses it.
-	cfg, err = tapstackapp.ConfigFromLookup(testutil.Lookup(platformVars(map[string]string{"ENVIRONMENT_SUFFIX": "pr4892", "CREATE_NAT_GATEWAY": "true"})), clock)
+	cfg, err = tapstackapp.ConfigFromLookup(testutil.Lookup(apptest.PlatformVars(map[string]string{"ENVIRONMENT_SUFFIX": "pr4892", "CREATE_NAT_GATEWAY": "true"})), apptest.Clock)
 	if err != nil || cfg.NAT != network.NATSingle {
 		t.Fatalf("parsing validated: NAT %q, %v", cfg.NAT, err)
 	}
 	testutil.ErrorContains(t, cfg.Validate(), `NAT "single" is decided by the shared platform (Platform): leave it unset (Platform.Egress says where the tasks run)`)
-	_, err = tapstackapp.ConfigFromLookup(testutil.Lookup(map[string]string{"ENVIRONMENT_SUFFIX": "Stage", "CREATE_NAT_GATEWAY": "yes", "ENABLE_CACHE_LIMITS": " true"}), clock)
+	_, err = tapstackapp.ConfigFromLookup(testutil.Lookup(map[string]string{"ENVIRONMENT_SUFFIX": "Stage", "CREATE_NAT_GATEWAY": "yes", "ENABLE_CACHE_LIMITS": " true"}), apptest.Clock)
 	want := `ENVIRONMENT_SUFFIX="Stage": environment name "Stage" must match ^[a-z][a-z0-9-]*$ (a lowercase letter, then lowercase letters, digits and '-')` + "\n" +
 		`CREATE_NAT_GATEWAY="yes": want true, false, 1 or 0` + "\n" +
 		`ENABLE_CACHE_LIMITS=" true": has whitespace around the value: remove it`
@@ -78,8 +79,8 @@ func TestConfigFromLookupOnlyParses(t *testing.T) {
 }
 
 func TestConfigValidate(t *testing.T) {
-	env := fromEnv(t, map[string]string{}).Environment
-	prod := fromEnv(t, map[string]string{"ENVIRONMENT_SUFFIX": "prod", "ALLOW_LOCAL_STATE": "1"}).Environment
+	env := apptest.TapStack(t, map[string]string{}).Environment
+	prod := apptest.TapStack(t, map[string]string{"ENVIRONMENT_SUFFIX": "prod", "ALLOW_LOCAL_STATE": "1"}).Environment
 	tests := []struct {
 		desc string
 		cfg  tapstack.Config
@@ -113,12 +114,12 @@ func TestConfigValidate(t *testing.T) {
 // TestErrorTypes: the problems of ConfigFromLookup are *envapp.VarError, those of
 // Config.Validate *field.Error, with the field and the value.
 func TestErrorTypes(t *testing.T) {
-	_, err := tapstackapp.ConfigFromLookup(testutil.Lookup(map[string]string{"CREATE_NAT_GATEWAY": "maybe"}), clock)
+	_, err := tapstackapp.ConfigFromLookup(testutil.Lookup(map[string]string{"CREATE_NAT_GATEWAY": "maybe"}), apptest.Clock)
 	var v *envapp.VarError
 	if !errors.As(err, &v) || v.Name != "CREATE_NAT_GATEWAY" || v.Value != "maybe" || v.Error() != `CREATE_NAT_GATEWAY="maybe": want true, false, 1 or 0` {
 		t.Errorf("ConfigFromLookup: %v (%#v)", err, v)
 	}
-	err = tapstack.Config{Environment: fromEnv(t, map[string]string{}).Environment, Region: "moon-1"}.Validate()
+	err = tapstack.Config{Environment: apptest.TapStack(t, map[string]string{}).Environment, Region: "moon-1"}.Validate()
 	var f *field.Error
 	if !errors.As(err, &f) || f.Field != "Region" || f.Value != "moon-1" || !strings.HasPrefix(f.Error(), `Region "moon-1" is not a region`) {
 		t.Errorf("Validate: %v (%#v)", err, f)

@@ -5,13 +5,15 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/tapstack/infra/internal/apptest"
 )
 
 // TestRunPlatformVariables: the platform variables follow the app's discipline: a
 // partial set is one line naming the unset ones, every bad value is named by its
 // variable, exit 2, nothing written.
 func TestRunPlatformVariables(t *testing.T) {
-	partial := platformVars(nil)
+	partial := apptest.PlatformVars(nil)
 	delete(partial, "PLATFORM_CLUSTER_ARN")
 	delete(partial, "PREVIEW_DOMAIN")
 	tests := []struct {
@@ -29,7 +31,7 @@ func TestRunPlatformVariables(t *testing.T) {
 			`tapstack: PLATFORM_EGRESS="nat": only applies to a stack on the shared platform: set the PLATFORM_* variables and PREVIEW_DOMAIN too, or unset it`,
 			`tapstack: PLATFORM_RULE_PRIORITY="7": only applies to a stack on the shared platform: set the PLATFORM_* variables and PREVIEW_DOMAIN too, or unset it`,
 		}},
-		{"bad values, each named", platformVars(map[string]string{
+		{"bad values, each named", apptest.PlatformVars(map[string]string{
 			"ENVIRONMENT_SUFFIX": "pr4892", "PLATFORM_LISTENER_ARN": "arn:aws:elasticloadbalancing:ca-central-1:123456789012:loadbalancer/app/x/0123456789abcdef",
 			"PLATFORM_CLUSTER_ARN": "lms-cluster-platform", "PLATFORM_VPC_ID": "vpc-1", "PLATFORM_PRIVATE_SUBNET_IDS": "subnet-0000000c",
 			"PLATFORM_PUBLIC_SUBNET_IDS": "subnet-0000000a,,subnet-0000000b", "PLATFORM_ALB_SECURITY_GROUP_ID": "sg-x",
@@ -46,10 +48,10 @@ func TestRunPlatformVariables(t *testing.T) {
 			`tapstack: PLATFORM_CLUSTER_ARN="lms-cluster-platform": is not an ARN (arn:<partition>:<service>:<region>:<account>:<resource>) (want an ECS cluster ARN: arn:aws:ecs:<region>:<account>:cluster/<name>)`,
 			`tapstack: PREVIEW_DOMAIN="Preview.Example.com": is not a DNS name: label "Preview" must be lowercase letters, digits and '-', not starting or ending with '-'`,
 		}},
-		{"host too long for a rule", platformVars(map[string]string{"ENVIRONMENT_SUFFIX": "pr4892", "PREVIEW_DOMAIN": strings.Repeat("a", 60) + "." + strings.Repeat("b", 60) + ".com"}), []string{
+		{"host too long for a rule", apptest.PlatformVars(map[string]string{"ENVIRONMENT_SUFFIX": "pr4892", "PREVIEW_DOMAIN": strings.Repeat("a", 60) + "." + strings.Repeat("b", 60) + ".com"}), []string{
 			`tapstack: PREVIEW_DOMAIN="` + strings.Repeat("a", 60) + "." + strings.Repeat("b", 39) + `"... (125 characters): makes the host pr4892.<domain> 132 characters, over the 128 a listener rule takes`,
 		}},
-		{"priority out of range", platformVars(map[string]string{"PLATFORM_RULE_PRIORITY": "50001"}), []string{
+		{"priority out of range", apptest.PlatformVars(map[string]string{"PLATFORM_RULE_PRIORITY": "50001"}), []string{
 			`tapstack: PLATFORM_RULE_PRIORITY="50001": is out of range 1-50000 (0 derives it from the environment: lmsservice.RulePriority)`,
 		}},
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/tapstack/infra/examples/tapstack"
+	"github.com/tapstack/infra/internal/apptest"
 	"github.com/tapstack/infra/internal/tapstackapp"
 	"github.com/tapstack/infra/internal/testutil"
 )
@@ -21,7 +22,7 @@ import (
 func run(t *testing.T, vars map[string]string) (code int, stdout, stderr string) {
 	t.Helper()
 	var out, errOut bytes.Buffer
-	code = tapstackapp.Run(testutil.Lookup(vars), clock, &out, &errOut)
+	code = tapstackapp.Run(testutil.Lookup(vars), apptest.Clock, &out, &errOut)
 	return code, out.String(), errOut.String()
 }
 
