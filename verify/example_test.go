@@ -33,7 +33,7 @@ func Example() {
 	// In a test, t is the test's *testing.T; on failure it reports every unwanted
 	// replacement with the attributes that force it, then the whole plan.
 	var t testing.TB = printer{}
-	verify.AssertNoReplacements(t, report, verify.Stateful...)
+	verify.AssertNoReplacements(t, report, verify.Stateful()...)
 }
 
 // printer stands for a test's *testing.T in this example: it prints the failure.

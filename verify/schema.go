@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+
+	"github.com/tapstack/infra/internal/engine"
 )
 
 // ctyType is a type of the engine's type system, as the provider schema gives it.
@@ -209,11 +211,11 @@ type schemaEntry struct {
 
 // loadSchemas returns the schemas of the providers initialized in dir. key names the
 // set of providers (the same key must mean the same providers).
-func loadSchemas(ctx context.Context, e Engine, dir, key string) (*schemas, error) {
+func loadSchemas(ctx context.Context, e engine.Engine, dir, key string) (*schemas, error) {
 	v, _ := schemaCache.LoadOrStore(e.Binary+"\x00"+e.PluginDir+"\x00"+key, &schemaEntry{})
 	entry := v.(*schemaEntry)
 	entry.once.Do(func() {
-		out, err := e.run(ctx, dir, "providers", "schema", "-json")
+		out, err := e.Output(ctx, dir, "providers", "schema", "-json")
 		if err != nil {
 			entry.err = fmt.Errorf("%s providers schema -json: %v\n%s", e.Binary, err, bytes.TrimSpace(out))
 			return
