@@ -260,6 +260,11 @@ func (d *Deployment) plan(ctx context.Context, what string) ([]engine.Change, er
 	if err != nil {
 		return nil, fmt.Errorf("verify: reading the plan of %s: %w", what, err)
 	}
+	for _, c := range changes {
+		if c.Module != "" {
+			return nil, fmt.Errorf("verify: the plan of %s has %s, in a module: verify supports root module resources only", what, c.Addr)
+		}
+	}
 	return changes, nil
 }
 

@@ -201,7 +201,8 @@ func TestDecodePlan(t *testing.T) {
 		"fixed32":      {0x0d, 0x01},
 		"wire":         {0x0b},
 		"action":       pbBytes(3, concat(pbBytes(13, []byte("a.b")), pbBytes(9, pbVarint(1, 42)))),
-		"module":       pbBytes(3, pbBytes(13, []byte("module.m.a.b"))),
+		"module":       pbBytes(3, pbBytes(13, []byte("module.m"))),
+		"module key":   pbBytes(3, pbBytes(13, []byte(`module.m["x.a.b`))),
 		"addr":         pbBytes(3, pbBytes(13, []byte("nodot"))),
 		"key syntax":   pbBytes(3, pbBytes(13, []byte("a.b[x]"))),
 		"msgpack":      pbBytes(3, concat(pbBytes(13, []byte("a.b")), pbBytes(9, pbBytes(2, pbBytes(1, []byte{0xc1}))))),
@@ -265,6 +266,25 @@ func writeZip(t *testing.T, path string, files map[string][]byte) {
 	}
 }
 
+// TestAddresses: resources in modules keep their module instance apart.
+func TestAddresses(t *testing.T) {
+	for addr, want := range map[string]string{
+		"aws_lb.x":                             "| managed aws_lb x <nil>",
+		`data.aws_region.r["k"]`:               "| data aws_region r k",
+		"module.m.aws_lb.x[2]":                 "module.m | managed aws_lb x 2",
+		`module.a["x.y"].module.b[0].data.t.n`: `module.a["x.y"].module.b[0] | data t n <nil>`,
+	} {
+		c := Change{Addr: addr}
+		if err := c.parseAddr(); err != nil {
+			t.Errorf("%s: %v", addr, err)
+			continue
+		}
+		if got := fmt.Sprintf("%s | %s %s %s %v", c.Module, c.Mode, c.Type, c.Name, c.Index); strings.TrimSpace(got) != strings.TrimSpace(want) && got != " "+want {
+			t.Errorf("%s: %q, want %q", addr, got, want)
+		}
+	}
+}
+
 func TestReadPlanJSON(t *testing.T) {
 	raw := []byte(`{"resource_changes": [
 	  {"address": "aws_lb.x", "provider_name": "registry.terraform.io/hashicorp/aws", "action_reason": "replace_because_cannot_update",
@@ -300,7 +320,7 @@ func TestReadPlanJSON(t *testing.T) {
 		changes[3].Action != "create-then-forget" || changes[4].Action != "no-op" {
 		t.Errorf("actions %+v", changes[1:])
 	}
-	for _, bad := range []string{`{`, `{"resource_changes": [{"address": "module.m.a.b", "change": {"actions": ["create"]}}]}`,
+	for _, bad := range []string{`{`, `{"resource_changes": [{"address": "module.m", "change": {"actions": ["create"]}}]}`,
 		`{"resource_changes": [{"address": "a.b", "change": {"actions": []}}]}`} {
 		if _, err := ReadPlanJSON([]byte(bad)); err == nil {
 			t.Errorf("%s: no error", bad)

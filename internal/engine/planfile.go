@@ -23,11 +23,16 @@ import (
 // Change is one resource instance change of a plan, from either reader (ReadPlanFile,
 // ReadPlanJSON).
 type Change struct {
-	// Addr is the instance address: aws_lb.x, aws_vpc.v[0], data.aws_region.r.
+	// Addr is the instance address: aws_lb.x, aws_vpc.v[0], data.aws_region.r,
+	// module.m.aws_lb.x.
 	Addr string
+	// Module is the module instance of a resource in a module ("module.m",
+	// `module.a.module.b["k"]`), "" in the root module.
+	Module string
 	// Mode is "managed" or "data".
 	Mode string
-	// Type, Name and Index are the parts of Addr; Index is nil, an int or a string.
+	// Type, Name and Index are the parts of the resource address; Index is nil, an int or
+	// a string.
 	Type, Name string
 	Index      any
 	// Provider is the provider configuration address: provider["registry.terraform.io/hashicorp/aws"].west.
@@ -192,8 +197,29 @@ func decodeResourceChange(raw []byte) (Change, error) {
 func (c *Change) parseAddr() error {
 	a := c.Addr
 	c.Mode = "managed"
-	if strings.HasPrefix(a, "module.") {
-		return fmt.Errorf("resource %s is in a module: verify supports root module resources only", a)
+	for strings.HasPrefix(a, "module.") {
+		end := len("module.")
+		for end < len(a) && a[end] != '.' && a[end] != '[' {
+			end++
+		}
+		if end < len(a) && a[end] == '[' {
+			close := strings.Index(a[end:], "]")
+			if strings.HasPrefix(a[end:], `["`) {
+				close = strings.Index(a[end:], `"]`) + 1
+			}
+			if close <= 0 {
+				return fmt.Errorf("bad resource address %q", c.Addr)
+			}
+			end += close + 1
+		}
+		if end >= len(a) || a[end] != '.' {
+			return fmt.Errorf("bad resource address %q", c.Addr)
+		}
+		if c.Module != "" {
+			c.Module += "."
+		}
+		c.Module += a[:end]
+		a = a[end+1:]
 	}
 	if rest, ok := strings.CutPrefix(a, "data."); ok {
 		c.Mode, a = "data", rest
