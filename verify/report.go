@@ -208,7 +208,10 @@ func assertNone(t TB, r *Report, verb string, find func(*Report) func(...string)
 		return
 	}
 	kinds := "any type"
-	if len(types) > 0 {
+	switch {
+	case len(types) > 6:
+		kinds = fmt.Sprintf("any of %d kinds", len(types))
+	case len(types) > 0:
 		sorted := append([]string(nil), types...)
 		sort.Strings(sorted)
 		kinds = strings.Join(sorted, ", ")

@@ -130,20 +130,28 @@ type schemas struct {
 	mu        sync.Mutex
 	raw       map[string]map[string]json.RawMessage // provider -> type -> {version, block}
 	resources map[string]*resourceSchema            // "provider type"
+	// reads are the raw schemas of the data sources ("data") and ephemeral resources
+	// ("ephemeral") of each provider: what the fakes of internal/awsfake are checked
+	// against.
+	reads map[string]map[string]map[string]json.RawMessage // provider -> data/ephemeral -> type
 }
 
 func parseSchemas(raw []byte) (*schemas, error) {
 	var doc struct {
 		ProviderSchemas map[string]struct {
-			ResourceSchemas map[string]json.RawMessage `json:"resource_schemas"`
+			ResourceSchemas  map[string]json.RawMessage `json:"resource_schemas"`
+			DataSchemas      map[string]json.RawMessage `json:"data_source_schemas"`
+			EphemeralSchemas map[string]json.RawMessage `json:"ephemeral_resource_schemas"`
 		} `json:"provider_schemas"`
 	}
 	if err := json.Unmarshal(raw, &doc); err != nil {
 		return nil, fmt.Errorf("reading the provider schemas: %w", err)
 	}
-	s := &schemas{raw: map[string]map[string]json.RawMessage{}, resources: map[string]*resourceSchema{}}
+	s := &schemas{raw: map[string]map[string]json.RawMessage{}, resources: map[string]*resourceSchema{},
+		reads: map[string]map[string]map[string]json.RawMessage{}}
 	for p, ps := range doc.ProviderSchemas {
 		s.raw[p] = ps.ResourceSchemas
+		s.reads[p] = map[string]map[string]json.RawMessage{"data": ps.DataSchemas, "ephemeral": ps.EphemeralSchemas}
 	}
 	return s, nil
 }

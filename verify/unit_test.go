@@ -121,7 +121,7 @@ func TestPrepare(t *testing.T) {
 	}
 
 	for stack, want := range map[string]string{
-		`[]`:                                  "not Terraform JSON",
+		`[1]`:                                 "element 0 of the top-level array is a number",
 		`null`:                                "not Terraform JSON: the top level is null",
 		`{"module": {"m": {}}}`:               "modules",
 		`{"resource": {"aws_vpc": {"v": 1}}}`: "resource.aws_vpc.v is a number, want an object",

@@ -3,6 +3,7 @@ package verify
 import (
 	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -106,6 +107,15 @@ func deployment(t *testing.T, name string) *Deployment {
 }
 
 func TestMain(m *testing.M) {
+	flag.Parse()
+	if _, err := FindEngine(); err != nil && os.Getenv(requireEnv) != "1" {
+		// The examples run the engine and cannot skip: without it, only the tests run
+		// (and skip what needs the engine).
+		if f := flag.Lookup("test.run"); f != nil && f.Value.String() == "" {
+			fmt.Fprintf(os.Stderr, "verify: %v: the examples are not run\n", err)
+			_ = f.Value.Set("^(Test|Benchmark|Fuzz)")
+		}
+	}
 	code := m.Run()
 	for _, d := range deployments.d {
 		if d != nil {

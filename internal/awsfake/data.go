@@ -20,7 +20,7 @@ type Read struct {
 // dataSources is the table of data sources. Every entry has a row in TestReads.
 var dataSources = map[string]Read{
 	// Computed by the provider without AWS.
-	"aws_region": {Pure: true, Attrs: map[string]any{"name": "{{.Region}}", "id": "{{.Region}}", "region": "{{.Region}}",
+	"aws_region": {Pure: true, Attrs: map[string]any{"name": "{{.Region}}", "id": "{{.Region}}",
 		"endpoint": "ec2.{{.Region}}.{{.DNS}}", "description": "{{.Region}}"}},
 	"aws_partition": {Pure: true, Attrs: map[string]any{"partition": "{{.Partition}}", "id": "{{.Partition}}", "dns_suffix": "{{.DNS}}",
 		"reverse_dns_prefix": "com.amazonaws"}},

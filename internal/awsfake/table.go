@@ -232,6 +232,24 @@ func Global(typ string) bool {
 	return globalServices[strings.SplitN(strings.TrimPrefix(typ, "aws_"), "_", 2)[0]]
 }
 
+// KindOf returns the table entry of a resource type.
+func KindOf(typ string) (Kind, bool) {
+	k, ok := resources[typ]
+	return k, ok
+}
+
+// FakedAttrs returns the attributes the table fakes for a resource type: id, arn (unless
+// the type has none) and the entry's attributes (dotted paths for nested ones), sorted.
+func FakedAttrs(typ string) []string {
+	k := resources[typ]
+	out := []string{"id"}
+	if !k.NoARN {
+		out = append(out, "arn")
+	}
+	out = append(out, tfjson.SortedKeys(k.Attrs)...)
+	return out
+}
+
 // Types returns the resource types of the table, sorted.
 func Types() []string { return tfjson.SortedKeys(resources) }
 

@@ -58,7 +58,8 @@ type object []member
 
 // Parse reads a Terraform JSON document into its canonical form (Doc). It refuses
 // what the engine refuses and what it cannot carry over with the engine's meaning: a
-// document that is not one JSON object (trailing data, an array), invalid UTF-8, a key
+// document that is not one JSON object or an array of objects (whose members it merges,
+// as the engine does), trailing data, invalid UTF-8, a key
 // that is not a Terraform block type, two blocks of one address (two resources
 // aws_s3_bucket.b), a local defined twice, two lifecycle blocks of one resource, and a
 // key written twice in any other object (an argument, or a nested block written twice:
@@ -84,11 +85,22 @@ func Parse(raw []byte) (Doc, error) {
 	if _, err := dec.Token(); err != io.EOF {
 		return nil, fmt.Errorf("the stack is not Terraform JSON: data after the top-level object at offset %d", dec.InputOffset())
 	}
-	root, ok := v.(object)
-	if !ok {
-		return nil, fmt.Errorf("the stack is not Terraform JSON: the top level is %s, not an object", kindOf(v))
+	switch v := v.(type) {
+	case object:
+		return canonical(v)
+	case []any:
+		// An array of objects is one body, as the engine reads it.
+		var root object
+		for i, e := range v {
+			o, ok := e.(object)
+			if !ok {
+				return nil, fmt.Errorf("the stack is not Terraform JSON: element %d of the top-level array is %s, not an object", i, kindOf(e))
+			}
+			root = append(root, o...)
+		}
+		return canonical(root)
 	}
-	return canonical(root)
+	return nil, fmt.Errorf("the stack is not Terraform JSON: the top level is %s, not an object (or an array of objects)", kindOf(v))
 }
 
 // readValue reads one JSON value, objects as object.
@@ -212,9 +224,7 @@ func blockBodies(v any, n int, labels []string, where string) ([]labeled, error)
 	}
 	var out []labeled
 	for _, m := range obj {
-		if m.key == "//" {
-			continue
-		}
+		// "//" is a comment in a body, not at a label level: the engine reads it as a label.
 		got, err := blockBodies(m.val, n-1, append(labels, m.key), where+"."+m.key)
 		if err != nil {
 			return nil, err

@@ -25,12 +25,12 @@ func TestParseForms(t *testing.T) {
 	plain := `{"resource": {"aws_s3_bucket": {"a": {"bucket": "x"}, "b": {"bucket": "y"}}, "terraform_data": {"c": {}}}}`
 	want := canon(t, plain)
 	for name, form := range map[string]string{
-		"array at the top":            `{"resource": [{"aws_s3_bucket": {"a": {"bucket": "x"}}}, {"aws_s3_bucket": {"b": {"bucket": "y"}}, "terraform_data": {"c": {}}}]}`,
-		"array at the type":           `{"resource": {"aws_s3_bucket": [{"a": {"bucket": "x"}}, {"b": {"bucket": "y"}}], "terraform_data": [{"c": {}}]}}`,
-		"array at the body":           `{"resource": {"aws_s3_bucket": {"a": [{"bucket": "x"}], "b": {"bucket": "y"}}, "terraform_data": {"c": [{}]}}}`,
-		"the resource key twice":      `{"resource": {"aws_s3_bucket": {"a": {"bucket": "x"}}}, "resource": {"aws_s3_bucket": {"b": {"bucket": "y"}}, "terraform_data": {"c": {}}}}`,
-		"the type key twice":          `{"resource": {"aws_s3_bucket": {"a": {"bucket": "x"}}, "aws_s3_bucket": {"b": {"bucket": "y"}}, "terraform_data": {"c": {}}}}`,
-		"comments at the label level": `{"resource": {"//": "c", "aws_s3_bucket": {"//": "d", "a": {"bucket": "x"}, "b": {"bucket": "y"}}, "terraform_data": {"c": {}}}}`,
+		"array at the top":          `{"resource": [{"aws_s3_bucket": {"a": {"bucket": "x"}}}, {"aws_s3_bucket": {"b": {"bucket": "y"}}, "terraform_data": {"c": {}}}]}`,
+		"array at the type":         `{"resource": {"aws_s3_bucket": [{"a": {"bucket": "x"}}, {"b": {"bucket": "y"}}], "terraform_data": [{"c": {}}]}}`,
+		"array at the body":         `{"resource": {"aws_s3_bucket": {"a": [{"bucket": "x"}], "b": {"bucket": "y"}}, "terraform_data": {"c": [{}]}}}`,
+		"the resource key twice":    `{"resource": {"aws_s3_bucket": {"a": {"bucket": "x"}}}, "resource": {"aws_s3_bucket": {"b": {"bucket": "y"}}, "terraform_data": {"c": {}}}}`,
+		"the type key twice":        `{"resource": {"aws_s3_bucket": {"a": {"bucket": "x"}}, "aws_s3_bucket": {"b": {"bucket": "y"}}, "terraform_data": {"c": {}}}}`,
+		"an array at the top level": `[{"resource": {"aws_s3_bucket": {"a": {"bucket": "x"}}}}, {"resource": {"aws_s3_bucket": {"b": {"bucket": "y"}}, "terraform_data": {"c": {}}}}]`,
 	} {
 		if got := canon(t, form); got != want {
 			t.Errorf("%s:\n got %s\nwant %s", name, got, want)
@@ -51,6 +51,9 @@ func TestParseForms(t *testing.T) {
 	if diff := cmp.Diff(wantDoc, got); diff != "" {
 		t.Errorf("canonical form (-want +got):\n%s", diff)
 	}
+	if got := canon(t, `[]`); got != `{}` {
+		t.Errorf("an empty array: %s", got)
+	}
 	// Numbers keep their text.
 	if got := canon(t, `{"locals": {"n": 12345678901234567890.5}}`); !strings.Contains(got, "12345678901234567890.5") {
 		t.Errorf("a big number: %s", got)
@@ -63,7 +66,6 @@ func TestParseRefusals(t *testing.T) {
 	for raw, want := range map[string]string{
 		`{"resource": {}} garbage`:        "data after the top-level object at offset",
 		`{"resource": {}}{}`:              "data after the top-level object",
-		`[{"resource": {}}]`:              "the top level is an array, not an object",
 		`null`:                            "the top level is null, not an object",
 		`{"resource": `:                   "not Terraform JSON",
 		"{\"locals\": {\"a\": \"\xff\"}}": "not valid UTF-8 (byte 0xff at offset 18)",
