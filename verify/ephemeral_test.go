@@ -18,7 +18,7 @@ import (
 // would call AWS; verify fakes it as it fakes a data source, and keeps it ephemeral.
 // With each engine: the stack plans no change against its own fake apply, the fake
 // password is in neither the state nor a plan file, the write-only attribute is null in
-// the state, and a new secret_string_wo_version replaces the secret's version (the
+// the state, the value put into an attribute that is not write-only is refused, and a new secret_string_wo_version replaces the secret's version (the
 // provider writes a new version; the secret stays).
 func TestEphemeral(t *testing.T) {
 	requireEngine(t)
@@ -57,6 +57,10 @@ func TestEphemeral(t *testing.T) {
 				t.Errorf("control:\n%s", r)
 			}
 			noPassword(t, d, password)
+			if name != "terraform" {
+				misuse(t, raw, eng)
+				return // the rest is the provider's, the same with both engines
+			}
 			r := plan(t, d, []byte(strings.Replace(string(raw), `"secret_string_wo_version": 1`, `"secret_string_wo_version": 2`, 1)))
 			want := []Change{{Address: "aws_secretsmanager_secret_version.Service_DBSecretVersion_EEDF8B45", Type: "aws_secretsmanager_secret_version",
 				Path: "EphemeralPassword/Service/DBSecretVersion", Action: Replace, ReplacePaths: []string{"secret_string_wo_version"},
@@ -65,7 +69,19 @@ func TestEphemeral(t *testing.T) {
 				t.Errorf("a new password version (-want +got):\n%s\n%s", diff, r)
 			}
 			noPassword(t, d, password)
+			misuse(t, raw, eng)
 		})
+	}
+}
+
+// misuse: where the engine refuses an ephemeral value, verify refuses it too: the fake
+// is as ephemeral as the real one.
+func misuse(t *testing.T, raw []byte, eng Engine) {
+	t.Helper()
+	stack := strings.Replace(strings.Replace(string(raw), `"secret_string_wo"`, `"secret_string"`, 1), `,
+        "secret_string_wo_version": 1`, "", 1)
+	if _, err := Deploy(context.Background(), []byte(stack), Options{Engine: eng}); err == nil || !strings.Contains(strings.ToLower(err.Error()), "ephemeral value") {
+		t.Errorf("an ephemeral value in secret_string: %v, want the engine's refusal", err)
 	}
 }
 

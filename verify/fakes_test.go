@@ -12,8 +12,10 @@ import (
 // TestFakesMatchSchema holds the table of internal/awsfake against the real provider's
 // schema: every resource type, data source and ephemeral resource of the table exists,
 // and every attribute it fakes exists (computed, for a resource: a fake only ever
-// replaces a value the provider leaves unknown). A misspelled attribute would never be
-// used, and the mocked provider of the test harness refuses an unknown one (OpenTofu).
+// replaces a value the provider leaves unknown), an attribute AWS decides is computed
+// only and an AWS default is optional and computed (OpenTofu's mocked provider refuses a
+// default for a configured value). A misspelled attribute would never be used, and the
+// mocked provider of the test harness refuses an unknown one (OpenTofu).
 func TestFakesMatchSchema(t *testing.T) {
 	t.Parallel()
 	d := deployment(t, "default")
@@ -23,6 +25,7 @@ func TestFakesMatchSchema(t *testing.T) {
 	}
 	type attr struct {
 		Computed bool `json:"computed"`
+		Optional bool `json:"optional"`
 	}
 	type block struct {
 		Attributes map[string]attr `json:"attributes"`
@@ -63,8 +66,14 @@ func TestFakesMatchSchema(t *testing.T) {
 		}
 		for _, path := range awsfake.FakedAttrs(typ) {
 			a, ok := lookup(raw, path)
-			if !ok || !a.Computed {
-				t.Errorf("%s.%s: in the schema %v, computed %v", typ, path, ok, a.Computed)
+			// id and arn: the older resources mark them optional; no configuration sets them.
+			if !ok || !a.Computed || a.Optional && !strings.Contains(path, ".") && path != "id" && path != "arn" {
+				t.Errorf("%s.%s: in the schema %v, computed %v, optional %v; want what AWS decides (computed only; an optional one goes to Defaults)", typ, path, ok, a.Computed, a.Optional)
+			}
+		}
+		for _, path := range awsfake.DefaultAttrs(typ) {
+			if a, ok := lookup(raw, path); !ok || !a.Computed || !a.Optional {
+				t.Errorf("%s.%s: in the schema %v, computed %v, optional %v; want a default (optional and computed)", typ, path, ok, a.Computed, a.Optional)
 			}
 		}
 	}

@@ -104,14 +104,6 @@ func TestMigrations(t *testing.T) {
 			check: renamed,
 		},
 		{
-			name: "a pinned PR environment moved back to no pin",
-			before: func(t *testing.T) (*Deployment, []byte) {
-				return deployment(t, "pr4892"), migration(t, "pr4892-unpinned")
-			},
-			want:  summary{Create: 1, Update: 10, Replace: 29, Delete: 0, Created: []string{"terraform_data"}},
-			check: renamed,
-		},
-		{
 			name: "a standalone PR stack moved onto the shared platform",
 			before: func(t *testing.T) (*Deployment, []byte) {
 				return deployment(t, "pr4892"), migration(t, "pr4892-platform")

@@ -71,7 +71,8 @@ func TestPrepare(t *testing.T) {
 
 	// A hand-written stack: one provider object with credentials, an alias, modules.
 	st, err = prepare([]byte(`{
-	  "provider": {"aws": [{"region": "cn-north-1", "profile": "prod", "assume_role": [{"role_arn": "arn:aws-cn:iam::210987654321:role/deploy"}]}, {"alias": "gov", "region": "${var.gov}"}]},
+	  "provider": {"aws": [{"region": "cn-north-1", "profile": "prod", "assume_role": [{"role_arn": "arn:aws-cn:iam::210987654321:role/deploy"}]},
+	    {"alias": "gov", "region": "${var.gov}", "allowed_account_ids": ["333333333333"]}]},
 	  "variable": {"gov": {"default": "us-gov-west-1"}},
 	  "data": {"aws_caller_identity": {"me": {}}, "aws_vpc": {"existing": {"id": "vpc-0123"}}},
 	  "resource": {"aws_s3_bucket": {"b": {"bucket": "${data.aws_caller_identity.me.account_id}-logs", "depends_on": ["data.aws_caller_identity.me", "aws_vpc.v"]}},
@@ -82,7 +83,8 @@ func TestPrepare(t *testing.T) {
 		t.Fatal(err)
 	}
 	if st.places["aws"] != (awsid.Place{Partition: "aws-cn", Region: "cn-north-1", Account: "210987654321"}) ||
-		st.places["aws.gov"] != awsid.In("us-gov-west-1") || st.place(st.resources["aws_vpc.v"]) != awsid.In("us-gov-west-1") {
+		st.places["aws.gov"] != (awsid.Place{Partition: "aws-us-gov", Region: "us-gov-west-1", Account: "333333333333"}) ||
+		st.place(st.resources["aws_vpc.v"]) != st.places["aws.gov"] {
 		t.Errorf("places %v", st.places)
 	}
 	p := st.doc["provider"].(map[string]any)["aws"].([]any)[0].(map[string]any)
@@ -91,6 +93,9 @@ func TestPrepare(t *testing.T) {
 	}
 	if _, ok := p["assume_role"]; ok {
 		t.Error("assume_role kept")
+	}
+	if _, ok := st.doc["provider"].(map[string]any)["aws"].([]any)[1].(map[string]any)["allowed_account_ids"]; ok {
+		t.Error("allowed_account_ids kept: the offline provider knows no account and would refuse every plan")
 	}
 	if got := st.override["provider"].(map[string]any)["aws"].([]any)[1].(map[string]any)["alias"]; got != "gov" {
 		t.Errorf("alias of the second override = %v", got)

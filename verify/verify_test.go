@@ -34,10 +34,12 @@ func requireEngine(t testing.TB) {
 	}
 }
 
-// goldens are the TapStacks TestControl deploys. s3-backend is not among them: it is
-// default with a backend, which verify drops, so its control would be default's
-// (TestBackendDropped holds that).
-var goldens = []string{"default", "prod", "pr4892", "cache-limits", "stage-no-nat"}
+// goldens are the TapStacks TestControl deploys, the one attached to the shared platform
+// among them (its data sources read the shared listener and load balancer: verify's
+// built-in fakes, no Options). s3-backend is not among them: it is default with a
+// backend, which verify drops, so its control would be default's (TestBackendDropped
+// holds that).
+var goldens = []string{"default", "prod", "pr4892", "platform-pr4892", "cache-limits", "stage-no-nat"}
 
 // TestBackendDropped: the stack verify plans has no backend, so a stack that differs
 // from another only in its backend plans the same.
@@ -395,6 +397,25 @@ const suffixStack = `{
     }
   }
 }`
+
+// TestRemoteState: a stack that reads another stack's outputs (terraform_remote_state)
+// deploys with no options: each output it reads is a fake string.
+func TestRemoteState(t *testing.T) {
+	t.Parallel()
+	stack := `{
+	  "data": {"terraform_remote_state": {"platform": {"backend": "s3", "config": {"bucket": "states", "key": "platform.tfstate", "region": "ca-central-1"}}}},
+	  "resource": {"terraform_data": {"app": {"input": {"listener": "${data.terraform_remote_state.platform.outputs.listener_arn}",
+	    "vpc": "vpc of ${data.terraform_remote_state.platform.outputs.vpc_id}"}}}}
+	}`
+	d := deployRaw(t, []byte(stack))
+	got := d.state["terraform_data.app"].attrs["output"].(tfjson.DynamicValue).Value
+	if diff := cmp.Diff(map[string]any{"listener": "listener_arn-verify-fake", "vpc": "vpc of vpc_id-verify-fake"}, got); diff != "" {
+		t.Errorf("output (-want +got):\n%s", diff)
+	}
+	if r := plan(t, d, []byte(stack)); len(r.Changes) != 0 {
+		t.Errorf("control:\n%s", r)
+	}
+}
 
 // TestTerraformData: terraform_data's output is its input, and a new input under
 // ignore_changes = [input] plans no change.

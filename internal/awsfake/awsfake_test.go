@@ -431,3 +431,105 @@ func TestMockDefaults(t *testing.T) {
 	}
 	_ = tfjson.Blocks
 }
+
+// TestOffline: what Apply does to a stack: every read that would call AWS becomes a
+// local (one fake per instance of a literal count or for_each), every reference reads the
+// local, the block stays with no instance, ephemeral fakes stay ephemeral, and the
+// values handed to ephemeral resources are listed.
+func TestOffline(t *testing.T) {
+	doc, err := tfjson.Parse([]byte(`{
+	  "variable": {"n": {"default": 2}},
+	  "locals": {"listener": "arn:aws:elasticloadbalancing:ca-central-1:123456789012:listener/app/shared/0123456789abcdef/fedcba9876543210"},
+	  "data": {
+	    "aws_lb_listener": {"l": {"arn": "${local.listener}"}},
+	    "aws_lb": {"b": {"arn": "${data.aws_lb_listener.l.load_balancer_arn}"}},
+	    "aws_availability_zones": {"z": {"count": "${var.n}"}},
+	    "aws_vpc": {"each": {"for_each": {"a": "vpc-0000000a", "b": "vpc-0000000b"}, "id": "${each.value}"}},
+	    "aws_region": {"r": {}},
+	    "aws_ami": {"given": {}},
+	    "terraform_remote_state": {"platform": {"backend": "s3"}}
+	  },
+	  "ephemeral": {"aws_secretsmanager_random_password": {"pw": {"password_length": 20}}},
+	  "resource": {"terraform_data": {"x": {"input": {
+	    "dns": "${data.aws_lb.b.dns_name}", "az": "${data.aws_availability_zones.z[1].names[0]}", "vpc": "${data.aws_vpc.each[\"a\"].cidr_block}",
+	    "region": "${data.aws_region.r.name}", "ami": "${data.aws_ami.given.id}", "out": "${data.terraform_remote_state.platform.outputs.vpc_id}",
+	    "escaped": "$${data.aws_lb.b.dns_name}"},
+	    "depends_on": ["data.aws_lb.b"]}},
+	    "aws_secretsmanager_secret_version": {"v": {"secret_string_wo": "${ephemeral.aws_secretsmanager_random_password.pw.random_password}"}}}
+	}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	faked, err := Offline{Places: map[string]awsid.Place{"aws": awsid.In("eu-west-1")}, Mock: true,
+		Given: map[string]map[string]any{"data.aws_ami.given": {"id": "ami-given"}}}.Apply(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	input := doc["resource"].(map[string]any)["terraform_data"].(map[string]any)["x"].(map[string]any)["input"]
+	want := map[string]any{"dns": "${local.verify_aws_lb_b.dns_name}", "az": "${local.verify_aws_availability_zones_z[1].names[0]}",
+		"vpc": `${local.verify_aws_vpc_each["a"].cidr_block}`, "region": "${data.aws_region.r.name}", "ami": "${local.verify_aws_ami_given.id}",
+		"out": "${local.verify_terraform_remote_state_platform.outputs.vpc_id}", "escaped": "$${data.aws_lb.b.dns_name}"}
+	if diff := cmp.Diff(want, input); diff != "" {
+		t.Errorf("references (-want +got):\n%s", diff)
+	}
+	locals := doc["locals"].(map[string]any)
+	if got := locals["verify_aws_lb_b"].(map[string]any)["dns_name"]; got != "shared-123456789.eu-west-1.elb.amazonaws.com" {
+		t.Errorf("the load balancer read through the listener: %v", got)
+	}
+	if got := locals["verify_aws_availability_zones_z"].([]any); len(got) != 2 || got[1].(map[string]any)["names"].([]any)[0] != "eu-west-1a" {
+		t.Errorf("count = var.n: %v", got)
+	}
+	if got := locals["verify_aws_vpc_each"].(map[string]any); got["b"].(map[string]any)["id"] != "vpc-0000000b" {
+		t.Errorf("for_each: %v", got)
+	}
+	if got := locals["verify_aws_ami_given"]; fmt.Sprint(got) != "map[id:ami-given]" {
+		t.Errorf("the given fake: %v", got)
+	}
+	if got := locals["verify_terraform_remote_state_platform"]; fmt.Sprint(got) != "map[outputs:map[vpc_id:vpc_id-verify-fake]]" {
+		t.Errorf("remote state: %v", got)
+	}
+	eph, _ := locals["verify_ephemeral_aws_secretsmanager_random_password_pw"].(string)
+	if !strings.HasPrefix(eph, "${terraform.applying ? {") || len(faked.Secrets) != 1 || len(faked.Secrets[0]) != 20 || !strings.Contains(eph, faked.Secrets[0]) {
+		t.Errorf("the ephemeral local %q, secrets %q", eph, faked.Secrets)
+	}
+	data := doc["data"].(map[string]any)
+	for _, block := range []map[string]any{data["aws_lb"].(map[string]any)["b"].(map[string]any), doc["ephemeral"].(map[string]any)["aws_secretsmanager_random_password"].(map[string]any)["pw"].(map[string]any)} {
+		if block["count"] != json.Number("0") {
+			t.Errorf("a faked block keeps instances: %v", block)
+		}
+	}
+	if fe := data["aws_vpc"].(map[string]any)["each"].(map[string]any)["for_each"]; fmt.Sprint(fe) != "map[]" {
+		t.Errorf("a faked for_each block keeps instances: %v", fe)
+	}
+	if _, ok := data["aws_region"].(map[string]any)["r"].(map[string]any)["count"]; ok {
+		t.Error("a pure data source is faked")
+	}
+	if diff := cmp.Diff(map[string]string{"data.aws_ami.given": "verify_aws_ami_given", "data.aws_availability_zones.z": "verify_aws_availability_zones_z",
+		"data.aws_lb.b": "verify_aws_lb_b", "data.aws_lb_listener.l": "verify_aws_lb_listener_l", "data.aws_vpc.each": "verify_aws_vpc_each",
+		"data.terraform_remote_state.platform":            "verify_terraform_remote_state_platform",
+		"ephemeral.aws_secretsmanager_random_password.pw": "verify_ephemeral_aws_secretsmanager_random_password_pw"}, faked.Locals); diff != "" {
+		t.Errorf("locals (-want +got):\n%s", diff)
+	}
+	for raw, wantErr := range map[string]string{
+		`{"data": {"aws_nope": {"x": {}}}}`:                                                                 "no fake for what would call AWS: data.aws_nope.x (type aws_nope)",
+		`{"data": {"aws_vpc": {"x": {"count": "${length(var.l)}"}}}}`:                                       "data.aws_vpc.x: count = ${length(var.l)}, which verify cannot evaluate",
+		`{"data": {"aws_vpc": {"x": {"for_each": "${var.m}"}}}}`:                                            "data.aws_vpc.x: for_each = ${var.m}, which verify cannot evaluate",
+		`{"locals": {"verify_aws_vpc_x": 1}, "data": {"aws_vpc": {"x": {}}}}`:                               "the stack already has a local named verify_aws_vpc_x",
+		`{"data": {"aws_vpc": {"x": {"id": "${data.aws_vpc.y.id}"}, "y": {"id": "${data.aws_vpc.x.id}"}}}}`: "",
+	} {
+		doc, err := tfjson.Parse([]byte(raw))
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = Offline{Places: map[string]awsid.Place{"aws": awsid.In("eu-west-1")}}.Apply(doc)
+		if wantErr == "" {
+			if err != nil {
+				t.Errorf("%s: %v", raw, err)
+			}
+			continue
+		}
+		if err == nil || !strings.Contains(err.Error(), wantErr) {
+			t.Errorf("%s: %v, want %q", raw, err, wantErr)
+		}
+	}
+}

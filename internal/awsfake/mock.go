@@ -50,10 +50,7 @@ func MockDefaults(place awsid.Place) (string, error) {
 func MockResource(typ string, place awsid.Place) (map[string]any, error) {
 	k := resources[typ]
 	c := Ctx{Type: typ, Addr: "mock", Place: place, Mock: true}
-	attrs := []string{"id"}
-	if !k.NoARN {
-		attrs = append(attrs, "arn")
-	}
+	attrs := []string{"id", "arn"} // Fake gives no arn for a type without one
 	for a := range k.Attrs {
 		if !strings.Contains(a, ".") {
 			attrs = append(attrs, a)

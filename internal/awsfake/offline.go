@@ -216,7 +216,8 @@ func (ev *evaluator) build(r *read) error {
 	if err != nil {
 		return err
 	}
-	one := func(addr string) (map[string]any, error) {
+	forEach, _ := ev.eval(r.body["for_each"])
+	one := func(addr string, key any) (map[string]any, error) {
 		if r.given != nil {
 			return r.given, nil
 		}
@@ -224,12 +225,19 @@ func (ev *evaluator) build(r *read) error {
 			return map[string]any{"outputs": ev.outputs(r)}, nil
 		}
 		c := Ctx{Type: r.typ, Addr: addr, Place: ev.place(r), Mock: ev.o.Mock}
+		inst := &instanceKey{key: key}
+		if m, ok := forEach.(map[string]any); ok && key != nil {
+			inst.value = m[key.(string)]
+		} else if key != nil {
+			inst.value = key
+		}
 		obj, err := r.entry.Object(c, func(attr string) (any, bool) {
 			v, ok := r.body[attr]
 			if !ok || attr == "count" || attr == "for_each" {
 				return nil, false
 			}
-			return ev.eval(v)
+			out, err := tfjson.Eval(v, func(parts []tfjson.Part) (any, error) { return ev.refIn(parts, inst) })
+			return out, err == nil
 		})
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", r.addr(), err)
@@ -238,11 +246,11 @@ func (ev *evaluator) build(r *read) error {
 	}
 	switch {
 	case keys == nil:
-		r.fake, err = one(r.addr())
+		r.fake, err = one(r.addr(), nil)
 	case list:
 		l := make([]any, len(keys))
 		for i, k := range keys {
-			if l[i], err = one(fmt.Sprintf("%s[%s]", r.addr(), k)); err != nil {
+			if l[i], err = one(fmt.Sprintf("%s[%s]", r.addr(), k), json.Number(k)); err != nil {
 				return err
 			}
 		}
@@ -250,7 +258,7 @@ func (ev *evaluator) build(r *read) error {
 	default:
 		m := map[string]any{}
 		for _, k := range keys {
-			if m[k], err = one(fmt.Sprintf("%s[%q]", r.addr(), k)); err != nil {
+			if m[k], err = one(fmt.Sprintf("%s[%q]", r.addr(), k), k); err != nil {
 				return err
 			}
 		}
@@ -328,6 +336,27 @@ func (ev *evaluator) outputs(r *read) map[string]any {
 func (ev *evaluator) eval(v any) (any, bool) {
 	out, err := tfjson.Eval(v, ev.ref)
 	return out, err == nil
+}
+
+// instanceKey is the instance of a read being faked: count.index, or each.key and
+// each.value.
+type instanceKey struct {
+	key, value any
+}
+
+// refIn evaluates a reference inside the arguments of one instance of a read.
+func (ev *evaluator) refIn(parts []tfjson.Part, in *instanceKey) (any, error) {
+	if in != nil && in.key != nil && len(parts) >= 2 {
+		switch {
+		case parts[0].Name == "count" && parts[1].Name == "index":
+			return in.key, nil
+		case parts[0].Name == "each" && parts[1].Name == "key":
+			return in.key, nil
+		case parts[0].Name == "each" && parts[1].Name == "value":
+			return tfjson.Navigate(in.value, parts[2:])
+		}
+	}
+	return ev.ref(parts)
 }
 
 // ref evaluates a reference to a variable's default, a local or a faked read.

@@ -472,6 +472,8 @@ func (c Ctx) Fake(path []string) (v any, ok bool, err error) {
 	switch {
 	case known && k.Attrs[key] != nil:
 		tmpl = k.Attrs[key]
+	case known && k.Defaults[key] != nil:
+		tmpl = k.Defaults[key]
 	case key == "id":
 		tmpl = idTemplate(c.Type)
 	case key == "arn" && (k.NoARN || !strings.HasPrefix(c.Type, "aws_")):

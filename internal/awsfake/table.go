@@ -26,9 +26,13 @@ type Kind struct {
 	// Name is the attribute that holds the resource's name when it is none of the usual
 	// ones (see Ctx.Name).
 	Name string
-	// Attrs are the fakes of other attributes, by attribute name or dotted path
-	// ("endpoint.address"): templates, JSON values holding templates, or a Copy.
+	// Attrs are the fakes of other attributes AWS decides, by attribute name or dotted
+	// path ("endpoint.address"): templates, JSON values holding templates, or a Copy.
 	Attrs map[string]any
+	// Defaults are AWS's defaults of attributes a configuration may set (optional and
+	// computed): the value when it leaves them out. The mocks of the test harness do not
+	// take them (a mock may not override a configured value).
+	Defaults map[string]any
 }
 
 // ec2 is a kind whose id is an EC2-style prefix and 17 hex digits and whose ARN is
@@ -48,9 +52,15 @@ func byName(service, arn, nameAttr string) Kind {
 	return Kind{Service: service, ARN: arn, ID: "{{.Need \"" + nameAttr + "\"}}", Name: nameAttr}
 }
 
-// withAttrs returns k with attrs added.
+// withAttrs returns k with attrs.
 func (k Kind) withAttrs(attrs map[string]any) Kind {
 	k.Attrs = attrs
+	return k
+}
+
+// withDefaults returns k with defaults.
+func (k Kind) withDefaults(defaults map[string]any) Kind {
+	k.Defaults = defaults
 	return k
 }
 
@@ -60,14 +70,17 @@ const lbListenerARN = `listener/{{or (.After "load_balancer_arn" ":loadbalancer/
 // pins the id and ARN it gives.
 var resources = map[string]Kind{
 	// EC2 and VPC.
-	"aws_vpc":                                ec2("vpc", "vpc"),
-	"aws_subnet":                             ec2("subnet", "subnet").withAttrs(map[string]any{"availability_zone_id": `{{.RegionShort}}-az{{azNumber (.Need "availability_zone")}}`, "private_dns_hostname_type_on_launch": "ip-name"}),
-	"aws_security_group":                     ec2("sg", "security-group"),
-	"aws_default_security_group":             ec2("sg", "security-group").withAttrs(map[string]any{"name": "default", "description": "default VPC security group"}),
-	"aws_internet_gateway":                   ec2("igw", "internet-gateway"),
-	"aws_egress_only_internet_gateway":       noARN(ec2("eigw", "egress-only-internet-gateway")),
-	"aws_nat_gateway":                        noARN(ec2("nat", "natgateway")).withAttrs(map[string]any{"public_ip": "203.0.113.{{octet .Addr}}"}),
-	"aws_eip":                                ec2("eipalloc", "elastic-ip").withAttrs(map[string]any{"allocation_id": "{{.ID}}", "public_ip": "203.0.113.{{octet .Addr}}", "public_dns": "ec2-203-0-113-1.{{.Region}}.compute.{{.DNS}}", "network_border_group": "{{.Region}}", "public_ipv4_pool": "amazon", "domain": "vpc", "association_id": ""}),
+	"aws_vpc": ec2("vpc", "vpc"),
+	"aws_subnet": ec2("subnet", "subnet").withDefaults(map[string]any{"availability_zone_id": `{{.RegionShort}}-az{{azNumber (.Need "availability_zone")}}`,
+		"private_dns_hostname_type_on_launch": "ip-name"}),
+	"aws_security_group":               ec2("sg", "security-group"),
+	"aws_default_security_group":       ec2("sg", "security-group").withAttrs(map[string]any{"name": "default", "description": "default VPC security group"}),
+	"aws_internet_gateway":             ec2("igw", "internet-gateway"),
+	"aws_egress_only_internet_gateway": noARN(ec2("eigw", "egress-only-internet-gateway")),
+	"aws_nat_gateway":                  noARN(ec2("nat", "natgateway")).withAttrs(map[string]any{"public_ip": "203.0.113.{{octet .Addr}}"}),
+	"aws_eip": ec2("eipalloc", "elastic-ip").withAttrs(map[string]any{"allocation_id": "{{.ID}}", "public_ip": "203.0.113.{{octet .Addr}}",
+		"public_dns": "ec2-203-0-113-1.{{.Region}}.compute.{{.DNS}}", "association_id": ""}).
+		withDefaults(map[string]any{"network_border_group": "{{.Region}}", "public_ipv4_pool": "amazon", "domain": "vpc"}),
 	"aws_route_table":                        ec2("rtb", "route-table"),
 	"aws_default_route_table":                ec2("rtb", "route-table"),
 	"aws_route_table_association":            {NoARN: true, Service: "ec2", ID: "rtbassoc-{{.Hex 17}}"},
@@ -75,7 +88,7 @@ var resources = map[string]Kind{
 	"aws_route":                              {NoARN: true, Service: "ec2", ID: `r-{{.Arg "route_table_id" ""}}{{.Digits 10}}`},
 	"aws_vpc_endpoint":                       ec2("vpce", "vpc-endpoint"),
 	"aws_vpc_endpoint_service":               ec2("vpce-svc", "vpc-endpoint-service"),
-	"aws_flow_log":                           ec2("fl", "vpc-flow-log").withAttrs(map[string]any{"log_format": "${version} ${account-id} ${interface-id} ${srcaddr} ${dstaddr} ${srcport} ${dstport} ${protocol} ${packets} ${bytes} ${start} ${end} ${action} ${log-status}"}),
+	"aws_flow_log":                           ec2("fl", "vpc-flow-log").withDefaults(map[string]any{"log_format": "${version} ${account-id} ${interface-id} ${srcaddr} ${dstaddr} ${srcport} ${dstport} ${protocol} ${packets} ${bytes} ${start} ${end} ${action} ${log-status}"}),
 	"aws_vpc_security_group_ingress_rule":    ec2("sgr", "security-group-rule").withAttrs(map[string]any{"security_group_rule_id": "{{.ID}}"}),
 	"aws_vpc_security_group_egress_rule":     ec2("sgr", "security-group-rule").withAttrs(map[string]any{"security_group_rule_id": "{{.ID}}"}),
 	"aws_security_group_rule":                {NoARN: true, Service: "ec2", ID: "sgrule-{{.Digits 10}}"},
@@ -111,13 +124,13 @@ var resources = map[string]Kind{
 
 	// Elastic Load Balancing.
 	"aws_lb": {Service: "elasticloadbalancing", ARN: `loadbalancer/{{lbKind (.Arg "load_balancer_type" "application")}}/{{.Name}}/{{.Hex 16}}`, ID: "{{.ARN}}", Attrs: map[string]any{
-		"dns_name":        `{{if eq (.Arg "internal" "false") "true"}}internal-{{end}}{{.Name}}-{{.Digits 9}}.{{.Region}}.elb.{{.DNS}}`,
-		"zone_id":         "{{.LBZone}}",
-		"arn_suffix":      `{{after .ARN ":loadbalancer/"}}`,
-		"ip_address_type": "ipv4",
-	}},
+		"dns_name":   `{{if eq (.Arg "internal" "false") "true"}}internal-{{end}}{{.Name}}-{{.Digits 9}}.{{.Region}}.elb.{{.DNS}}`,
+		"zone_id":    "{{.LBZone}}",
+		"arn_suffix": `{{after .ARN ":loadbalancer/"}}`,
+	}, Defaults: map[string]any{"ip_address_type": "ipv4"}},
 	"aws_lb_target_group": {Service: "elasticloadbalancing", ARN: "targetgroup/{{.Name}}/{{.Hex 16}}", ID: "{{.ARN}}", Attrs: map[string]any{
-		"arn_suffix": `{{afterLast .ARN ":"}}`, "ip_address_type": "ipv4", "load_balancing_algorithm_type": "round_robin",
+		"arn_suffix": `{{afterLast .ARN ":"}}`,
+	}, Defaults: map[string]any{"ip_address_type": "ipv4", "load_balancing_algorithm_type": "round_robin",
 		"load_balancing_anomaly_mitigation": "off", "load_balancing_cross_zone_enabled": "use_load_balancer_configuration",
 		"protocol_version": "HTTP1",
 	}},
@@ -129,7 +142,7 @@ var resources = map[string]Kind{
 	"aws_secretsmanager_secret_version": {Service: "secretsmanager", FullARN: true,
 		ARN:   `{{$s := .Arg "secret_id" .Unnamed}}{{if hasPrefix $s "arn:"}}{{$s}}{{else}}arn:{{.Partition}}:secretsmanager:{{.Region}}:{{.Account}}:secret:{{$s}}-{{.SecretSuffix}}{{end}}`,
 		ID:    `{{.Arg "secret_id" .Unnamed}}|{{.UUIDOf "version_id"}}`,
-		Attrs: map[string]any{"version_id": `{{.UUIDOf "version_id"}}`, "version_stages": []any{"AWSCURRENT"}}},
+		Attrs: map[string]any{"version_id": `{{.UUIDOf "version_id"}}`}, Defaults: map[string]any{"version_stages": []any{"AWSCURRENT"}}},
 	"aws_kms_key":       {Service: "kms", ARN: "key/{{.UUID}}", ID: "{{.UUID}}", Attrs: map[string]any{"key_id": "{{.ID}}"}},
 	"aws_kms_alias":     {Service: "kms", ARN: "{{.Name}}", ID: "{{.Name}}", Attrs: map[string]any{"target_key_arn": `arn:{{.Partition}}:kms:{{.Region}}:{{.Account}}:key/{{.Arg "target_key_id" .UUID}}`}},
 	"aws_ssm_parameter": {Service: "ssm", ARN: `parameter/{{trimPrefix .Name "/"}}`, ID: "{{.Name}}"},
@@ -138,7 +151,7 @@ var resources = map[string]Kind{
 
 	// Compute and containers.
 	"aws_ecs_cluster":                    {Service: "ecs", ARN: "cluster/{{.Name}}", ID: "{{.ARN}}"},
-	"aws_ecs_service":                    {NoARN: true, Service: "ecs", ARN: `service/{{.Last "cluster" .Unnamed}}/{{.Name}}`, ID: "{{.ARN}}", Attrs: map[string]any{"iam_role": "/aws-service-role/ecs.amazonaws.com/AWSServiceRoleForECS"}},
+	"aws_ecs_service":                    {NoARN: true, Service: "ecs", ARN: `service/{{.Last "cluster" .Unnamed}}/{{.Name}}`, ID: "{{.ARN}}", Defaults: map[string]any{"iam_role": "/aws-service-role/ecs.amazonaws.com/AWSServiceRoleForECS"}},
 	"aws_ecs_task_definition":            {Service: "ecs", ARN: "task-definition/{{.Name}}:1", ID: "{{.Name}}", Attrs: map[string]any{"revision": 1, "arn_without_revision": `{{trimSuffix .ARN ":1"}}`}},
 	"aws_ecs_capacity_provider":          {Service: "ecs", ARN: "capacity-provider/{{.Name}}", ID: "{{.Name}}"},
 	"aws_ecs_cluster_capacity_providers": {NoARN: true, Service: "ecs", ID: `{{.Need "cluster_name"}}`},
@@ -150,7 +163,7 @@ var resources = map[string]Kind{
 	"aws_appautoscaling_policy": {Service: "autoscaling", ARN: `scalingPolicy:{{.UUID}}:resource/{{.Arg "resource_id" .Unnamed}}:policyName/{{.Name}}`, ID: "{{.Name}}"},
 
 	// Logs and monitoring.
-	"aws_cloudwatch_log_group":    byName("logs", "log-group:{{.Name}}", "name").withAttrs(map[string]any{"log_group_class": "STANDARD"}),
+	"aws_cloudwatch_log_group":    byName("logs", "log-group:{{.Name}}", "name").withDefaults(map[string]any{"log_group_class": "STANDARD"}),
 	"aws_cloudwatch_metric_alarm": byName("cloudwatch", "alarm:{{.Name}}", "alarm_name"),
 	"aws_cloudwatch_event_rule":   byName("events", "rule/{{.Name}}", "name"),
 	"aws_cloudwatch_dashboard":    {NoARN: true, Service: "cloudwatch", Global: true, ARN: "dashboard/{{.Name}}", ID: `{{.Need "dashboard_name"}}`, Name: "dashboard_name"},
@@ -238,8 +251,9 @@ func KindOf(typ string) (Kind, bool) {
 	return k, ok
 }
 
-// FakedAttrs returns the attributes the table fakes for a resource type: id, arn (unless
-// the type has none) and the entry's attributes (dotted paths for nested ones), sorted.
+// FakedAttrs returns the attributes AWS decides that the table fakes for a resource
+// type: id, arn (unless the type has none) and the entry's Attrs (dotted paths for
+// nested ones), sorted; DefaultAttrs returns the entry's Defaults.
 func FakedAttrs(typ string) []string {
 	k := resources[typ]
 	out := []string{"id"}
@@ -249,6 +263,10 @@ func FakedAttrs(typ string) []string {
 	out = append(out, tfjson.SortedKeys(k.Attrs)...)
 	return out
 }
+
+// DefaultAttrs returns the attributes of a resource type whose AWS default the table
+// gives, sorted.
+func DefaultAttrs(typ string) []string { return tfjson.SortedKeys(resources[typ].Defaults) }
 
 // Types returns the resource types of the table, sorted.
 func Types() []string { return tfjson.SortedKeys(resources) }

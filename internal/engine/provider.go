@@ -37,7 +37,9 @@ func DroppedAWSArgs() []string {
 	return []string{"access_key", "secret_key", "token", "profile", "shared_config_files",
 		"shared_credentials_files", "assume_role", "assume_role_with_web_identity", "custom_ca_bundle",
 		"ec2_metadata_service_endpoint", "ec2_metadata_service_endpoint_mode", "sts_region", "retry_mode",
-		"endpoints", "http_proxy", "https_proxy", "no_proxy"}
+		"endpoints", "http_proxy", "https_proxy", "no_proxy",
+		// Checked against the account of the credentials, which offline is none.
+		"allowed_account_ids", "forbidden_account_ids"}
 }
 
 // IsAWSSource tells whether a required_providers source names hashicorp/aws.
