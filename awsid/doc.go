@@ -3,7 +3,7 @@
 // takes as input, and the names AWS accepts for hosts, S3 buckets and log retention.
 //
 // It is the one table of these rules: the constructs and the apps validate their
-// Config with it, and names that will carry a region are checked at the longest one
+// Config with it, verify's fakes take their partitions and DNS suffixes from it, and names that will carry a region are checked at the longest one
 // (LongestRegion) before the stack's region is known.
 //
 // Every check returns an error that starts with the value quoted (cut short when long),

@@ -1,6 +1,11 @@
 package verify
 
 import (
+	"github.com/tapstack/infra/awsid"
+	"github.com/tapstack/infra/internal/awsfake"
+	"github.com/tapstack/infra/internal/engine"
+	"github.com/tapstack/infra/internal/tfjson"
+
 	"context"
 	"encoding/json"
 	"errors"
@@ -41,7 +46,7 @@ type Options struct {
 // deployment run one at a time.
 type Deployment struct {
 	mu        sync.Mutex
-	eng       Engine
+	eng       engine.Engine
 	opts      Options
 	dir       string
 	deployed  *stack
@@ -118,11 +123,16 @@ func (d *Deployment) Close() error {
 // Plan plans a stack against the deployment and returns every resource change. It may be
 // called several times: the deployment does not change.
 func (d *Deployment) Plan(ctx context.Context, stack []byte) (*Report, error) {
-	stack, err := d.keepProviders(stack)
+	doc, err := tfjson.Parse(stack)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("verify: %w", err)
 	}
-	st, err := prepare(stack, d.opts)
+	d.keepProviders(doc)
+	raw, err := json.Marshal(doc)
+	if err != nil {
+		return nil, fmt.Errorf("verify: %w", err)
+	}
+	st, err := prepare(raw, d.opts)
 	if err != nil {
 		return nil, err
 	}
@@ -147,29 +157,24 @@ func (d *Deployment) Plan(ctx context.Context, stack []byte) (*Report, error) {
 // keepProviders gives a stack that has no aws provider block the deployed stack's: the
 // resources in the state need their provider configured (offline) to be planned for
 // deletion, also when the new stack no longer mentions AWS at all.
-func (d *Deployment) keepProviders(raw []byte) ([]byte, error) {
-	deployed := blocks(mapOf(d.deployed.doc["provider"])["aws"])
+func (d *Deployment) keepProviders(doc tfjson.Doc) {
+	deployed := tfjson.Blocks(tfjson.MapOf(d.deployed.orig["provider"])["aws"])
 	if len(deployed) == 0 {
-		return raw, nil
+		return
 	}
-	var doc map[string]any
-	if err := json.Unmarshal(raw, &doc); err != nil {
-		return nil, fmt.Errorf("verify: the stack is not JSON: %w", err)
-	}
-	providers := mapOf(doc["provider"])
+	providers := tfjson.MapOf(doc["provider"])
 	if providers == nil {
 		providers = map[string]any{}
 		doc["provider"] = providers
 	}
-	if len(blocks(providers["aws"])) > 0 {
-		return raw, nil
+	if len(tfjson.Blocks(providers["aws"])) > 0 {
+		return
 	}
 	var keep []any
 	for _, p := range deployed {
-		keep = append(keep, p)
+		keep = append(keep, deepCopy(p))
 	}
 	providers["aws"] = keep
-	return json.Marshal(doc)
 }
 
 // Compare fake-applies before, plans after against it and returns the verdict.
@@ -215,8 +220,8 @@ func (d *Deployment) writeConfig(ctx context.Context, doc map[string]any, st *st
 			return err
 		}
 	}
-	if out, err := d.eng.run(ctx, d.dir, "init", "-input=false", "-no-color", "-plugin-dir="+d.eng.PluginDir); err != nil {
-		return fmt.Errorf("verify: %s init failed: %v\n%s", filepath.Base(d.eng.Binary), err, strings.TrimSpace(string(out)))
+	if out, err := d.eng.Run(ctx, d.dir, "init", "-input=false", "-no-color", "-plugin-dir="+d.eng.PluginDir); err != nil {
+		return fmt.Errorf("verify: %s init failed: %v\n%s", d.eng.Name(), err, strings.TrimSpace(string(out)))
 	}
 	d.providers = st.providers
 	// The schemas load while the first plan runs: each costs a provider start.
@@ -239,34 +244,45 @@ func (d *Deployment) writeConfig(ctx context.Context, doc map[string]any, st *st
 }
 
 // plan runs the engine's plan (refresh off: the fake state is the truth) and reads it.
-func (d *Deployment) plan(ctx context.Context, what string) ([]plannedChange, error) {
-	out, err := d.eng.run(ctx, d.dir, "plan", "-refresh=false", "-input=false", "-lock=false", "-json", "-out="+planFile)
+func (d *Deployment) plan(ctx context.Context, what string) ([]engine.Change, error) {
+	out, err := d.eng.Run(ctx, d.dir, "plan", "-refresh=false", "-input=false", "-lock=false", "-json", "-out="+planFile)
 	if err != nil {
-		return nil, fmt.Errorf("verify: %s plan of %s failed (%v):\n%s", filepath.Base(d.eng.Binary), what, err, diagnostics(out))
+		return nil, fmt.Errorf("verify: %s plan of %s failed (%v):\n%s", d.eng.Name(), what, err, diagnostics(out))
 	}
-	changes, err := readPlanFile(filepath.Join(d.dir, planFile))
-	if errors.Is(err, errPlanFormat) {
-		out, serr := d.eng.run(ctx, d.dir, "show", "-json", planFile)
+	changes, err := engine.ReadPlanFile(filepath.Join(d.dir, planFile))
+	if errors.Is(err, engine.ErrPlanFormat) {
+		out, serr := d.eng.Run(ctx, d.dir, "show", "-json", planFile)
 		if serr != nil {
-			return nil, fmt.Errorf("verify: %s show -json: %v\n%s", filepath.Base(d.eng.Binary), serr, out)
+			return nil, fmt.Errorf("verify: %s show -json: %v\n%s", d.eng.Name(), serr, out)
 		}
-		changes, err = readPlanJSON(out)
+		changes, err = engine.ReadPlanJSON(out)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("verify: reading the plan of %s: %w", what, err)
+	}
+	for _, c := range changes {
+		if c.Module != "" {
+			return nil, fmt.Errorf("verify: the plan of %s has %s, in a module: verify supports root module resources only", what, c.Addr)
+		}
 	}
 	return changes, nil
 }
 
 // report turns the changes of a plan into a Report.
-func (d *Deployment) report(changes []plannedChange, st *stack) *Report {
+func (d *Deployment) report(changes []engine.Change, st *stack) *Report {
 	r := &Report{Changes: []Change{}}
+	for _, ref := range tfjson.SortedKeys(st.places) {
+		if old, ok := d.deployed.places[ref]; ok && len(movedParts(old, st.places[ref], false)) > 0 {
+			r.Moves = append(r.Moves, Move{Provider: ref, From: old.String(), To: st.places[ref].String()})
+		}
+	}
 	for _, c := range changes {
-		if c.mode != "managed" || c.deposed != "" {
+		if c.Mode != "managed" || c.Deposed != "" {
 			continue
 		}
-		ch := Change{Address: c.addr, Type: c.typ, Reason: c.reason}
-		switch c.action {
+		ch := Change{Address: c.Addr, Type: c.Type, Reason: c.Reason}
+		moved := d.moved(c, st)
+		switch c.Action {
 		case "create":
 			ch.Action = Create
 		case "update":
@@ -279,28 +295,90 @@ func (d *Deployment) report(changes []plannedChange, st *stack) *Report {
 			ch.Action = Delete
 		case "forget", "create-then-forget":
 			ch.Action = Forget
-		default:
-			continue
 		}
-		for _, p := range c.replacePaths {
+		for _, p := range c.ReplacePaths {
 			ch.ReplacePaths = append(ch.ReplacePaths, formatPath(p))
 		}
+		if len(moved) > 0 && ch.Action != Delete && ch.Action != Forget {
+			ch.Action, ch.CreateBeforeDestroy, ch.Reason, ch.ReplacePaths = Replace, false, ReasonProviderMoved, moved
+		}
+		if ch.Action == "" {
+			continue
+		}
 		sort.Strings(ch.ReplacePaths)
-		ch.Path = c.addr
-		res := st.resources[c.typ+"."+c.name]
+		ch.Path = c.Addr
+		res := st.resources[c.Type+"."+c.Name]
 		if res == nil {
-			res = d.deployed.resources[c.typ+"."+c.name]
+			res = d.deployed.resources[c.Type+"."+c.Name]
 		}
 		if res != nil && res.path != "" {
 			ch.Path = res.path
-			if c.index != nil {
-				ch.Path += strings.TrimPrefix(c.addr, res.addr())
+			if c.Index != nil {
+				ch.Path += strings.TrimPrefix(c.Addr, res.addr())
 			}
 		}
 		r.Changes = append(r.Changes, ch)
 	}
 	sort.Slice(r.Changes, func(i, j int) bool { return r.Changes[i].Address < r.Changes[j].Address })
 	return r
+}
+
+// moved returns what moved of the place of an instance the deployment has and the plan
+// keeps (provider.region, provider.account, provider.partition), or nothing.
+func (d *Deployment) moved(c engine.Change, st *stack) []string {
+	in := d.state[c.Addr]
+	if in == nil || !strings.HasPrefix(c.Type, "aws_") {
+		return nil
+	}
+	switch c.Action {
+	case "no-op", "update", "delete-then-create", "create-then-delete":
+	default:
+		return nil
+	}
+	old, ok := d.deployed.places[providerRefOf(in.provider)]
+	now, ok2 := st.places[providerRefOf(c.Provider)]
+	if !ok || !ok2 {
+		return nil
+	}
+	return movedParts(old, now, awsfake.Global(c.Type))
+}
+
+// movedParts lists what differs between two places: provider.partition,
+// provider.account (also when only one of them names an account) and, unless the
+// resource is global, provider.region.
+func movedParts(old, now awsid.Place, global bool) []string {
+	var out []string
+	if old.Account != now.Account {
+		out = append(out, "provider.account")
+	}
+	if old.Partition != now.Partition {
+		out = append(out, "provider.partition")
+	}
+	if !global && old.Region != now.Region {
+		out = append(out, "provider.region")
+	}
+	return out
+}
+
+// providerRefOf turns a provider configuration address of a plan or a state
+// (provider["registry.terraform.io/hashicorp/aws"].west) into the reference resources use
+// ("aws.west").
+func providerRefOf(addr string) string {
+	src := addr
+	alias := ""
+	if rest, ok := strings.CutPrefix(addr, `provider["`); ok {
+		if s, a, ok := strings.Cut(rest, `"]`); ok {
+			src, alias = s, strings.TrimPrefix(a, ".")
+		}
+	}
+	name := src[strings.LastIndex(src, "/")+1:]
+	if engine.IsAWSSource(src) {
+		name = "aws"
+	}
+	if alias != "" {
+		name += "." + alias
+	}
+	return name
 }
 
 // writeState writes the fake state as the default local state of the working directory.
@@ -324,7 +402,7 @@ func (d *Deployment) writeState(serial int) error {
 	}
 	byRes := map[string]*stateResource{}
 	var order []string
-	addrs := sortedKeys(d.state)
+	addrs := tfjson.SortedKeys(d.state)
 	for _, a := range addrs {
 		in := d.state[a]
 		key := in.typ + "." + in.name
@@ -351,7 +429,7 @@ func (d *Deployment) writeState(serial int) error {
 		resources = append(resources, byRes[k])
 	}
 	doc := map[string]any{
-		"version": 4, "terraform_version": d.version, "serial": serial, "lineage": fakeUUID("lineage/" + d.dir),
+		"version": 4, "terraform_version": d.version, "serial": serial, "lineage": awsfake.UUID("lineage/" + d.dir),
 		"outputs": map[string]any{}, "resources": resources, "check_results": nil,
 	}
 	if err := writeJSONFile(filepath.Join(d.dir, "terraform.tfstate"), doc); err != nil {

@@ -13,7 +13,7 @@
 //
 //	report, err := verify.Compare(ctx, before, after, verify.Options{})
 //	...
-//	verify.AssertNoReplacements(t, report, verify.Stateful...)
+//	verify.AssertNoReplacements(t, report, verify.Stateful()...)
 //
 // Data sources that would call AWS (aws_availability_zones, aws_caller_identity,
 // aws_secretsmanager_random_password, an existing aws_vpc, ...) are replaced by locals

@@ -1,6 +1,10 @@
 package verify
 
 import (
+	"github.com/tapstack/infra/internal/awsfake"
+	"github.com/tapstack/infra/internal/engine"
+	"github.com/tapstack/infra/internal/tfjson"
+
 	"context"
 	"fmt"
 	"sort"
@@ -9,7 +13,7 @@ import (
 
 // The fake apply. Applying for real creates resources in dependency order because a
 // resource's arguments may name values of another one (an id, an ARN) known only once
-// that one exists. Planning a stack against an empty state leaves those arguments unknown,
+// that one exists. Planning a stack against an empty state leaves those arguments tfjson.Unknown,
 // so a naive fake apply needs a plan per level of the dependency graph (7 for the
 // TapStack). verify predicts the values instead: an argument set by the configuration
 // is evaluated (literals, and templates of references to other resources), an attribute
@@ -25,7 +29,7 @@ import (
 // instance.
 type prediction struct {
 	target string // instance address
-	path   []part
+	path   []tfjson.Part
 	value  any
 }
 
@@ -40,59 +44,59 @@ type predictor struct {
 
 // managedRef splits a traversal into the resource it names, the instance address and the
 // rest of the path; res is nil when the traversal does not name a resource of the stack.
-func (p *predictor) managedRef(parts []part) (res *resource, inst string, rest []part) {
-	if len(parts) < 2 || parts[0].name == "" || parts[1].name == "" {
+func (p *predictor) managedRef(parts []tfjson.Part) (res *resource, inst string, rest []tfjson.Part) {
+	if len(parts) < 2 || parts[0].Name == "" || parts[1].Name == "" {
 		return nil, "", nil
 	}
-	res = p.st.resources[parts[0].name+"."+parts[1].name]
+	res = p.st.resources[parts[0].Name+"."+parts[1].Name]
 	if res == nil {
 		return nil, "", nil
 	}
 	rest = parts[2:]
 	inst = res.addr()
 	if res.multi {
-		if len(rest) == 0 || rest[0].name != "" || rest[0].splat {
+		if len(rest) == 0 || rest[0].Name != "" || rest[0].Splat {
 			return res, "", nil
 		}
-		inst = instanceAddr(res.addr(), rest[0].key)
+		inst = instanceAddr(res.addr(), rest[0].Key)
 		rest = rest[1:]
 	}
 	return res, inst, rest
 }
 
 // ref evaluates a reference to a resource attribute.
-func (p *predictor) ref(parts []part) (any, error) {
+func (p *predictor) ref(parts []tfjson.Part) (any, error) {
 	res, inst, rest := p.managedRef(parts)
-	if res == nil || inst == "" || len(rest) == 0 || rest[0].name == "" {
-		return nil, errUnresolvable
+	if res == nil || inst == "" || len(rest) == 0 || rest[0].Name == "" {
+		return nil, tfjson.ErrUnresolvable
 	}
 	if in, ok := p.d.state[inst]; ok {
-		return navigate(in.attrs, rest)
+		return tfjson.Navigate(in.attrs, rest)
 	}
-	v, err := p.attr(res, inst, rest[0].name)
+	v, err := p.attr(res, inst, rest[0].Name)
 	if err != nil {
 		return nil, err
 	}
-	return navigate(v, rest[1:])
+	return tfjson.Navigate(v, rest[1:])
 }
 
 // attr predicts a top-level attribute of an instance not yet in the state.
 func (p *predictor) attr(res *resource, inst, name string) (any, error) {
 	key := inst + "." + name
 	if v, ok := p.memo[key]; ok {
-		if v == errUnresolvable {
-			return nil, errUnresolvable
+		if v == tfjson.ErrUnresolvable {
+			return nil, tfjson.ErrUnresolvable
 		}
 		return v, nil
 	}
 	if p.busy[key] {
-		return nil, errUnresolvable
+		return nil, tfjson.ErrUnresolvable
 	}
 	p.busy[key] = true
 	defer delete(p.busy, key)
 	v, err := p.attrUncached(res, inst, name)
 	if err != nil {
-		p.memo[key] = errUnresolvable
+		p.memo[key] = tfjson.ErrUnresolvable
 		return nil, err
 	}
 	p.memo[key] = v
@@ -100,80 +104,33 @@ func (p *predictor) attr(res *resource, inst, name string) (any, error) {
 }
 
 func (p *predictor) attrUncached(res *resource, inst, name string) (any, error) {
-	if planned, ok := p.last[inst][name]; ok && known(planned) {
+	if planned, ok := p.last[inst][name]; ok && tfjson.Known(planned) {
 		return planned, nil
 	}
 	if v, ok := res.body[name]; ok && v != nil {
 		switch name {
 		case "count", "for_each", "depends_on", "lifecycle", "provider", "provisioner", "connection", "//":
-			return nil, errUnresolvable
+			return nil, tfjson.ErrUnresolvable
 		}
 		return p.eval(v)
 	}
-	fc := p.d.fakeCtx(res.typ, inst, p.st, func(a string) (any, bool) {
+	fc := p.st.fakeCtx(res, inst, func(a string) (any, bool) {
 		v, err := p.attr(res, inst, a)
 		return v, err == nil
 	})
-	if v, ok := fakeValue(fc, []string{name}, nil); ok {
+	v, ok, err := p.d.fakeValue(fc, []string{name}, nil)
+	if err != nil {
+		return nil, err
+	}
+	if ok {
 		return v, nil
 	}
-	return nil, errUnresolvable
+	return nil, tfjson.ErrUnresolvable
 }
 
 // eval evaluates a configuration value whose interpolations are only references to
 // resources (of the state, or predicted).
-func (p *predictor) eval(v any) (any, error) {
-	switch v := v.(type) {
-	case string:
-		refs, spans, err := scanTemplate(v)
-		if err != nil {
-			return nil, err
-		}
-		if len(spans) == 0 {
-			return unescapeTemplate(v), nil
-		}
-		if len(refs) == 1 && refs[0].whole {
-			return p.ref(refs[0].parts)
-		}
-		if !pureTemplate(v, refs, spans) {
-			return nil, errUnresolvable
-		}
-		var edits []edit
-		for i, r := range refs {
-			val, err := p.ref(r.parts)
-			if err != nil {
-				return nil, err
-			}
-			text := primitiveText(val)
-			if text == "\x00" {
-				return nil, errUnresolvable
-			}
-			edits = append(edits, edit{spans[i][0], spans[i][1], escapeTemplate(text)})
-		}
-		return unescapeTemplate(splice(v, edits)), nil
-	case []any:
-		out := make([]any, len(v))
-		for i, e := range v {
-			ev, err := p.eval(e)
-			if err != nil {
-				return nil, err
-			}
-			out[i] = ev
-		}
-		return out, nil
-	case map[string]any:
-		out := make(map[string]any, len(v))
-		for k, e := range v {
-			ev, err := p.eval(e)
-			if err != nil {
-				return nil, err
-			}
-			out[k] = ev
-		}
-		return out, nil
-	}
-	return v, nil
-}
+func (p *predictor) eval(v any) (any, error) { return tfjson.Eval(v, p.ref) }
 
 // inline replaces, in a copy of the configuration, every reference to a resource not in
 // the state by its prediction where verify can predict it. It returns the copy and the
@@ -195,24 +152,24 @@ func (p *predictor) inline() (map[string]any, map[string][]prediction, error) {
 		}
 		return nil
 	}
-	for _, addr := range sortedKeys(p.st.resources) {
+	for _, addr := range tfjson.SortedKeys(p.st.resources) {
 		res := p.st.resources[addr]
 		if p.d.applied(res) {
 			continue
 		}
-		body := mapOf(mapOf(mapOf(doc["resource"])[res.typ])[res.name])
+		body := tfjson.MapOf(tfjson.MapOf(tfjson.MapOf(doc["resource"])[res.typ])[res.name])
 		if err := rewriteBody(addr, body); err != nil {
 			return nil, nil, err
 		}
 	}
-	for typ, named := range mapOf(doc["data"]) {
-		for name, b := range mapOf(named) {
-			if err := rewriteBody("data."+typ+"."+name, mapOf(b)); err != nil {
+	for typ, named := range tfjson.MapOf(doc["data"]) {
+		for name, b := range tfjson.MapOf(named) {
+			if err := rewriteBody("data."+typ+"."+name, tfjson.MapOf(b)); err != nil {
 				return nil, nil, err
 			}
 		}
 	}
-	locals := mapOf(doc["locals"])
+	locals := tfjson.MapOf(doc["locals"])
 	for k, v := range locals {
 		nv, err := p.inlineValue("local."+k, v, preds)
 		if err != nil {
@@ -226,32 +183,32 @@ func (p *predictor) inline() (map[string]any, map[string][]prediction, error) {
 func (p *predictor) inlineValue(owner string, v any, preds map[string][]prediction) (any, error) {
 	switch v := v.(type) {
 	case string:
-		refs, _, err := scanTemplate(v)
+		refs, _, err := tfjson.ScanTemplate(v)
 		if err != nil {
 			return nil, fmt.Errorf("verify: %s: %w", owner, err)
 		}
-		var edits []edit
+		var edits []tfjson.Edit
 		for _, r := range refs {
-			res, inst, rest := p.managedRef(r.parts)
+			res, inst, rest := p.managedRef(r.Parts)
 			if res == nil || inst == "" || p.d.applied(res) {
 				continue
 			}
-			val, err := p.ref(r.parts)
+			val, err := p.ref(r.Parts)
 			if err != nil {
 				continue
 			}
-			if r.whole {
+			if r.Whole {
 				preds[owner] = append(preds[owner], prediction{inst, rest, val})
-				return jsonLiteral(val), nil
+				return tfjson.JSONLiteral(val), nil
 			}
-			lit, err := hclLiteral(val)
+			lit, err := tfjson.HCLLiteral(val)
 			if err != nil {
 				continue
 			}
 			preds[owner] = append(preds[owner], prediction{inst, rest, val})
-			edits = append(edits, edit{r.start, r.end, lit})
+			edits = append(edits, tfjson.Edit{Start: r.Start, End: r.End, Text: lit})
 		}
-		return splice(v, edits), nil
+		return tfjson.Splice(v, edits), nil
 	case []any:
 		for i, e := range v {
 			nv, err := p.inlineValue(owner, e, preds)
@@ -276,22 +233,22 @@ func (p *predictor) inlineValue(owner string, v any, preds map[string][]predicti
 // locals and data sources of doc, keyed by resource address; with dependsOn, the
 // depends_on entries too.
 func refsOf(st *stack, doc map[string]any, v any, dependsOn bool, seen, out map[string]bool) {
-	add := func(parts []part) {
+	add := func(parts []tfjson.Part) {
 		if len(parts) < 2 {
 			return
 		}
-		root, second := parts[0].name, parts[1].name
+		root, second := parts[0].Name, parts[1].Name
 		switch {
 		case root == "local" && second != "":
 			if !seen["local."+second] {
 				seen["local."+second] = true
-				refsOf(st, doc, mapOf(doc["locals"])[second], dependsOn, seen, out)
+				refsOf(st, doc, tfjson.MapOf(doc["locals"])[second], dependsOn, seen, out)
 			}
 		case root == "data" && len(parts) >= 3 && second != "":
-			key := "data." + second + "." + parts[2].name
+			key := "data." + second + "." + parts[2].Name
 			if !seen[key] {
 				seen[key] = true
-				refsOf(st, doc, mapOf(mapOf(doc["data"])[second])[parts[2].name], dependsOn, seen, out)
+				refsOf(st, doc, tfjson.MapOf(tfjson.MapOf(doc["data"])[second])[parts[2].Name], dependsOn, seen, out)
 			}
 		case st.resources[root+"."+second] != nil:
 			out[root+"."+second] = true
@@ -299,12 +256,12 @@ func refsOf(st *stack, doc map[string]any, v any, dependsOn bool, seen, out map[
 	}
 	switch v := v.(type) {
 	case string:
-		refs, _, err := scanTemplate(v)
+		refs, _, err := tfjson.ScanTemplate(v)
 		if err != nil {
 			return
 		}
 		for _, r := range refs {
-			add(r.parts)
+			add(r.Parts)
 		}
 	case []any:
 		for _, e := range v {
@@ -319,9 +276,9 @@ func refsOf(st *stack, doc map[string]any, v any, dependsOn bool, seen, out map[
 				if dependsOn {
 					for _, entry := range blocksOrStrings(e) {
 						entry = strings.TrimSuffix(strings.TrimPrefix(entry, "${"), "}")
-						var parts []part
+						var parts []tfjson.Part
 						for _, name := range strings.Split(entry, ".") {
-							parts = append(parts, part{name: name})
+							parts = append(parts, tfjson.Part{Name: name})
 						}
 						add(parts)
 					}
@@ -348,7 +305,7 @@ func blocksOrStrings(v any) []string {
 // dependsOn, also those it names in depends_on.
 func resourceRefs(st *stack, doc map[string]any, res *resource, dependsOn bool) map[string]bool {
 	out := map[string]bool{}
-	body := mapOf(mapOf(mapOf(doc["resource"])[res.typ])[res.name])
+	body := tfjson.MapOf(tfjson.MapOf(tfjson.MapOf(doc["resource"])[res.typ])[res.name])
 	refsOf(st, doc, body, dependsOn, map[string]bool{}, out)
 	delete(out, res.addr())
 	return out
@@ -358,9 +315,47 @@ func (d *Deployment) applied(res *resource) bool {
 	return d.done[res.addr()]
 }
 
-// fakeCtx returns the context of the fakes of an instance.
-func (d *Deployment) fakeCtx(typ, inst string, st *stack, get func(string) (any, bool)) fakeCtx {
-	return fakeCtx{typ: typ, addr: inst, region: st.region, partition: st.partition, get: get, overrides: d.opts.Computed}
+// dependencies returns, for every resource of st, the resources it depends on as the
+// engine records them in the state: every managed resource it references or names in
+// depends_on, directly or through locals, data sources, ephemeral resources and other
+// resources (the transitive closure), read from the stack as written. cbd holds the
+// resources the engine applies create-before-destroy: those whose lifecycle says so,
+// and everything they depend on (a dependency of a create-before-destroy resource must
+// be one too, or the engine's graph has a cycle), as the engine records them in the
+// state.
+func dependencies(st *stack) (deps map[string]map[string]bool, cbd map[string]bool) {
+	direct := map[string]map[string]bool{}
+	for addr, res := range st.resources {
+		direct[addr] = resourceRefs(st, st.orig, res, true)
+	}
+	deps = map[string]map[string]bool{}
+	var closure func(addr string, seen map[string]bool)
+	closure = func(addr string, seen map[string]bool) {
+		for dep := range direct[addr] {
+			if !seen[dep] {
+				seen[dep] = true
+				closure(dep, seen)
+			}
+		}
+	}
+	for addr := range st.resources {
+		seen := map[string]bool{}
+		closure(addr, seen)
+		delete(seen, addr)
+		deps[addr] = seen
+	}
+	cbd = map[string]bool{}
+	for addr, res := range st.resources {
+		body := tfjson.MapOf(tfjson.MapOf(tfjson.MapOf(st.orig["resource"])[res.typ])[res.name])
+		if tfjson.MapOf(body["lifecycle"])["create_before_destroy"] != true {
+			continue
+		}
+		cbd[addr] = true
+		for dep := range deps[addr] {
+			cbd[dep] = true
+		}
+	}
+	return deps, cbd
 }
 
 // fakeApply builds the fake state of st, wave by wave (usually one).
@@ -374,17 +369,14 @@ func (d *Deployment) fakeApply(ctx context.Context, st *stack) (err error) {
 			err = serr
 		}
 	}()
-	if d.version, err = d.eng.version(ctx, d.dir); err != nil {
+	if d.version, err = d.eng.Version(ctx, d.dir); err != nil {
 		return fmt.Errorf("verify: %w", err)
 	}
-	deps := map[string]map[string]bool{}
-	for addr, res := range st.resources {
-		deps[addr] = resourceRefs(st, st.doc, res, true)
-	}
+	deps, cbd := dependencies(st)
 	var last map[string]map[string]any
 	for wave := 1; ; wave++ {
 		var pending []string
-		for _, addr := range sortedKeys(st.resources) {
+		for _, addr := range tfjson.SortedKeys(st.resources) {
 			if !d.done[addr] {
 				pending = append(pending, addr)
 			}
@@ -415,7 +407,7 @@ func (d *Deployment) fakeApply(ctx context.Context, st *stack) (err error) {
 		if err != nil {
 			return err
 		}
-		stuck, err := d.commitWave(st, doc, deps, preds, changes, schemas)
+		stuck, err := d.commitWave(st, doc, deps, cbd, preds, changes, schemas)
 		if err != nil {
 			return err
 		}
@@ -428,12 +420,12 @@ func (d *Deployment) fakeApply(ctx context.Context, st *stack) (err error) {
 		}
 		last = map[string]map[string]any{}
 		for _, c := range changes {
-			if c.mode != "managed" {
+			if c.Mode != "managed" {
 				continue
 			}
-			if rs, err := schemas.resource(c.provider, c.typ); err == nil {
-				if m, ok := normalize(c.after, rs.typ).(map[string]any); ok {
-					last[c.addr] = m
+			if rs, err := schemas.resource(c.Provider, c.Type); err == nil {
+				if m, ok := normalize(c.After, rs.typ).(map[string]any); ok {
+					last[c.Addr] = m
 				}
 			}
 		}
@@ -444,18 +436,18 @@ func (d *Deployment) fakeApply(ctx context.Context, st *stack) (err error) {
 // configuration no longer references a resource out of the state, each prediction it
 // used matches the planned values, and everything it references is in the state or
 // ready too. It returns why each other pending resource waits.
-func (d *Deployment) commitWave(st *stack, doc map[string]any, deps map[string]map[string]bool,
-	preds map[string][]prediction, changes []plannedChange, schemas *schemas) (map[string]string, error) {
-	byRes := map[string][]plannedChange{}
+func (d *Deployment) commitWave(st *stack, doc map[string]any, deps map[string]map[string]bool, cbd map[string]bool,
+	preds map[string][]prediction, changes []engine.Change, schemas *schemas) (map[string]string, error) {
+	byRes := map[string][]engine.Change{}
 	for _, c := range changes {
-		if c.mode == "managed" && c.deposed == "" {
-			byRes[c.typ+"."+c.name] = append(byRes[c.typ+"."+c.name], c)
+		if c.Mode == "managed" && c.Deposed == "" {
+			byRes[c.Type+"."+c.Name] = append(byRes[c.Type+"."+c.Name], c)
 		}
 	}
 	stuck := map[string]string{}
 	ready := map[string]bool{}
 	final := map[string]*instance{}
-	for _, addr := range sortedKeys(st.resources) {
+	for _, addr := range tfjson.SortedKeys(st.resources) {
 		if d.done[addr] {
 			continue
 		}
@@ -473,8 +465,8 @@ func (d *Deployment) commitWave(st *stack, doc map[string]any, deps map[string]m
 		}
 		ok := true
 		for _, c := range byRes[addr] {
-			if c.action != "create" {
-				stuck[addr] = fmt.Sprintf("%s is planned to %s, not to create", c.addr, c.action)
+			if c.Action != "create" {
+				stuck[addr] = fmt.Sprintf("%s is planned to %s, not to create", c.Addr, c.Action)
 				ok = false
 				break
 			}
@@ -482,8 +474,9 @@ func (d *Deployment) commitWave(st *stack, doc map[string]any, deps map[string]m
 			if err != nil {
 				return nil, err
 			}
-			in.deps = sortedKeys(deps[addr])
-			final[c.addr] = in
+			in.deps = tfjson.SortedKeys(deps[addr])
+			in.cbd = cbd[addr]
+			final[c.Addr] = in
 		}
 		if ok && !res.multi && len(byRes[addr]) == 0 {
 			stuck[addr] = "the plan has no change for it"
@@ -504,9 +497,9 @@ func (d *Deployment) commitWave(st *stack, doc map[string]any, deps map[string]m
 					why = "its prediction of " + pr.target + " waits for that resource"
 					break
 				}
-				got, err := navigate(in.attrs, pr.path)
+				got, err := tfjson.Navigate(in.attrs, pr.path)
 				if err != nil || !sameValue(pr.value, got) {
-					why = fmt.Sprintf("the plan says %s.%s = %s, verify predicted %s", pr.target, renderParts(pr.path), short(got), short(pr.value))
+					why = fmt.Sprintf("the plan says %s.%s = %s, verify predicted %s", pr.target, tfjson.RenderParts(pr.path), short(got), short(pr.value))
 					break
 				}
 			}
@@ -544,19 +537,19 @@ func short(v any) string {
 
 // fill turns the planned change of an instance into its fake state: the planned values
 // with every unknown replaced by its fake.
-func (d *Deployment) fill(st *stack, res *resource, c plannedChange, schemas *schemas) (*instance, error) {
-	rs, err := schemas.resource(c.provider, c.typ)
+func (d *Deployment) fill(st *stack, res *resource, c engine.Change, schemas *schemas) (*instance, error) {
+	rs, err := schemas.resource(c.Provider, c.Type)
 	if err != nil {
-		return nil, fmt.Errorf("verify: %s: %w", c.addr, err)
+		return nil, fmt.Errorf("verify: %s: %w", c.Addr, err)
 	}
-	after, _ := normalize(c.after, rs.typ).(map[string]any)
+	after, _ := normalize(c.After, rs.typ).(map[string]any)
 	if after == nil {
-		return nil, fmt.Errorf("verify: %s: the plan has no planned value", c.addr)
+		return nil, fmt.Errorf("verify: %s: the plan has no planned value", c.Addr)
 	}
 	filled := map[string]any{}
 	busy := map[string]bool{}
 	var get func(attr string) (any, bool)
-	fc := d.fakeCtx(c.typ, c.addr, st, func(a string) (any, bool) { return get(a) })
+	f := &filler{d: d, fc: st.fakeCtx(res, c.Addr, func(a string) (any, bool) { return get(a) })}
 	get = func(attr string) (any, bool) {
 		if v, ok := filled[attr]; ok {
 			return v, true
@@ -567,46 +560,60 @@ func (d *Deployment) fill(st *stack, res *resource, c plannedChange, schemas *sc
 		}
 		busy[attr] = true
 		defer delete(busy, attr)
-		v := fillValue(fc, after[attr], t, []string{attr})
+		v := f.value(after[attr], t, []string{attr})
 		filled[attr] = v
 		return v, true
 	}
 	for attr := range rs.typ.attrs {
 		get(attr)
 	}
-	in := &instance{addr: c.addr, typ: c.typ, name: c.name, key: c.index, multi: res.multi, provider: c.provider,
-		schemaVersion: rs.version, attrs: filled, private: c.private}
+	if f.err != nil {
+		return nil, f.err
+	}
+	in := &instance{addr: c.Addr, typ: c.Type, name: c.Name, key: c.Index, multi: res.multi, provider: c.Provider,
+		schemaVersion: rs.version, attrs: filled, private: c.Private}
 	if res.multi {
 		in.each = "list"
 		if _, ok := res.body["for_each"]; ok {
 			in.each = "map"
 		}
 	}
-	if lc := mapOf(res.body["lifecycle"]); lc != nil && lc["create_before_destroy"] == true {
-		in.cbd = true
-	}
-	for _, p := range c.afterSensitive {
+	for _, p := range c.AfterSensitive {
 		in.sensitive = append(in.sensitive, statePath(p, rs.typ))
 	}
 	return in, nil
 }
 
-// fillValue replaces the unknowns in v by fakes.
-func fillValue(fc fakeCtx, v any, t *ctyType, path []string) any {
-	if v == unknown {
-		fake, _ := fakeValue(fc, path, t)
-		return conform(fake, t)
+// filler replaces the unknowns of planned values by fakes, and keeps the first error.
+type filler struct {
+	d   *Deployment
+	fc  awsfake.Ctx
+	err error
+}
+
+func (f *filler) fake(path []string, t *ctyType) any {
+	v, _, err := f.d.fakeValue(f.fc, path, t)
+	if err != nil && f.err == nil {
+		f.err = err
 	}
-	if d, ok := v.(dynamicValue); ok && !known(d.Value) {
+	return v
+}
+
+// value replaces the unknowns in v by fakes.
+func (f *filler) value(v any, t *ctyType, path []string) any {
+	if v == tfjson.Unknown {
+		return conform(f.fake(path, t), t)
+	}
+	if d, ok := v.(tfjson.DynamicValue); ok && !tfjson.Known(d.Value) {
 		// An unknown of a known type: the fake keeps the type the plan gives.
-		fake, _ := fakeValue(fc, path, t)
-		if fd, ok := fake.(dynamicValue); ok {
+		fake := f.fake(path, t)
+		if fd, ok := fake.(tfjson.DynamicValue); ok {
 			return fd
 		}
 		if fake == nil {
 			return nil
 		}
-		return dynamicValue{Type: d.Type, Value: fake}
+		return tfjson.DynamicValue{Type: d.Type, Value: fake}
 	}
 	switch t.kind {
 	case "object":
@@ -616,7 +623,7 @@ func fillValue(fc fakeCtx, v any, t *ctyType, path []string) any {
 		}
 		out := make(map[string]any, len(t.attrs))
 		for k, at := range t.attrs {
-			out[k] = fillValue(fc, m[k], at, append(append([]string(nil), path...), k))
+			out[k] = f.value(m[k], at, append(append([]string(nil), path...), k))
 		}
 		return out
 	case "list", "set":
@@ -626,7 +633,7 @@ func fillValue(fc fakeCtx, v any, t *ctyType, path []string) any {
 		}
 		out := make([]any, len(l))
 		for i, e := range l {
-			out[i] = fillValue(fc, e, t.elem, path)
+			out[i] = f.value(e, t.elem, path)
 		}
 		return out
 	case "map":
@@ -636,7 +643,7 @@ func fillValue(fc fakeCtx, v any, t *ctyType, path []string) any {
 		}
 		out := make(map[string]any, len(m))
 		for k, e := range m {
-			out[k] = fillValue(fc, e, t.elem, path)
+			out[k] = f.value(e, t.elem, path)
 		}
 		return out
 	}
@@ -649,10 +656,10 @@ func conform(v any, t *ctyType) any {
 		return v
 	}
 	if t.kind == "dynamic" {
-		if d, ok := v.(dynamicValue); ok {
+		if d, ok := v.(tfjson.DynamicValue); ok {
 			return d
 		}
-		return dynamicValue{Type: inferType(v), Value: v}
+		return tfjson.DynamicValue{Type: inferType(v), Value: v}
 	}
 	return normalize(v, t)
 }

@@ -1,11 +1,12 @@
 package verify
 
 import (
+	"github.com/tapstack/infra/internal/tfjson"
+
 	"fmt"
 	"slices"
 	"sort"
 	"strings"
-	"testing"
 	"text/tabwriter"
 )
 
@@ -27,12 +28,6 @@ const (
 	// with destroy = false).
 	Forget Action = "forget"
 )
-
-// Stateful lists the resource types of the TapStack whose replacement loses data or
-// breaks what points at them (an endpoint, an ARN, a DNS name): a later deploy should
-// replace none of them unless someone asked for it.
-var Stateful = []string{"aws_vpc", "aws_subnet", "aws_elasticache_serverless_cache", "aws_secretsmanager_secret",
-	"aws_cloudwatch_log_group", "aws_lb", "aws_ecs_cluster", "aws_iam_role"}
 
 // Change is the planned change of one resource instance.
 type Change struct {
@@ -77,17 +72,40 @@ func (c Change) describe() string {
 	if c.Action != Replace {
 		return string(c.Action)
 	}
+	if c.Reason == ReasonProviderMoved {
+		return "replace (created anew where the provider moved; the old one stays behind, unmanaged)"
+	}
 	if c.CreateBeforeDestroy {
 		return "replace (create, then delete)"
 	}
 	return "replace (delete, then create)"
 }
 
+// ReasonProviderMoved is the Reason of a Change that verify adds: the resource's
+// provider now deploys to another region, account or partition (ReplacePaths say which:
+// provider.region, provider.account, provider.partition). The engine plans no change
+// (the provider does not compare where its objects live), but a real apply, whose
+// refresh finds nothing there, creates the resource anew where the provider now points
+// and leaves the old one behind, no longer managed: for a stateful resource, an empty
+// one in place of the one holding the data.
+const ReasonProviderMoved = "replace_because_provider_moved"
+
 // Report is the verdict of a plan: every resource change except no-ops, sorted by
 // address.
 type Report struct {
 	// Changes lists the changes; empty when the plan changes nothing.
 	Changes []Change
+	// Moves lists the provider configurations that deploy somewhere else than in the
+	// deployed stack; their resources are replaced (ReasonProviderMoved).
+	Moves []Move
+}
+
+// Move is a provider configuration that deploys somewhere else: From and To are
+// "<partition>/<region>/<account>", "?" where the stack names no account.
+type Move struct {
+	// Provider is the provider configuration: "aws", "aws.west".
+	Provider string
+	From, To string
 }
 
 // Replaced returns the replacements of resources of the given types, or of every type
@@ -133,6 +151,9 @@ func (r *Report) String() string {
 		return "no changes\n"
 	}
 	var b strings.Builder
+	for _, m := range r.Moves {
+		fmt.Fprintf(&b, "provider %s moved from %s to %s: its regional resources are created anew there, the old ones stay behind\n", m.Provider, m.From, m.To)
+	}
 	fmt.Fprintf(&b, "%d to create, %d to update, %d to replace, %d to delete", r.Count(Create), r.Count(Update), r.Count(Replace), r.Count(Delete))
 	if n := r.Count(Forget); n > 0 {
 		fmt.Fprintf(&b, ", %d to forget", n)
@@ -151,35 +172,46 @@ func (r *Report) String() string {
 	return b.String()
 }
 
+// TB is what the assertions need of a test: *testing.T and *testing.B have it, and so
+// has any test framework's handle with these two methods. (The package does not import
+// testing, so that programs can use it.)
+type TB interface {
+	Helper()
+	Errorf(format string, args ...any)
+}
+
 // AssertNoReplacements fails the test when the report replaces a resource of one of the
 // types (of any type when none is given), listing each unwanted replacement with the
 // attributes that force it, as a diff against the wanted empty list, and the whole
 // report below.
-func AssertNoReplacements(t testing.TB, r *Report, types ...string) {
+func AssertNoReplacements(t TB, r *Report, types ...string) {
 	t.Helper()
-	assertNone(t, r, "replaces", r.Replaced, types)
+	assertNone(t, r, "replaces", func(r *Report) func(...string) []Change { return r.Replaced }, types)
 }
 
 // AssertNoneDestroyed fails t when the change destroys an object of one of the given
 // types (all types when none are given): a replacement or a delete (see Destroyed),
 // with the same readable report as AssertNoReplacements.
-func AssertNoneDestroyed(t testing.TB, r *Report, types ...string) {
+func AssertNoneDestroyed(t TB, r *Report, types ...string) {
 	t.Helper()
-	assertNone(t, r, "destroys", r.Destroyed, types)
+	assertNone(t, r, "destroys", func(r *Report) func(...string) []Change { return r.Destroyed }, types)
 }
 
-func assertNone(t testing.TB, r *Report, verb string, find func(...string) []Change, types []string) {
+func assertNone(t TB, r *Report, verb string, find func(*Report) func(...string) []Change, types []string) {
 	t.Helper()
 	if r == nil {
-		t.Fatal("verify: nil report")
+		t.Errorf("verify: nil report")
 		return
 	}
-	bad := find(types...)
+	bad := find(r)(types...)
 	if len(bad) == 0 {
 		return
 	}
 	kinds := "any type"
-	if len(types) > 0 {
+	switch {
+	case len(types) > 6:
+		kinds = fmt.Sprintf("any of %d kinds", len(types))
+	case len(types) > 0:
 		sorted := append([]string(nil), types...)
 		sort.Strings(sorted)
 		kinds = strings.Join(sorted, ", ")
@@ -190,10 +222,10 @@ func assertNone(t testing.TB, r *Report, verb string, find func(...string) []Cha
 		fmt.Fprintf(&b, "+ %s\n", c)
 	}
 	fmt.Fprintf(&b, "\nthe whole plan:\n%s", r)
-	t.Error(b.String())
+	t.Errorf("%s", b.String())
 }
 
 // formatPath renders a path of a plan as "a.b[0].c" or `tags["Name"]`.
-func formatPath(p []part) string {
-	return renderParts(p)
+func formatPath(p []tfjson.Part) string {
+	return tfjson.RenderParts(p)
 }

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+
+	"github.com/tapstack/infra/internal/engine"
 )
 
 // ctyType is a type of the engine's type system, as the provider schema gives it.
@@ -128,20 +130,28 @@ type schemas struct {
 	mu        sync.Mutex
 	raw       map[string]map[string]json.RawMessage // provider -> type -> {version, block}
 	resources map[string]*resourceSchema            // "provider type"
+	// reads are the raw schemas of the data sources ("data") and ephemeral resources
+	// ("ephemeral") of each provider: what the fakes of internal/awsfake are checked
+	// against.
+	reads map[string]map[string]map[string]json.RawMessage // provider -> data/ephemeral -> type
 }
 
 func parseSchemas(raw []byte) (*schemas, error) {
 	var doc struct {
 		ProviderSchemas map[string]struct {
-			ResourceSchemas map[string]json.RawMessage `json:"resource_schemas"`
+			ResourceSchemas  map[string]json.RawMessage `json:"resource_schemas"`
+			DataSchemas      map[string]json.RawMessage `json:"data_source_schemas"`
+			EphemeralSchemas map[string]json.RawMessage `json:"ephemeral_resource_schemas"`
 		} `json:"provider_schemas"`
 	}
 	if err := json.Unmarshal(raw, &doc); err != nil {
 		return nil, fmt.Errorf("reading the provider schemas: %w", err)
 	}
-	s := &schemas{raw: map[string]map[string]json.RawMessage{}, resources: map[string]*resourceSchema{}}
+	s := &schemas{raw: map[string]map[string]json.RawMessage{}, resources: map[string]*resourceSchema{},
+		reads: map[string]map[string]map[string]json.RawMessage{}}
 	for p, ps := range doc.ProviderSchemas {
 		s.raw[p] = ps.ResourceSchemas
+		s.reads[p] = map[string]map[string]json.RawMessage{"data": ps.DataSchemas, "ephemeral": ps.EphemeralSchemas}
 	}
 	return s, nil
 }
@@ -209,11 +219,11 @@ type schemaEntry struct {
 
 // loadSchemas returns the schemas of the providers initialized in dir. key names the
 // set of providers (the same key must mean the same providers).
-func loadSchemas(ctx context.Context, e Engine, dir, key string) (*schemas, error) {
+func loadSchemas(ctx context.Context, e engine.Engine, dir, key string) (*schemas, error) {
 	v, _ := schemaCache.LoadOrStore(e.Binary+"\x00"+e.PluginDir+"\x00"+key, &schemaEntry{})
 	entry := v.(*schemaEntry)
 	entry.once.Do(func() {
-		out, err := e.run(ctx, dir, "providers", "schema", "-json")
+		out, err := e.Output(ctx, dir, "providers", "schema", "-json")
 		if err != nil {
 			entry.err = fmt.Errorf("%s providers schema -json: %v\n%s", e.Binary, err, bytes.TrimSpace(out))
 			return

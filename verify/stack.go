@@ -1,22 +1,16 @@
 package verify
 
 import (
-	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"regexp"
 	"sort"
-	"strconv"
 	"strings"
+
+	"github.com/tapstack/infra/awsid"
+	"github.com/tapstack/infra/internal/awsfake"
+	"github.com/tapstack/infra/internal/engine"
+	"github.com/tapstack/infra/internal/tfjson"
 )
-
-// awsSource is the provider that verify configures for offline planning. It is written
-// in full so that OpenTofu, whose default registry differs, finds it in the mirror.
-const awsSource = "registry.terraform.io/hashicorp/aws"
-
-// account is the AWS account of every fake ARN and owner.
-const account = "123456789012"
 
 // overrideFile is the override file that carries everything verify adds to a stack.
 const overrideFile = "zz_verify_override.tf.json"
@@ -24,129 +18,66 @@ const overrideFile = "zz_verify_override.tf.json"
 // resource is one resource block of a stack.
 type resource struct {
 	typ, name string
-	body      map[string]any // the working copy's body (data references rewritten)
+	body      map[string]any // the working copy's body (reads faked)
 	multi     bool           // has count or for_each: instances have keys
 	path      string         // cdktf construct path, or ""
+	provider  string         // the provider configuration it uses: "aws", "aws.west"
 }
 
 func (r *resource) addr() string { return r.typ + "." + r.name }
 
 // stack is the working copy of a synthesized stack: backend dropped, AWS-calling data
-// sources replaced by locals, plus the override that configures the provider offline.
+// sources and ephemeral resources faked, plus the override that configures the provider
+// offline.
 type stack struct {
-	doc       map[string]any
-	override  map[string]any
-	region    string
-	partition string
+	doc      tfjson.Doc // the working copy
+	orig     tfjson.Doc // as read: what references what, as the engine sees it
+	override map[string]any
+	// places are where each provider configuration deploys, by reference ("aws",
+	// "aws.west").
+	places    map[string]awsid.Place
 	resources map[string]*resource // by address
 	// providers lists the provider sources the stack requires, sorted, for init.
 	providers []string
+	// secrets are the values handed to ephemeral resources: never in a plan or state.
+	secrets []string
 }
 
-// errUnresolvable means that verify cannot compute a value without the engine.
-var errUnresolvable = errors.New("not resolvable without the engine")
-
-var exactVersion = regexp.MustCompile(`^\s*=?\s*v?(\d+)\.(\d+)\.(\d+)\s*$`)
-
-// widen turns an exact pin "5.84.0" into ">= 5.84.0, < 6.0.0"; other constraints stay.
-func widen(v string) string {
-	m := exactVersion.FindStringSubmatch(v)
-	if m == nil {
-		return v
+// place is where the provider of a resource deploys.
+func (st *stack) place(res *resource) awsid.Place {
+	if p, ok := st.places[res.provider]; ok {
+		return p
 	}
-	major, _ := strconv.Atoi(m[1])
-	return fmt.Sprintf(">= %s.%s.%s, < %d.0.0", m[1], m[2], m[3], major+1)
+	return st.places["aws"]
 }
 
-// isAWSSource tells whether a required_providers source names hashicorp/aws.
-func isAWSSource(src string) bool {
-	switch strings.ToLower(src) {
-	case "aws", "hashicorp/aws", "registry.terraform.io/hashicorp/aws", "registry.opentofu.org/hashicorp/aws":
-		return true
-	}
-	return false
-}
-
-// providerArgsDropped are provider arguments that could make the provider reach AWS or
-// read local credentials; the override supplies fake static credentials instead.
-var providerArgsDropped = []string{"access_key", "secret_key", "token", "profile", "shared_config_files",
-	"shared_credentials_files", "assume_role", "assume_role_with_web_identity", "custom_ca_bundle",
-	"ec2_metadata_service_endpoint", "ec2_metadata_service_endpoint_mode", "sts_region", "retry_mode"}
-
-// offlineProvider is what the override sets on every aws provider block.
-func offlineProvider() map[string]any {
-	return map[string]any{
-		"access_key":                  "AKIAVERIFYFAKEACCESS",
-		"secret_key":                  "verify-fake-secret-key",
-		"skip_credentials_validation": true,
-		"skip_requesting_account_id":  true,
-		"skip_metadata_api_check":     true,
-		"skip_region_validation":      true,
-		// A call that slipped through fails at once instead of retrying for minutes.
-		"max_retries": 1,
-	}
-}
-
-func mapOf(v any) map[string]any {
-	m, _ := v.(map[string]any)
-	return m
-}
-
-// blocks returns the blocks of a provider or similar entry: cdktf writes a list of
-// objects, hand-written JSON may write one object.
-func blocks(v any) []map[string]any {
-	switch v := v.(type) {
-	case map[string]any:
-		return []map[string]any{v}
-	case []any:
-		var out []map[string]any
-		for _, e := range v {
-			if m := mapOf(e); m != nil {
-				out = append(out, m)
-			}
-		}
-		return out
-	}
-	return nil
-}
-
-func decodeJSON(raw []byte) (map[string]any, error) {
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	var doc map[string]any
-	if err := dec.Decode(&doc); err != nil {
-		return nil, fmt.Errorf("verify: the stack is not Terraform JSON: %w", err)
-	}
-	if doc == nil {
-		return nil, errors.New("verify: the stack is not a JSON object")
-	}
-	return doc, nil
-}
+// defaultRegion is the region of the aws provider verify adds to a stack that has none.
+const defaultRegion = "us-east-1"
 
 // prepare builds the working copy of a synthesized stack.
 func prepare(raw []byte, opts Options) (*stack, error) {
-	doc, err := decodeJSON(raw)
+	doc, err := tfjson.Parse(raw)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("verify: %w", err)
 	}
 	if _, ok := doc["module"]; ok {
 		return nil, errors.New("verify: the stack calls modules; verify supports root module resources only")
 	}
-	st := &stack{doc: doc, region: "us-east-1", resources: map[string]*resource{}}
+	st := &stack{doc: doc, orig: deepCopy(doc).(map[string]any), resources: map[string]*resource{}, places: map[string]awsid.Place{}}
 
-	// Resources.
 	usesAWS := false
-	for typ, named := range mapOf(doc["resource"]) {
-		for name, b := range mapOf(named) {
-			body := mapOf(b)
+	for _, typ := range tfjson.SortedKeys(tfjson.MapOf(doc["resource"])) {
+		named := tfjson.MapOf(tfjson.MapOf(doc["resource"])[typ])
+		for _, name := range tfjson.SortedKeys(named) {
+			body := tfjson.MapOf(named[name])
 			if body == nil {
 				return nil, fmt.Errorf("verify: resource %s.%s is not an object", typ, name)
 			}
-			r := &resource{typ: typ, name: name, body: body}
+			r := &resource{typ: typ, name: name, body: body, provider: providerRef(body, typ)}
 			_, count := body["count"]
 			_, each := body["for_each"]
 			r.multi = count || each
-			if meta := mapOf(mapOf(body["//"])["metadata"]); meta != nil {
+			if meta := tfjson.MapOf(tfjson.MapOf(body["//"])["metadata"]); meta != nil {
 				r.path, _ = meta["path"].(string)
 			}
 			st.resources[r.addr()] = r
@@ -155,49 +86,53 @@ func prepare(raw []byte, opts Options) (*stack, error) {
 			}
 		}
 	}
-
-	// The terraform block: no backend, the aws pin widened to what the mirror holds.
-	tf := mapOf(doc["terraform"])
-	if tf == nil {
-		tf = map[string]any{}
-		doc["terraform"] = tf
+	for _, section := range []string{"data", "ephemeral"} {
+		for typ := range tfjson.MapOf(doc[section]) {
+			if strings.HasPrefix(typ, "aws_") {
+				usesAWS = true
+			}
+		}
 	}
-	delete(tf, "backend")
-	delete(tf, "cloud")
+
+	// The terraform blocks: no backend, the aws pin widened to what the mirror holds.
 	required := map[string]any{}
 	sources := map[string]bool{}
-	for local, v := range mapOf(tf["required_providers"]) {
-		req := mapOf(v)
-		src, _ := req["source"].(string)
-		if src == "" {
-			src = local
-		}
-		if isAWSSource(src) || local == "aws" && req["source"] == nil {
-			entry := map[string]any{"source": awsSource}
-			if ver, ok := req["version"].(string); ok {
-				entry["version"] = widen(ver)
+	for _, tf := range tfjson.Blocks(doc["terraform"]) {
+		delete(tf, "backend")
+		delete(tf, "cloud")
+		for local, v := range tfjson.MapOf(tf["required_providers"]) {
+			req := tfjson.MapOf(v)
+			src, _ := req["source"].(string)
+			if src == "" {
+				src = local
 			}
-			required[local] = entry
-			sources[awsSource] = true
-			usesAWS = true
-			continue
+			if engine.IsAWSSource(src) || local == "aws" && req["source"] == nil {
+				entry := map[string]any{"source": engine.AWSSource}
+				if ver, ok := req["version"].(string); ok {
+					entry["version"] = engine.Widen(ver)
+				}
+				required[local] = entry
+				sources[engine.AWSSource] = true
+				usesAWS = true
+				continue
+			}
+			sources[src] = true
 		}
-		sources[src] = true
 	}
-	awsProviders := blocks(mapOf(doc["provider"])["aws"])
+	awsProviders := tfjson.Blocks(tfjson.MapOf(doc["provider"])["aws"])
 	if len(awsProviders) > 0 {
 		usesAWS = true
 	}
 	override := map[string]any{}
 	if usesAWS {
 		if len(required) == 0 {
-			required["aws"] = map[string]any{"source": awsSource}
-			sources[awsSource] = true
+			required["aws"] = map[string]any{"source": engine.AWSSource}
+			sources[engine.AWSSource] = true
 		}
 		override["terraform"] = map[string]any{"required_providers": required}
 		if len(awsProviders) == 0 {
-			awsProviders = []map[string]any{{"region": st.region}}
-			providers := mapOf(doc["provider"])
+			awsProviders = []map[string]any{{"region": defaultRegion}}
+			providers := tfjson.MapOf(doc["provider"])
 			if providers == nil {
 				providers = map[string]any{}
 				doc["provider"] = providers
@@ -206,204 +141,96 @@ func prepare(raw []byte, opts Options) (*stack, error) {
 		}
 		var offline []any
 		for _, p := range awsProviders {
-			for _, k := range providerArgsDropped {
-				delete(p, k)
-			}
-			o := offlineProvider()
+			ref := "aws"
+			o := engine.OfflineAWS()
 			if alias, ok := p["alias"]; ok {
 				o["alias"] = alias
-			} else if region, ok := p["region"].(string); ok && !strings.Contains(region, "${") {
-				st.region = region
+				ref += "." + fmt.Sprint(alias)
+			}
+			place, err := providerPlace(doc, p, ref)
+			if err != nil {
+				return nil, err
+			}
+			st.places[ref] = place
+			for _, k := range engine.DroppedAWSArgs() {
+				delete(p, k)
 			}
 			offline = append(offline, o)
 		}
 		override["provider"] = map[string]any{"aws": offline}
 	}
+	if _, ok := st.places["aws"]; !ok {
+		st.places["aws"] = awsid.In(defaultRegion)
+	}
 	st.override = override
-	st.partition = partitionOf(st.region)
 	for s := range sources {
 		st.providers = append(st.providers, s)
 	}
 	sort.Strings(st.providers)
 
-	if err := st.fakeDataSources(opts); err != nil {
-		return nil, err
+	faked, err := awsfake.Offline{Places: st.places, Given: opts.DataSources}.Apply(doc)
+	if err != nil {
+		return nil, fmt.Errorf("verify: %w", err)
 	}
+	st.secrets = faked.Secrets
 	return st, nil
 }
 
-// partitionOf returns the AWS partition of a region.
-func partitionOf(region string) string {
-	switch {
-	case strings.HasPrefix(region, "cn-"):
-		return "aws-cn"
-	case strings.HasPrefix(region, "us-gov-"):
-		return "aws-us-gov"
-	case strings.HasPrefix(region, "us-iso-"):
-		return "aws-iso"
-	case strings.HasPrefix(region, "us-isob-"):
-		return "aws-iso-b"
+// providerRef is the provider configuration a resource uses: its provider argument
+// ("aws.west"), or the default configuration of its type's provider ("aws").
+func providerRef(body map[string]any, typ string) string {
+	if ref, ok := body["provider"].(string); ok && ref != "" {
+		return strings.TrimSuffix(strings.TrimPrefix(ref, "${"), "}")
 	}
-	return "aws"
+	return strings.SplitN(typ, "_", 2)[0]
 }
 
-// fakeDataSources replaces every data source that would call AWS by a local holding a
-// fake object, and rewrites the references to it.
-func (st *stack) fakeDataSources(opts Options) error {
-	data := mapOf(st.doc["data"])
-	locals := mapOf(st.doc["locals"])
-	replaced := map[string]string{} // "type.name" -> local name
-	var missing []string
-	for _, typ := range sortedKeys(data) {
-		named := mapOf(data[typ])
-		for _, name := range sortedKeys(named) {
-			addr := "data." + typ + "." + name
-			args := mapOf(named[name])
-			fake, ok := opts.DataSources[addr]
-			if !ok {
-				fake, ok = opts.DataSources[typ]
-			}
-			if !ok {
-				if pureDataSources[typ] {
-					continue
-				}
-				if builtin, has := builtinDataFakes[typ]; has {
-					fake, ok = builtin(st.region, st.partition, addr, args), true
-				}
-			}
-			if !ok {
-				missing = append(missing, fmt.Sprintf("%s (type %s)", addr, typ))
-				continue
-			}
-			local := "verify_" + typ + "_" + name
-			if locals == nil {
-				locals = map[string]any{}
-				st.doc["locals"] = locals
-			}
-			if _, taken := locals[local]; taken {
-				return fmt.Errorf("verify: the stack already has a local named %s", local)
-			}
-			locals[local] = jsonLiteral(fake)
-			replaced[typ+"."+name] = local
-			delete(named, name)
+// providerPlace is where an aws provider block deploys: its region (a literal, or a
+// variable's default), the region's partition, and the account it names
+// (allowed_account_ids with one account, or the account of assume_role's role).
+func providerPlace(doc tfjson.Doc, p map[string]any, ref string) (awsid.Place, error) {
+	literal := func(v any) (string, bool) {
+		s, ok := v.(string)
+		if !ok {
+			return "", false
 		}
-		if len(named) == 0 {
-			delete(data, typ)
-		}
-	}
-	if len(missing) > 0 {
-		return fmt.Errorf("verify: no fake for data sources that would call AWS: %s; "+
-			"pass the attributes the stack reads as Options.DataSources[\"<type>\"] (or [\"data.<type>.<name>\"] for one of them)",
-			strings.Join(missing, ", "))
-	}
-	if len(data) == 0 {
-		delete(st.doc, "data")
-	}
-	if len(replaced) == 0 {
-		return nil
-	}
-	rewrite := func(s string) (string, error) {
-		refs, _, err := scanTemplate(s)
+		refs, spans, err := tfjson.ScanTemplate(s)
 		if err != nil {
-			return s, err
+			return "", false
 		}
-		var edits []edit
-		for _, r := range refs {
-			if len(r.parts) < 3 || r.parts[0].name != "data" {
-				continue
-			}
-			if local, ok := replaced[r.parts[1].name+"."+r.parts[2].name]; ok {
-				end := r.start + len("data."+r.parts[1].name+"."+r.parts[2].name)
-				edits = append(edits, edit{r.start, end, "local." + local})
-			}
+		if len(spans) == 0 {
+			return tfjson.UnescapeTemplate(s), true
 		}
-		return splice(s, edits), nil
-	}
-	var errs []error
-	for _, section := range []string{"resource", "data"} {
-		for _, named := range mapOf(st.doc[section]) {
-			for _, b := range mapOf(named) {
-				body := mapOf(b)
-				dropDependsOn(body, replaced)
-				for k, v := range body {
-					if k == "//" || k == "depends_on" {
-						continue
-					}
-					nv, err := rewriteStrings(v, rewrite)
-					errs = append(errs, err)
-					body[k] = nv
-				}
-			}
+		if len(refs) == 1 && refs[0].Whole && len(refs[0].Parts) == 2 && refs[0].Parts[0].Name == "var" {
+			def, ok := tfjson.MapOf(tfjson.MapOf(doc["variable"])[refs[0].Parts[1].Name])["default"].(string)
+			return def, ok
 		}
+		return "", false
 	}
-	for _, section := range []string{"locals", "output"} {
-		for k, v := range mapOf(st.doc[section]) {
-			if section == "output" {
-				dropDependsOn(mapOf(v), replaced)
-			}
-			nv, err := rewriteStrings(v, rewrite)
-			errs = append(errs, err)
-			mapOf(st.doc[section])[k] = nv
-		}
+	raw, has := p["region"]
+	if !has {
+		return awsid.Place{}, fmt.Errorf("verify: provider %s has no region: set region in the provider block (verify runs the engine without the AWS_* variables of the environment)", ref)
 	}
-	for _, p := range mapOf(st.doc["provider"]) {
-		for _, b := range blocks(p) {
-			for k, v := range b {
-				nv, err := rewriteStrings(v, rewrite)
-				errs = append(errs, err)
-				b[k] = nv
-			}
-		}
-	}
-	if err := errors.Join(errs...); err != nil {
-		return fmt.Errorf("verify: %w", err)
-	}
-	return nil
-}
-
-func dropDependsOn(body map[string]any, replaced map[string]string) {
-	deps, ok := body["depends_on"].([]any)
+	region, ok := literal(raw)
 	if !ok {
-		return
+		return awsid.Place{}, fmt.Errorf("verify: provider %s: region = %v is neither a literal nor a variable with a default; verify needs the region to fake ARNs and to tell whether a change moves the provider", ref, raw)
 	}
-	var kept []any
-	for _, d := range deps {
-		s, _ := d.(string)
-		ref := strings.TrimSuffix(strings.TrimPrefix(s, "${"), "}")
-		if _, gone := replaced[strings.TrimPrefix(ref, "data.")]; gone && strings.HasPrefix(ref, "data.") {
-			continue
+	partition := awsid.Partition(region)
+	if partition == "" {
+		return awsid.Place{}, fmt.Errorf("verify: provider %s: region %q: %v", ref, region, awsid.ValidateRegion(region))
+	}
+	place := awsid.Place{Partition: partition, Region: region}
+	if ids, ok := p["allowed_account_ids"].([]any); ok && len(ids) == 1 {
+		place.Account, _ = literal(ids[0])
+	}
+	for _, ar := range tfjson.Blocks(p["assume_role"]) {
+		if arn, ok := literal(ar["role_arn"]); ok {
+			if a, err := awsid.ParseARN(arn); err == nil && a.Account != "" {
+				place.Account = a.Account
+			}
 		}
-		kept = append(kept, d)
 	}
-	body["depends_on"] = kept
-	if len(kept) == 0 {
-		delete(body, "depends_on")
-	}
-}
-
-// rewriteStrings applies fn to every string in v (not to object keys).
-func rewriteStrings(v any, fn func(string) (string, error)) (any, error) {
-	switch v := v.(type) {
-	case string:
-		return fn(v)
-	case []any:
-		var errs []error
-		for i, e := range v {
-			nv, err := rewriteStrings(e, fn)
-			errs = append(errs, err)
-			v[i] = nv
-		}
-		return v, errors.Join(errs...)
-	case map[string]any:
-		var errs []error
-		for k, e := range v {
-			nv, err := rewriteStrings(e, fn)
-			errs = append(errs, err)
-			v[k] = nv
-		}
-		return v, errors.Join(errs...)
-	}
-	return v, nil
+	return place, nil
 }
 
 // deepCopy copies a JSON document.

@@ -1,15 +1,12 @@
 package verify
 
 import (
+	"github.com/tapstack/infra/internal/tfjson"
+
 	"encoding/json"
 	"fmt"
 	"strconv"
 )
-
-// MarshalJSON writes a dynamic value the way the state stores it: {"value", "type"}.
-func (d dynamicValue) MarshalJSON() ([]byte, error) {
-	return json.Marshal(map[string]any{"value": d.Value, "type": d.Type})
-}
 
 // inferType returns the type JSON of a plain JSON value (as the engine infers it from
 // a JSON configuration: arrays are tuples, objects are objects).
@@ -48,23 +45,23 @@ func inferType(v any) json.RawMessage {
 // json.Number, every object attribute present, dynamic values with their type. Unknown
 // markers stay.
 func normalize(v any, t *ctyType) any {
-	if v == nil || v == unknown || t == nil {
+	if v == nil || v == tfjson.Unknown || t == nil {
 		return v
 	}
 	switch t.kind {
 	case "dynamic":
-		if d, ok := v.(dynamicValue); ok {
+		if d, ok := v.(tfjson.DynamicValue); ok {
 			return d
 		}
 		if pair, ok := v.([]any); ok && len(pair) == 2 {
 			if raw, ok := pair[0].([]byte); ok {
 				var vt ctyType
 				if json.Unmarshal(raw, &vt) == nil {
-					return dynamicValue{Type: json.RawMessage(raw), Value: normalize(pair[1], &vt)}
+					return tfjson.DynamicValue{Type: json.RawMessage(raw), Value: normalize(pair[1], &vt)}
 				}
 			}
 		}
-		return dynamicValue{Type: inferType(v), Value: v}
+		return tfjson.DynamicValue{Type: inferType(v), Value: v}
 	case "number":
 		switch n := v.(type) {
 		case string:
@@ -119,87 +116,14 @@ func normalize(v any, t *ctyType) any {
 	return v
 }
 
-// known tells whether v holds no unknown marker.
-func known(v any) bool {
-	switch v := v.(type) {
-	case unknownVal:
-		return false
-	case []any:
-		for _, e := range v {
-			if !known(e) {
-				return false
-			}
-		}
-	case map[string]any:
-		for _, e := range v {
-			if !known(e) {
-				return false
-			}
-		}
-	case dynamicValue:
-		return known(v.Value)
-	}
-	return true
-}
-
-// navigate follows attribute names and indexes into a value. A nested block written
-// as one object (as cdktf writes single blocks) answers index 0 with itself.
-func navigate(v any, path []part) (any, error) {
-	for _, p := range path {
-		if d, ok := v.(dynamicValue); ok {
-			v = d.Value
-		}
-		switch {
-		case p.splat:
-			return nil, errUnresolvable
-		case v == unknown:
-			return nil, errUnresolvable
-		case p.name != "":
-			m, ok := v.(map[string]any)
-			if !ok {
-				return nil, errUnresolvable
-			}
-			if v, ok = m[p.name]; !ok {
-				return nil, errUnresolvable
-			}
-		default:
-			switch c := v.(type) {
-			case []any:
-				i, ok := p.key.(int)
-				if !ok || i < 0 || i >= len(c) {
-					return nil, errUnresolvable
-				}
-				v = c[i]
-			case map[string]any:
-				if k, ok := p.key.(string); ok {
-					if v, ok = c[k]; !ok {
-						return nil, errUnresolvable
-					}
-				} else if p.key != 0 {
-					return nil, errUnresolvable
-				}
-			default:
-				return nil, errUnresolvable
-			}
-		}
-	}
-	if d, ok := v.(dynamicValue); ok {
-		v = d.Value
-	}
-	if !known(v) {
-		return nil, errUnresolvable
-	}
-	return v, nil
-}
-
 // sameValue compares a predicted value with a planned one, loosely where the engine
 // converts: a number and its decimal string are the same, and a single block written as
 // an object is the same as a one-element list holding it.
 func sameValue(a, b any) bool {
-	if d, ok := a.(dynamicValue); ok {
+	if d, ok := a.(tfjson.DynamicValue); ok {
 		a = d.Value
 	}
-	if d, ok := b.(dynamicValue); ok {
+	if d, ok := b.(tfjson.DynamicValue); ok {
 		b = d.Value
 	}
 	switch x := a.(type) {
@@ -249,50 +173,38 @@ func sameValue(a, b any) bool {
 // primitiveText is the string form the engine converts a primitive to; "\x00" for
 // anything else.
 func primitiveText(v any) string {
-	switch v := v.(type) {
-	case string:
-		return v
-	case json.Number:
-		if f, err := strconv.ParseFloat(v.String(), 64); err == nil {
-			return strconv.FormatFloat(f, 'f', -1, 64)
-		}
-		return v.String()
-	case float64:
-		return strconv.FormatFloat(v, 'f', -1, 64)
-	case int:
-		return strconv.Itoa(v)
-	case bool:
-		return strconv.FormatBool(v)
+	if s, ok := tfjson.PrimitiveText(v); ok {
+		return s
 	}
 	return "\x00"
 }
 
 // statePath renders a path of a plan as the state's sensitive_attributes path, with the
 // schema telling map keys from attribute names.
-func statePath(p []part, t *ctyType) []any {
+func statePath(p []tfjson.Part, t *ctyType) []any {
 	var out []any
 	for _, s := range p {
 		switch {
-		case s.name != "" && (t == nil || t.kind != "map"):
-			out = append(out, map[string]any{"type": "get_attr", "value": s.name})
+		case s.Name != "" && (t == nil || t.kind != "map"):
+			out = append(out, map[string]any{"type": "get_attr", "value": s.Name})
 			if t != nil {
-				t = t.attrs[s.name]
+				t = t.attrs[s.Name]
 			}
-		case s.name != "":
-			out = append(out, map[string]any{"type": "index", "value": map[string]any{"value": s.name, "type": "string"}})
+		case s.Name != "":
+			out = append(out, map[string]any{"type": "index", "value": map[string]any{"value": s.Name, "type": "string"}})
 			t = t.elem
 		default:
 			kt := "number"
-			if _, ok := s.key.(string); ok {
+			if _, ok := s.Key.(string); ok {
 				kt = "string"
 			}
-			out = append(out, map[string]any{"type": "index", "value": map[string]any{"value": s.key, "type": kt}})
+			out = append(out, map[string]any{"type": "index", "value": map[string]any{"value": s.Key, "type": kt}})
 			if t != nil {
 				switch t.kind {
 				case "list", "set", "map":
 					t = t.elem
 				case "tuple":
-					if i, ok := s.key.(int); ok && i < len(t.elems) {
+					if i, ok := s.Key.(int); ok && i < len(t.elems) {
 						t = t.elems[i]
 					} else {
 						t = nil

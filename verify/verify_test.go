@@ -3,6 +3,7 @@ package verify
 import (
 	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -13,6 +14,8 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/tapstack/infra/internal/engine"
+	"github.com/tapstack/infra/internal/tfjson"
 )
 
 // These tests run the real Terraform CLI and the real hashicorp/aws provider from the
@@ -31,10 +34,12 @@ func requireEngine(t testing.TB) {
 	}
 }
 
-// goldens are the TapStacks TestControl deploys. s3-backend is not among them: it is
-// default with a backend, which verify drops, so its control would be default's
-// (TestBackendDropped holds that).
-var goldens = []string{"default", "prod", "pr4892", "cache-limits", "stage-no-nat"}
+// goldens are the TapStacks TestControl deploys, the one attached to the shared platform
+// among them (its data sources read the shared listener and load balancer: verify's
+// built-in fakes, no Options). s3-backend is not among them: it is default with a
+// backend, which verify drops, so its control would be default's (TestBackendDropped
+// holds that).
+var goldens = []string{"default", "prod", "pr4892", "platform-pr4892", "cache-limits", "stage-no-nat"}
 
 // TestBackendDropped: the stack verify plans has no backend, so a stack that differs
 // from another only in its backend plans the same.
@@ -50,7 +55,7 @@ func TestBackendDropped(t *testing.T) {
 	if diff := cmp.Diff(without.doc, withBackend.doc); diff != "" {
 		t.Errorf("s3-backend prepared differs from default (-default +s3-backend):\n%s", diff)
 	}
-	if _, ok := mapOf(withBackend.doc["terraform"])["backend"]; ok {
+	if _, ok := tfjson.MapOf(withBackend.doc["terraform"])["backend"]; ok {
 		t.Error("the backend is still there")
 	}
 }
@@ -104,6 +109,15 @@ func deployment(t *testing.T, name string) *Deployment {
 }
 
 func TestMain(m *testing.M) {
+	flag.Parse()
+	if _, err := FindEngine(); err != nil && os.Getenv(requireEnv) != "1" {
+		// The examples run the engine and cannot skip: without it, only the tests run
+		// (and skip what needs the engine).
+		if f := flag.Lookup("test.run"); f != nil && f.Value.String() == "" {
+			fmt.Fprintf(os.Stderr, "verify: %v: the examples are not run\n", err)
+			_ = f.Value.Set("^(Test|Benchmark|Fuzz)")
+		}
+	}
 	code := m.Run()
 	for _, d := range deployments.d {
 		if d != nil {
@@ -244,9 +258,9 @@ func TestPRSuffixChange(t *testing.T) {
 		}
 	}
 	// Every stateful kind of the TapStack but the network is replaced, by its name.
-	for _, typ := range Stateful {
-		if typ == "aws_vpc" || typ == "aws_subnet" {
-			continue
+	for _, typ := range []string{"aws_elasticache_serverless_cache", "aws_secretsmanager_secret", "aws_cloudwatch_log_group", "aws_lb", "aws_ecs_cluster", "aws_iam_role"} {
+		if StatefulReason(typ) == "" {
+			t.Errorf("%s is not in Stateful", typ)
 		}
 		if len(r.Replaced(typ)) == 0 {
 			t.Errorf("no %s replaced", typ)
@@ -257,8 +271,8 @@ func TestPRSuffixChange(t *testing.T) {
 			}
 		}
 	}
-	rec := &recorder{TB: t}
-	AssertNoReplacements(rec, r, Stateful...)
+	rec := &recorder{}
+	AssertNoReplacements(rec, r, Stateful()...)
 	if !rec.failed || !strings.Contains(rec.msg, "+ replace (delete, then create) aws_lb.Service_LoadBalancer_8673CF3F, forced by name") {
 		t.Errorf("AssertNoReplacements did not report the ALB replacement:\n%s", rec.msg)
 	}
@@ -266,15 +280,15 @@ func TestPRSuffixChange(t *testing.T) {
 	// The binary plan reader and the engine's own JSON rendering agree.
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	fromFile, err := readPlanFile(filepath.Join(d.dir, planFile))
+	fromFile, err := engine.ReadPlanFile(filepath.Join(d.dir, planFile))
 	if err != nil {
 		t.Fatal(err)
 	}
-	out, err := d.eng.run(context.Background(), d.dir, "show", "-json", planFile)
+	out, err := d.eng.Run(context.Background(), d.dir, "show", "-json", planFile)
 	if err != nil {
 		t.Fatalf("show -json: %v\n%s", err, out)
 	}
-	fromJSON, err := readPlanJSON(out)
+	fromJSON, err := engine.ReadPlanJSON(out)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -282,13 +296,13 @@ func TestPRSuffixChange(t *testing.T) {
 }
 
 // comparePlans checks that both plan readers give the same changes, values included.
-func comparePlans(t *testing.T, d *Deployment, a, b []plannedChange) {
+func comparePlans(t *testing.T, d *Deployment, a, b []engine.Change) {
 	t.Helper()
 	if len(a) != len(b) || len(a) == 0 {
 		t.Fatalf("%d changes from the plan file, %d from show -json", len(a), len(b))
 	}
-	byAddr := func(l []plannedChange) {
-		sort.Slice(l, func(i, j int) bool { return l[i].addr < l[j].addr })
+	byAddr := func(l []engine.Change) {
+		sort.Slice(l, func(i, j int) bool { return l[i].Addr < l[j].Addr })
 	}
 	byAddr(a)
 	byAddr(b)
@@ -298,38 +312,38 @@ func comparePlans(t *testing.T, d *Deployment, a, b []plannedChange) {
 	}
 	for i := range a {
 		x, y := a[i], b[i]
-		if x.addr != y.addr || x.action != y.action || x.reason != y.reason || x.provider != y.provider {
-			t.Errorf("change %d: file %s %s %q %s, JSON %s %s %q %s", i, x.addr, x.action, x.reason, x.provider, y.addr, y.action, y.reason, y.provider)
+		if x.Addr != y.Addr || x.Action != y.Action || x.Reason != y.Reason || x.Provider != y.Provider {
+			t.Errorf("change %d: file %s %s %q %s, JSON %s %s %q %s", i, x.Addr, x.Action, x.Reason, x.Provider, y.Addr, y.Action, y.Reason, y.Provider)
 			continue
 		}
-		if diff := cmp.Diff(fmt.Sprint(x.replacePaths), fmt.Sprint(y.replacePaths)); diff != "" {
-			t.Errorf("%s replace paths (-file +json):\n%s", x.addr, diff)
+		if diff := cmp.Diff(fmt.Sprint(x.ReplacePaths), fmt.Sprint(y.ReplacePaths)); diff != "" {
+			t.Errorf("%s replace paths (-file +json):\n%s", x.Addr, diff)
 		}
-		rs, err := s.resource(x.provider, x.typ)
+		rs, err := s.resource(x.Provider, x.Type)
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, pair := range [][2]any{{x.before, y.before}, {x.after, y.after}} {
+		for _, pair := range [][2]any{{x.Before, y.Before}, {x.After, y.After}} {
 			fx, _ := json.Marshal(normalize(pair[0], rs.typ))
 			fy, _ := json.Marshal(normalize(pair[1], rs.typ))
 			if string(fx) != string(fy) {
-				t.Errorf("%s values differ:\nfile %s\njson %s", x.addr, fx, fy)
+				t.Errorf("%s values differ:\nfile %s\njson %s", x.Addr, fx, fy)
 			}
 		}
-		sensitive := func(paths [][]part) []string {
+		sensitive := func(paths [][]tfjson.Part) []string {
 			var out []string
 			for _, p := range paths {
-				out = append(out, renderParts(p))
+				out = append(out, tfjson.RenderParts(p))
 			}
 			sort.Strings(out)
 			return out
 		}
 		// The JSON rendering adds what the schema marks sensitive; the plan file holds
 		// the marks of the values only.
-		fromJSON := strings.Join(sensitive(y.afterSensitive), " ")
-		for _, p := range sensitive(x.afterSensitive) {
+		fromJSON := strings.Join(sensitive(y.AfterSensitive), " ")
+		for _, p := range sensitive(x.AfterSensitive) {
 			if !strings.Contains(" "+fromJSON+" ", " "+p+" ") {
-				t.Errorf("%s: sensitive path %s of the plan file is not sensitive in show -json (%s)", x.addr, p, fromJSON)
+				t.Errorf("%s: sensitive path %s of the plan file is not sensitive in show -json (%s)", x.Addr, p, fromJSON)
 			}
 		}
 
@@ -341,7 +355,7 @@ func comparePlans(t *testing.T, d *Deployment, a, b []plannedChange) {
 func TestDeleteAndCreate(t *testing.T) {
 	t.Parallel()
 	d := deployment(t, "default")
-	doc, err := decodeJSON(golden(t, "default"))
+	doc, err := tfjson.Parse(golden(t, "default"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -384,6 +398,25 @@ const suffixStack = `{
   }
 }`
 
+// TestRemoteState: a stack that reads another stack's outputs (terraform_remote_state)
+// deploys with no options: each output it reads is a fake string.
+func TestRemoteState(t *testing.T) {
+	t.Parallel()
+	stack := `{
+	  "data": {"terraform_remote_state": {"platform": {"backend": "s3", "config": {"bucket": "states", "key": "platform.tfstate", "region": "ca-central-1"}}}},
+	  "resource": {"terraform_data": {"app": {"input": {"listener": "${data.terraform_remote_state.platform.outputs.listener_arn}",
+	    "vpc": "vpc of ${data.terraform_remote_state.platform.outputs.vpc_id}"}}}}
+	}`
+	d := deployRaw(t, []byte(stack))
+	got := d.state["terraform_data.app"].attrs["output"].(tfjson.DynamicValue).Value
+	if diff := cmp.Diff(map[string]any{"listener": "listener_arn-verify-fake", "vpc": "vpc of vpc_id-verify-fake"}, got); diff != "" {
+		t.Errorf("output (-want +got):\n%s", diff)
+	}
+	if r := plan(t, d, []byte(stack)); len(r.Changes) != 0 {
+		t.Errorf("control:\n%s", r)
+	}
+}
+
 // TestTerraformData: terraform_data's output is its input, and a new input under
 // ignore_changes = [input] plans no change.
 func TestTerraformData(t *testing.T) {
@@ -395,7 +428,7 @@ func TestTerraformData(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer func() { _ = d.Close() }()
-	if out := d.state["terraform_data.suffix"].attrs["output"]; fmt.Sprint(out) != fmt.Sprint(dynamicValue{Type: json.RawMessage(`"string"`), Value: "123456"}) {
+	if out := d.state["terraform_data.suffix"].attrs["output"]; fmt.Sprint(out) != fmt.Sprint(tfjson.DynamicValue{Type: json.RawMessage(`"string"`), Value: "123456"}) {
 		t.Errorf("terraform_data.suffix output = %v, want the input", out)
 	}
 	if r := plan(t, d, []byte(suffixStack)); len(r.Changes) != 0 {
@@ -436,7 +469,7 @@ func TestWaves(t *testing.T) {
 	if d.waves != 2 {
 		t.Errorf("waves = %d, want 2", d.waves)
 	}
-	if got := d.state["terraform_data.c"].attrs["output"].(dynamicValue).Value; got != "X-b" {
+	if got := d.state["terraform_data.c"].attrs["output"].(tfjson.DynamicValue).Value; got != "X-b" {
 		t.Errorf("terraform_data.c output = %v, want X-b", got)
 	}
 	if r := plan(t, d, []byte(stack)); len(r.Changes) != 0 {
@@ -520,18 +553,17 @@ func TestUnknownDataSource(t *testing.T) {
 	}
 }
 
-// recorder is a testing.TB that records failures instead of failing.
+// recorder is a TB that records failures instead of failing.
 type recorder struct {
-	testing.TB
 	failed bool
 	msg    string
 }
 
 func (r *recorder) Helper() {}
 
-func (r *recorder) Error(args ...any) { r.failed, r.msg = true, r.msg+fmt.Sprint(args...) }
-
-func (r *recorder) Fatal(args ...any) { r.Error(args...) }
+func (r *recorder) Errorf(format string, args ...any) {
+	r.failed, r.msg = true, r.msg+fmt.Sprintf(format, args...)
+}
 
 // TestOpenTofu runs a verdict with OpenTofu as the engine, when TOFU_BINARY_NAME names
 // one (make test sets it to the pinned build), and holds it against Terraform's verdict

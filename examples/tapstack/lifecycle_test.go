@@ -267,8 +267,8 @@ func TestLifecycle(t *testing.T) {
 			}
 			r := reports[i]
 			if row.routine {
-				verify.AssertNoneDestroyed(t, r, verify.Stateful...)
-			} else if len(r.Destroyed(verify.Stateful...)) == 0 {
+				verify.AssertNoneDestroyed(t, r, verify.Stateful()...)
+			} else if len(r.Destroyed(verify.Stateful()...)) == 0 {
 				t.Errorf("a change listed as replacing replaces no stateful resource:\n%s", r)
 			}
 			if row.check != nil {
@@ -288,7 +288,7 @@ func lifecycleTable(rows []lifecycleRow, reports []*verify.Report) string {
 	b.WriteString("| change | stateful resources replaced | other resources replaced | updated in place | created | deleted |\n")
 	b.WriteString("|---|---|---|---|---|---|\n")
 	stateful := map[string]bool{}
-	for _, typ := range verify.Stateful {
+	for _, typ := range verify.Stateful() {
 		stateful[typ] = true
 	}
 	for i, row := range rows {

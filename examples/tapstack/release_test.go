@@ -152,7 +152,7 @@ func TestReleaseBaseline(t *testing.T) {
 		case v.err != nil:
 			t.Errorf("%s: %v", v.name, v.err)
 		default:
-			for _, c := range v.report.Destroyed(verify.Stateful...) {
+			for _, c := range v.report.Destroyed(verify.Stateful()...) {
 				breaks = append(breaks, v.name+": "+c.String())
 			}
 		}

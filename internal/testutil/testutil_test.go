@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/aws/jsii-runtime-go"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/dataawsami"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/dataawsecrrepository"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/lbtargetgroup"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/subnet"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpc"
@@ -111,8 +111,13 @@ func TestTerraform(t *testing.T) {
 		engines = append(engines, "tofu")
 	}
 	for _, engine := range engines {
-		if _, err := os.Stat(filepath.Join(dir, engine, ".terraform.lock.hcl")); err != nil {
-			t.Errorf("%s did not run: %v", engine, err)
+		for _, step := range []string{"plan", "test"} {
+			if _, err := os.Stat(filepath.Join(dir, engine, step, ".terraform.lock.hcl")); err != nil {
+				t.Errorf("%s did not run the %s: %v", engine, step, err)
+			}
+		}
+		if _, err := os.Stat(filepath.Join(dir, engine, "plan", "real.tfplan")); err != nil {
+			t.Errorf("%s wrote no real-provider plan: %v", engine, err)
 		}
 	}
 }
@@ -138,17 +143,17 @@ func TestHarnessRealPlanCatchesPlanTimeErrors(t *testing.T) {
 		HealthCheck: &lbtargetgroup.LbTargetGroupHealthCheck{Protocol: jsii.String("TCP"), Matcher: jsii.String("200")},
 	})
 	err := testutil.Check(t.TempDir(), testutil.Case{Name: "tcp", Stack: testutil.Synth(t, stack)})
-	testutil.ErrorContains(t, err, `run "real_plan"`, `Attribute "health_check[0].matcher" cannot be specified when "health_check[0].protocol" is "TCP"`)
+	testutil.ErrorContains(t, err, "the real-provider plan (validate and plan) found errors", `Attribute "health_check[0].matcher" cannot be specified when "health_check[0].protocol" is "TCP"`)
 }
 
-// TestHarnessOverridesDataSources: the real plan needs a fake for every data source
-// that would call AWS, and says which one is missing.
-func TestHarnessOverridesDataSources(t *testing.T) {
+// TestHarnessFakesDataSources: the real plan needs a fake for every data source that
+// would call AWS (the table of internal/awsfake), and says which one is missing.
+func TestHarnessFakesDataSources(t *testing.T) {
 	requireTerraform(t)
 	stack := testutil.NewStack("Data")
-	dataawsami.NewDataAwsAmi(stack, jsii.String("Ami"), &dataawsami.DataAwsAmiConfig{MostRecent: jsii.Bool(true), Owners: jsii.Strings("amazon")})
-	err := testutil.Check(t.TempDir(), testutil.Case{Name: "ami", Stack: testutil.Synth(t, stack)})
-	testutil.ErrorContains(t, err, "case ami: data source aws_ami.Ami would call AWS in the real-provider plan: add an override for aws_ami")
+	dataawsecrrepository.NewDataAwsEcrRepository(stack, jsii.String("Repo"), &dataawsecrrepository.DataAwsEcrRepositoryConfig{Name: jsii.String("app")})
+	err := testutil.Check(t.TempDir(), testutil.Case{Name: "ecr", Stack: testutil.Synth(t, stack)})
+	testutil.ErrorContains(t, err, "case ecr: no fake for what would call AWS: data.aws_ecr_repository.Repo (type aws_ecr_repository)")
 }
 
 func TestFindPluginDirOverride(t *testing.T) {

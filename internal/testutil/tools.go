@@ -3,11 +3,11 @@ package testutil
 import (
 	"fmt"
 	"os"
-	"os/exec"
+	"slices"
 	"sync"
 	"testing"
 
-	"github.com/tapstack/infra/verify"
+	"github.com/tapstack/infra/internal/engine"
 )
 
 // RequireEnv names the variable that, set to 1, turns a missing Terraform CLI or provider mirror into a test
@@ -19,13 +19,14 @@ const RequireEnv = "TAPSTACK_REQUIRE_TERRAFORM"
 // only the engine of $TERRAFORM_BINARY_NAME runs.
 const TofuEnv = "TOFU_BINARY_NAME"
 
-// engine is one Terraform-compatible CLI.
-type engine struct {
-	name, path string
+// engineOf is one Terraform-compatible CLI of the harness, named for its directory.
+type engineOf struct {
+	name string
+	eng  engine.Engine
 }
 
 type tool struct {
-	engines []engine
+	engines []engineOf
 	plugins string
 	missing string
 }
@@ -37,35 +38,49 @@ var (
 
 func findTools() tool {
 	toolOnce.Do(func() {
-		e, err := verify.FindEngine()
+		e, err := engine.Find()
 		if err != nil {
 			tools.missing = err.Error()
 			return
 		}
-		tools.engines, tools.plugins = []engine{{"terraform", e.Binary}}, e.PluginDir
+		tools.engines, tools.plugins = []engineOf{{"terraform", e}}, e.PluginDir
 		if name := os.Getenv(TofuEnv); name != "" {
-			path, err := exec.LookPath(name)
+			tofu, err := engine.Engine{Binary: name, PluginDir: e.PluginDir}.Resolve()
 			if err != nil {
 				tools.missing = fmt.Sprintf("OpenTofu CLI %q not found (%s): %v", name, TofuEnv, err)
 				return
 			}
-			tools.engines = append(tools.engines, engine{"tofu", path})
+			tools.engines = append(tools.engines, engineOf{"tofu", tofu})
 		}
 	})
 	return tools
+}
+
+// pinned checks that the provider mirror holds the version the stacks pin: the tests
+// must run the provider users install.
+func (tl tool) pinned() error {
+	held := engine.ProviderVersions(tl.plugins)
+	if slices.Contains(held, PinnedProvider) {
+		return nil
+	}
+	return fmt.Errorf("the stacks require hashicorp/aws %s exactly (identity.ProviderVersion), but the provider mirror %s holds %v: "+
+		"the tests would run a provider that no stack installs. Put %s into the mirror (%s), or, to upgrade the provider, set "+
+		"identity.ProviderVersion to the mirror's version, run make golden and make test, and read the diff of the goldens and the "+
+		"release baseline check (docs/verify.md, \"The provider version\")", PinnedProvider, tl.plugins, held, PinnedProvider, engine.PluginDirEnv)
 }
 
 // FindPluginDir returns a local provider mirror that holds hashicorp/aws for this
 // platform: $TF_PLUGIN_DIR when set, otherwise the first directory found under the usual
 // roots (/opt, /usr/local/share, /usr/share, $HOME/.terraform.d, $HOME/.local/share)
 // whose layout is <dir>/registry.terraform.io/hashicorp/aws/<version>/<os>_<arch>/.
-// It is verify.FindPluginDir, the one discovery of the module.
+// It is the one discovery of the module (internal/engine).
 func FindPluginDir() (string, error) {
-	return verify.FindPluginDir()
+	return engine.FindPluginDir()
 }
 
 // requireTools skips (or, with RequireEnv=1, fails) a test when Terraform or the mirror
-// is missing, saying exactly what is missing.
+// is missing, saying exactly what is missing; it fails when the mirror does not hold
+// PinnedProvider.
 func requireTools(t testing.TB) tool {
 	t.Helper()
 	tl := findTools()
@@ -74,6 +89,9 @@ func requireTools(t testing.TB) tool {
 			t.Fatalf("Terraform checks required (%s=1) but %s", RequireEnv, tl.missing)
 		}
 		t.Skipf("skipping Terraform checks: %s", tl.missing)
+	}
+	if err := tl.pinned(); err != nil {
+		t.Fatal(err)
 	}
 	return tl
 }

@@ -1,4 +1,4 @@
-package verify
+package tfjson
 
 import (
 	"encoding/json"
@@ -15,39 +15,39 @@ import (
 // references, to rewrite some (data sources become locals) and to replace others by
 // literal values (references to resources not yet in the fake state).
 
-// part is one step of a traversal: an attribute name, or an index ([0], ["k"]), or a splat.
-type part struct {
-	name  string // attribute (or root) name; empty for an index or a splat
-	key   any    // index: int or string
-	splat bool
+// Part is one step of a Traversal: an attribute name, or an index ([0], ["k"]), or a splat.
+type Part struct {
+	Name  string // attribute (or root) name; empty for an index or a splat
+	Key   any    // index: int or string
+	Splat bool
 }
 
-// traversal is a reference found in a template string.
-type traversal struct {
-	start, end int    // byte offsets of the traversal in the string
-	parts      []part // root first
-	// whole is true when the string is exactly one interpolation of this traversal, so
+// Traversal is a reference found in a template string.
+type Traversal struct {
+	Start, End int    // byte offsets of the Traversal in the string
+	Parts      []Part // root first
+	// Whole is true when the string is exactly one interpolation of this Traversal, so
 	// that the string evaluates to the referenced value with its own type.
-	whole bool
+	Whole bool
 }
 
-// text renders the traversal parts as HCL ("aws_vpc.main.id", "x[0].y").
-func renderParts(parts []part) string {
+// RenderParts renders the parts of a traversal as HCL ("aws_vpc.main.id", "x[0].y").
+func RenderParts(parts []Part) string {
 	var b strings.Builder
 	for i, p := range parts {
 		switch {
-		case p.splat:
+		case p.Splat:
 			b.WriteString("[*]")
-		case p.name != "":
+		case p.Name != "":
 			if i > 0 {
 				b.WriteByte('.')
 			}
-			b.WriteString(p.name)
+			b.WriteString(p.Name)
 		default:
-			if s, ok := p.key.(string); ok {
+			if s, ok := p.Key.(string); ok {
 				fmt.Fprintf(&b, "[%q]", s)
 			} else {
-				fmt.Fprintf(&b, "[%v]", p.key)
+				fmt.Fprintf(&b, "[%v]", p.Key)
 			}
 		}
 	}
@@ -58,17 +58,17 @@ func renderParts(parts []part) string {
 type scanner struct {
 	s    string
 	i    int
-	refs []traversal
+	refs []Traversal
 	// spans are the top-level interpolations and directives: from "${" (or "%{") to
 	// after the closing brace.
 	spans [][2]int
 	err   error
 }
 
-// scanTemplate returns every traversal in the template string s (also those nested in
+// ScanTemplate returns every Traversal in the template string s (also those nested in
 // function calls, object constructors and quoted templates inside interpolations), and
 // the spans of its top-level interpolations and directives (none: s is a literal).
-func scanTemplate(s string) (refs []traversal, spans [][2]int, err error) {
+func ScanTemplate(s string) (refs []Traversal, spans [][2]int, err error) {
 	sc := &scanner{s: s}
 	sc.template(false)
 	if sc.err != nil {
@@ -76,29 +76,29 @@ func scanTemplate(s string) (refs []traversal, spans [][2]int, err error) {
 	}
 	if len(sc.refs) == 1 && len(sc.spans) == 1 && sc.spans[0] == [2]int{0, len(s)} && s[:2] == "${" {
 		r := &sc.refs[0]
-		if strings.TrimSpace(s[2:len(s)-1]) == s[r.start:r.end] {
-			r.whole = true
+		if strings.TrimSpace(s[2:len(s)-1]) == s[r.Start:r.End] {
+			r.Whole = true
 		}
 	}
 	return sc.refs, sc.spans, nil
 }
 
-// pureTemplate tells whether every interpolation of s is exactly one traversal (no
+// PureTemplate tells whether every interpolation of s is exactly one Traversal (no
 // function call, operator or directive), so that s can be evaluated by substitution.
-func pureTemplate(s string, refs []traversal, spans [][2]int) bool {
+func PureTemplate(s string, refs []Traversal, spans [][2]int) bool {
 	if len(refs) != len(spans) {
 		return false
 	}
 	for i, sp := range spans {
-		if s[sp[0]] != '$' || strings.TrimSpace(s[sp[0]+2:sp[1]-1]) != s[refs[i].start:refs[i].end] {
+		if s[sp[0]] != '$' || strings.TrimSpace(s[sp[0]+2:sp[1]-1]) != s[refs[i].Start:refs[i].End] {
 			return false
 		}
 	}
 	return true
 }
 
-// unescapeTemplate returns the value of a template without interpolations.
-func unescapeTemplate(s string) string {
+// UnescapeTemplate returns the value of a template without interpolations.
+func UnescapeTemplate(s string) string {
 	return strings.NewReplacer("$${", "${", "%%{", "%{").Replace(s)
 }
 
@@ -184,7 +184,7 @@ func (sc *scanner) expression() {
 			if prev == '.' {
 				break // an attribute of something else, e.g. f(x).name
 			}
-			sc.traversal(start)
+			sc.Traversal(start)
 		default:
 			sc.i++
 		}
@@ -195,16 +195,16 @@ func (sc *scanner) expression() {
 	}
 }
 
-// traversal reads the steps that follow a root identifier at start (already consumed)
-// and records the traversal. Indexes other than literals end the traversal; their
+// Traversal reads the steps that follow a root identifier at start (already consumed)
+// and records the Traversal. Indexes other than literals end the Traversal; their
 // content is scanned as an expression by the caller's loop.
-func (sc *scanner) traversal(start int) {
-	parts := []part{{name: sc.s[start:sc.i]}}
+func (sc *scanner) Traversal(start int) {
+	parts := []Part{{Name: sc.s[start:sc.i]}}
 	for sc.i < len(sc.s) {
 		rest := sc.s[sc.i:]
 		switch {
 		case strings.HasPrefix(rest, ".*"):
-			parts = append(parts, part{splat: true})
+			parts = append(parts, Part{Splat: true})
 			sc.i += 2
 			continue
 		case len(rest) > 1 && rest[0] == '.' && isIdentStart(rest[1]):
@@ -212,7 +212,7 @@ func (sc *scanner) traversal(start int) {
 			for j < len(rest) && isIdentChar(rest[j]) {
 				j++
 			}
-			parts = append(parts, part{name: rest[1:j]})
+			parts = append(parts, Part{Name: rest[1:j]})
 			sc.i += j
 			continue
 		case len(rest) > 1 && rest[0] == '.' && rest[1] >= '0' && rest[1] <= '9':
@@ -221,11 +221,11 @@ func (sc *scanner) traversal(start int) {
 				j++
 			}
 			n, _ := strconv.Atoi(rest[1:j])
-			parts = append(parts, part{key: n})
+			parts = append(parts, Part{Key: n})
 			sc.i += j
 			continue
 		case strings.HasPrefix(rest, "[*]"):
-			parts = append(parts, part{splat: true})
+			parts = append(parts, Part{Splat: true})
 			sc.i += 3
 			continue
 		case strings.HasPrefix(rest, "["):
@@ -234,12 +234,12 @@ func (sc *scanner) traversal(start int) {
 				inner := strings.TrimSpace(rest[1:end])
 				var n int
 				if _, err := fmt.Sscan(inner, &n); err == nil && fmt.Sprint(n) == inner {
-					parts = append(parts, part{key: n})
+					parts = append(parts, Part{Key: n})
 					sc.i += end + 1
 					continue
 				}
 				if len(inner) >= 2 && inner[0] == '"' && inner[len(inner)-1] == '"' && !strings.ContainsAny(inner[1:len(inner)-1], `"\$%`) {
-					parts = append(parts, part{key: inner[1 : len(inner)-1]})
+					parts = append(parts, Part{Key: inner[1 : len(inner)-1]})
 					sc.i += end + 1
 					continue
 				}
@@ -247,11 +247,11 @@ func (sc *scanner) traversal(start int) {
 		}
 		break
 	}
-	sc.refs = append(sc.refs, traversal{start: start, end: sc.i, parts: parts})
+	sc.refs = append(sc.refs, Traversal{Start: start, End: sc.i, Parts: parts})
 }
 
-// hclLiteral renders a JSON-like value as an HCL literal expression.
-func hclLiteral(v any) (string, error) {
+// HCLLiteral renders a JSON-like value as an HCL literal expression.
+func HCLLiteral(v any) (string, error) {
 	switch v := v.(type) {
 	case nil:
 		return "null", nil
@@ -262,11 +262,11 @@ func hclLiteral(v any) (string, error) {
 	case float64, int:
 		return fmt.Sprint(v), nil
 	case string:
-		return hclQuote(v), nil
+		return HCLQuote(v), nil
 	case []any:
 		items := make([]string, len(v))
 		for i, e := range v {
-			s, err := hclLiteral(e)
+			s, err := HCLLiteral(e)
 			if err != nil {
 				return "", err
 			}
@@ -274,76 +274,79 @@ func hclLiteral(v any) (string, error) {
 		}
 		return "[" + strings.Join(items, ", ") + "]", nil
 	case map[string]any:
-		keys := sortedKeys(v)
+		keys := SortedKeys(v)
 		items := make([]string, len(keys))
 		for i, k := range keys {
-			s, err := hclLiteral(v[k])
+			s, err := HCLLiteral(v[k])
 			if err != nil {
 				return "", err
 			}
-			items[i] = hclQuote(k) + " = " + s
+			items[i] = HCLQuote(k) + " = " + s
 		}
 		return "{" + strings.Join(items, ", ") + "}", nil
-	case dynamicValue:
-		return hclLiteral(v.Value)
+	case DynamicValue:
+		return HCLLiteral(v.Value)
 	}
 	return "", fmt.Errorf("no literal for %T", v)
 }
 
-func hclQuote(s string) string {
+// HCLQuote quotes s as an HCL string literal that evaluates to s itself.
+func HCLQuote(s string) string {
 	r := strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`, "\r", `\r`, "\t", `\t`, "${", "$${", "%{", "%%{")
 	return `"` + r.Replace(s) + `"`
 }
 
-// escapeTemplate makes s a template that evaluates to s itself.
-func escapeTemplate(s string) string {
+// EscapeTemplate makes s a template that evaluates to s itself.
+func EscapeTemplate(s string) string {
 	return strings.NewReplacer("${", "$${", "%{", "%%{").Replace(s)
 }
 
-// jsonLiteral returns v with every string (and object key) escaped as a template, so that
+// JSONLiteral returns v with every string (and object key) escaped as a template, so that
 // the JSON syntax reads it back as the same literal value.
-func jsonLiteral(v any) any {
+func JSONLiteral(v any) any {
 	switch v := v.(type) {
 	case string:
-		return escapeTemplate(v)
+		return EscapeTemplate(v)
 	case []any:
 		out := make([]any, len(v))
 		for i, e := range v {
-			out[i] = jsonLiteral(e)
+			out[i] = JSONLiteral(e)
 		}
 		return out
 	case map[string]any:
 		out := make(map[string]any, len(v))
 		for k, e := range v {
-			out[escapeTemplate(k)] = jsonLiteral(e)
+			out[EscapeTemplate(k)] = JSONLiteral(e)
 		}
 		return out
-	case dynamicValue:
-		return jsonLiteral(v.Value)
+	case DynamicValue:
+		return JSONLiteral(v.Value)
 	}
 	return v
 }
 
-// splice replaces the spans [start,end) of s by the texts, spans sorted and disjoint.
-type edit struct {
-	start, end int
-	text       string
+// Edit replaces the bytes [Start, End) of a string by Text.
+type Edit struct {
+	Start, End int
+	Text       string
 }
 
-func splice(s string, edits []edit) string {
-	sort.Slice(edits, func(i, j int) bool { return edits[i].start < edits[j].start })
+// Splice applies the edits to s; their spans must not overlap.
+func Splice(s string, edits []Edit) string {
+	sort.Slice(edits, func(i, j int) bool { return edits[i].Start < edits[j].Start })
 	var b strings.Builder
 	last := 0
 	for _, e := range edits {
-		b.WriteString(s[last:e.start])
-		b.WriteString(e.text)
-		last = e.end
+		b.WriteString(s[last:e.Start])
+		b.WriteString(e.Text)
+		last = e.End
 	}
 	b.WriteString(s[last:])
 	return b.String()
 }
 
-func sortedKeys[V any](m map[string]V) []string {
+// SortedKeys returns the keys of m, sorted.
+func SortedKeys[V any](m map[string]V) []string {
 	keys := make([]string, 0, len(m))
 	for k := range m {
 		keys = append(keys, k)

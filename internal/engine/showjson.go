@@ -1,15 +1,17 @@
-package verify
+package engine
 
 import (
+	"github.com/tapstack/infra/internal/tfjson"
+
 	"bytes"
 	"encoding/json"
 	"fmt"
 )
 
-// readPlanJSON decodes the resource changes of `terraform show -json <plan>`: the
-// fallback for a plan file whose format readPlanFile does not know. It gives the same
+// ReadPlanJSON decodes the resource changes of `terraform show -json <plan>`: the
+// fallback for a plan file whose format ReadPlanFile does not know. It gives the same
 // changes except the provider's private data, which the JSON plan leaves out.
-func readPlanJSON(raw []byte) ([]plannedChange, error) {
+func ReadPlanJSON(raw []byte) ([]Change, error) {
 	var doc struct {
 		Errored         bool `json:"errored"`
 		ResourceChanges []struct {
@@ -32,53 +34,53 @@ func readPlanJSON(raw []byte) ([]plannedChange, error) {
 	if err := dec.Decode(&doc); err != nil {
 		return nil, fmt.Errorf("reading the JSON plan: %w", err)
 	}
-	var out []plannedChange
+	var out []Change
 	for _, rc := range doc.ResourceChanges {
-		c := plannedChange{addr: rc.Address, deposed: rc.Deposed, reason: rc.ActionReason,
-			provider: `provider["` + rc.ProviderName + `"]`, before: rc.Change.Before}
+		c := Change{Addr: rc.Address, Deposed: rc.Deposed, Reason: rc.ActionReason,
+			Provider: `provider["` + rc.ProviderName + `"]`, Before: rc.Change.Before}
 		if err := c.parseAddr(); err != nil {
 			return nil, err
 		}
 		switch a := rc.Change.Actions; {
 		case len(a) == 2 && a[0] == "delete":
-			c.action = "delete-then-create"
+			c.Action = "delete-then-create"
 		case len(a) == 2 && a[0] == "create" && a[1] == "delete":
-			c.action = "create-then-delete"
+			c.Action = "create-then-delete"
 		case len(a) == 2:
-			c.action = "create-then-forget"
+			c.Action = "create-then-forget"
 		case len(a) == 1:
-			c.action = a[0]
+			c.Action = a[0]
 		default:
 			return nil, fmt.Errorf("%s: actions %v", rc.Address, a)
 		}
-		if c.action != "delete" && c.action != "forget" {
-			c.after = mergeUnknown(rc.Change.After, rc.Change.AfterUnknown)
+		if c.Action != "delete" && c.Action != "forget" {
+			c.After = mergeUnknown(rc.Change.After, rc.Change.AfterUnknown)
 		}
-		c.afterSensitive = truePaths(rc.Change.AfterSensitive, nil)
+		c.AfterSensitive = truePaths(rc.Change.AfterSensitive, nil)
 		for _, p := range rc.Change.ReplacePaths {
-			var path []part
+			var path []tfjson.Part
 			for _, step := range p {
 				var n int
 				var s string
 				if json.Unmarshal(step, &n) == nil {
-					path = append(path, part{key: n})
+					path = append(path, tfjson.Part{Key: n})
 				} else if json.Unmarshal(step, &s) == nil {
-					path = append(path, part{name: s})
+					path = append(path, tfjson.Part{Name: s})
 				}
 			}
-			c.replacePaths = append(c.replacePaths, path)
+			c.ReplacePaths = append(c.ReplacePaths, path)
 		}
 		out = append(out, c)
 	}
 	return out, nil
 }
 
-// mergeUnknown puts the unknown marker wherever the after_unknown mirror says true.
+// mergeUnknown puts the tfjson.Unknown marker wherever the after_unknown mirror says true.
 func mergeUnknown(v, unk any) any {
 	switch u := unk.(type) {
 	case bool:
 		if u {
-			return unknown
+			return tfjson.Unknown
 		}
 	case map[string]any:
 		m, _ := v.(map[string]any)
@@ -103,21 +105,21 @@ func mergeUnknown(v, unk any) any {
 }
 
 // truePaths lists the paths where a sensitivity mirror (after_sensitive) says true.
-func truePaths(v any, prefix []part) [][]part {
-	var out [][]part
-	at := func(p part) []part { return append(append([]part(nil), prefix...), p) }
+func truePaths(v any, prefix []tfjson.Part) [][]tfjson.Part {
+	var out [][]tfjson.Part
+	at := func(p tfjson.Part) []tfjson.Part { return append(append([]tfjson.Part(nil), prefix...), p) }
 	switch v := v.(type) {
 	case bool:
 		if v && len(prefix) > 0 {
 			out = append(out, prefix)
 		}
 	case map[string]any:
-		for _, k := range sortedKeys(v) {
-			out = append(out, truePaths(v[k], at(part{name: k}))...)
+		for _, k := range tfjson.SortedKeys(v) {
+			out = append(out, truePaths(v[k], at(tfjson.Part{Name: k}))...)
 		}
 	case []any:
 		for i, e := range v {
-			out = append(out, truePaths(e, at(part{key: i}))...)
+			out = append(out, truePaths(e, at(tfjson.Part{Key: i}))...)
 		}
 	}
 	return out

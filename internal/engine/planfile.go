@@ -1,6 +1,8 @@
-package verify
+package engine
 
 import (
+	"github.com/tapstack/infra/internal/tfjson"
+
 	"archive/zip"
 	"encoding/binary"
 	"encoding/json"
@@ -16,43 +18,50 @@ import (
 // loads the provider schema (about 3.5 s of CPU for hashicorp/aws), while the plan file's
 // own content (a zip holding the protobuf "tfplan" whose values are msgpack) decodes in
 // milliseconds. Only the fields verify needs are read; a plan of another format version is
-// refused (errPlanFormat) and the caller falls back to `show -json`.
+// refused (ErrPlanFormat) and the caller falls back to `show -json`.
 
-// unknownVal marks a value that is known only after apply.
-type unknownVal struct{}
-
-var unknown any = unknownVal{}
-
-// dynamicValue is a value of an attribute whose schema type is "dynamic" (such as
-// terraform_data's input): state stores it with its type.
-type dynamicValue struct {
-	Type  json.RawMessage
-	Value any
-}
-
-// plannedChange is one resource instance change of a plan, from either reader.
-type plannedChange struct {
-	addr     string
-	mode     string // "managed" or "data"
-	typ      string
-	name     string
-	index    any // nil, int or string
-	provider string
-	deposed  string
-	action   string // create, update, delete-then-create, create-then-delete, delete, no-op, read, forget
-	before   any
-	after    any // holds unknown markers; raw msgpack decoding until normalized with the schema
-	// afterSensitive are the paths of after marked sensitive.
-	afterSensitive [][]part
-	private        []byte
-	replacePaths   [][]part
-	reason         string
+// Change is one resource instance change of a plan, from either reader (ReadPlanFile,
+// ReadPlanJSON).
+type Change struct {
+	// Addr is the instance address: aws_lb.x, aws_vpc.v[0], data.aws_region.r,
+	// module.m.aws_lb.x.
+	Addr string
+	// Module is the module instance of a resource in a module ("module.m",
+	// `module.a.module.b["k"]`), "" in the root module.
+	Module string
+	// Mode is "managed" or "data".
+	Mode string
+	// Type, Name and Index are the parts of the resource address; Index is nil, an int or
+	// a string.
+	Type, Name string
+	Index      any
+	// Provider is the provider configuration address: provider["registry.terraform.io/hashicorp/aws"].west.
+	Provider string
+	// Deposed is the key of a deposed object, or "".
+	Deposed string
+	// Action is create, update, delete-then-create, create-then-delete, delete, no-op,
+	// read, forget or create-then-forget.
+	Action string
+	// Before and After are the values, decoded as JSON-like values: After holds
+	// tfjson.Unknown markers, and the raw decoding (numbers as json.Number, dynamic
+	// values as [type, value]) until a caller normalizes it with the schema.
+	Before, After any
+	// AfterSensitive are the paths of After marked sensitive.
+	AfterSensitive [][]tfjson.Part
+	// Private is the provider's private data of the planned object.
+	Private []byte
+	// ReplacePaths are the paths of the attributes that force a replacement.
+	ReplacePaths [][]tfjson.Part
+	// Reason is the engine's reason for the action ("replace_because_cannot_update"), or "".
+	Reason string
 }
 
 // planFormat is the tfplan format version this reader understands (Terraform 1.x).
 const planFormat = 3
 
-var errPlanFormat = errors.New("unsupported plan file format")
+// ErrPlanFormat is the error of ReadPlanFile for a plan file of a format version it does
+// not read (another engine, a future Terraform): read it with `show -json` instead.
+var ErrPlanFormat = errors.New("unsupported plan file format")
 
 var protoActions = map[uint64]string{0: "no-op", 1: "create", 2: "read", 3: "update", 5: "delete",
 	6: "delete-then-create", 7: "create-then-delete", 8: "forget", 9: "create-then-forget"}
@@ -63,8 +72,8 @@ var protoReasons = map[uint64]string{0: "", 1: "replace_because_tainted", 2: "re
 	8: "delete_because_no_module", 9: "replace_by_triggers", 10: "read_because_config_unknown",
 	11: "read_because_dependency_pending", 12: "delete_because_no_move_target", 13: "read_because_check_nested"}
 
-// readPlanFile decodes the resource changes of a saved plan.
-func readPlanFile(path string) ([]plannedChange, error) {
+// ReadPlanFile decodes the resource changes of a saved plan.
+func ReadPlanFile(path string) ([]Change, error) {
 	zr, err := zip.OpenReader(path)
 	if err != nil {
 		return nil, err
@@ -85,11 +94,11 @@ func readPlanFile(path string) ([]plannedChange, error) {
 		}
 		return decodePlan(raw)
 	}
-	return nil, fmt.Errorf("%w: no tfplan in %s", errPlanFormat, path)
+	return nil, fmt.Errorf("%w: no tfplan in %s", ErrPlanFormat, path)
 }
 
-func decodePlan(raw []byte) ([]plannedChange, error) {
-	var changes []plannedChange
+func decodePlan(raw []byte) ([]Change, error) {
+	var changes []Change
 	version := uint64(0)
 	err := protoFields(raw, func(field int, v uint64, b []byte) error {
 		switch field {
@@ -105,44 +114,44 @@ func decodePlan(raw []byte) ([]plannedChange, error) {
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", errPlanFormat, err)
+		return nil, fmt.Errorf("%w: %v", ErrPlanFormat, err)
 	}
 	if version != planFormat {
-		return nil, fmt.Errorf("%w: version %d, want %d", errPlanFormat, version, planFormat)
+		return nil, fmt.Errorf("%w: version %d, want %d", ErrPlanFormat, version, planFormat)
 	}
 	return changes, nil
 }
 
-func decodeResourceChange(raw []byte) (plannedChange, error) {
-	var c plannedChange
+func decodeResourceChange(raw []byte) (Change, error) {
+	var c Change
 	var values []any
 	err := protoFields(raw, func(field int, v uint64, b []byte) error {
 		switch field {
 		case 13:
-			c.addr = string(b)
+			c.Addr = string(b)
 		case 7:
-			c.deposed = string(b)
+			c.Deposed = string(b)
 		case 8:
-			c.provider = string(b)
+			c.Provider = string(b)
 		case 10:
-			c.private = append([]byte(nil), b...)
+			c.Private = append([]byte(nil), b...)
 		case 11:
 			p, err := decodePath(b)
 			if err != nil {
 				return err
 			}
-			c.replacePaths = append(c.replacePaths, p)
+			c.ReplacePaths = append(c.ReplacePaths, p)
 		case 12:
-			c.reason = protoReasons[v]
+			c.Reason = protoReasons[v]
 		case 9:
 			return protoFields(b, func(field int, v uint64, b []byte) error {
 				switch field {
 				case 1:
 					a, ok := protoActions[v]
 					if !ok {
-						return fmt.Errorf("unknown action %d", v)
+						return fmt.Errorf("tfjson.Unknown action %d", v)
 					}
-					c.action = a
+					c.Action = a
 				case 2:
 					val, err := decodeDynamic(b)
 					if err != nil {
@@ -154,7 +163,7 @@ func decodeResourceChange(raw []byte) (plannedChange, error) {
 					if err != nil {
 						return err
 					}
-					c.afterSensitive = append(c.afterSensitive, p)
+					c.AfterSensitive = append(c.AfterSensitive, p)
 				}
 				return nil
 			})
@@ -164,19 +173,19 @@ func decodeResourceChange(raw []byte) (plannedChange, error) {
 	if err != nil {
 		return c, err
 	}
-	if c.action == "" {
-		c.action = "no-op"
+	if c.Action == "" {
+		c.Action = "no-op"
 	}
 	switch {
 	case len(values) == 2:
-		c.before, c.after = values[0], values[1]
-	case len(values) == 1 && (c.action == "delete" || c.action == "no-op" || c.action == "forget"):
-		c.before = values[0]
-		if c.action == "no-op" {
-			c.after = values[0]
+		c.Before, c.After = values[0], values[1]
+	case len(values) == 1 && (c.Action == "delete" || c.Action == "no-op" || c.Action == "forget"):
+		c.Before = values[0]
+		if c.Action == "no-op" {
+			c.After = values[0]
 		}
 	case len(values) == 1:
-		c.after = values[0]
+		c.After = values[0]
 	}
 	if err := c.parseAddr(); err != nil {
 		return c, err
@@ -185,29 +194,50 @@ func decodeResourceChange(raw []byte) (plannedChange, error) {
 }
 
 // parseAddr fills mode, type, name and index from addr.
-func (c *plannedChange) parseAddr() error {
-	a := c.addr
-	c.mode = "managed"
-	if strings.HasPrefix(a, "module.") {
-		return fmt.Errorf("resource %s is in a module: verify supports root module resources only", a)
+func (c *Change) parseAddr() error {
+	a := c.Addr
+	c.Mode = "managed"
+	for strings.HasPrefix(a, "module.") {
+		end := len("module.")
+		for end < len(a) && a[end] != '.' && a[end] != '[' {
+			end++
+		}
+		if end < len(a) && a[end] == '[' {
+			close := strings.Index(a[end:], "]")
+			if strings.HasPrefix(a[end:], `["`) {
+				close = strings.Index(a[end:], `"]`) + 1
+			}
+			if close <= 0 {
+				return fmt.Errorf("bad resource address %q", c.Addr)
+			}
+			end += close + 1
+		}
+		if end >= len(a) || a[end] != '.' {
+			return fmt.Errorf("bad resource address %q", c.Addr)
+		}
+		if c.Module != "" {
+			c.Module += "."
+		}
+		c.Module += a[:end]
+		a = a[end+1:]
 	}
 	if rest, ok := strings.CutPrefix(a, "data."); ok {
-		c.mode, a = "data", rest
+		c.Mode, a = "data", rest
 	}
 	typ, rest, ok := strings.Cut(a, ".")
 	if !ok {
-		return fmt.Errorf("bad resource address %q", c.addr)
+		return fmt.Errorf("bad resource address %q", c.Addr)
 	}
 	name, key, hasKey := strings.Cut(rest, "[")
-	c.typ, c.name = typ, name
+	c.Type, c.Name = typ, name
 	if hasKey {
 		key = strings.TrimSuffix(key, "]")
 		if n, err := strconv.Atoi(key); err == nil {
-			c.index = n
+			c.Index = n
 		} else if s, err := strconv.Unquote(key); err == nil {
-			c.index = s
+			c.Index = s
 		} else {
-			return fmt.Errorf("bad resource address %q", c.addr)
+			return fmt.Errorf("bad resource address %q", c.Addr)
 		}
 	}
 	return nil
@@ -235,8 +265,8 @@ func decodeDynamic(raw []byte) (any, error) {
 	return v, err
 }
 
-func decodePath(raw []byte) ([]part, error) {
-	var p []part
+func decodePath(raw []byte) ([]tfjson.Part, error) {
+	var p []tfjson.Part
 	err := protoFields(raw, func(field int, _ uint64, b []byte) error {
 		if field != 1 {
 			return nil
@@ -244,7 +274,7 @@ func decodePath(raw []byte) ([]part, error) {
 		return protoFields(b, func(field int, _ uint64, b []byte) error {
 			switch field {
 			case 1:
-				p = append(p, part{name: string(b)})
+				p = append(p, tfjson.Part{Name: string(b)})
 			case 2:
 				k, err := decodeDynamic(b)
 				if err != nil {
@@ -256,9 +286,9 @@ func decodePath(raw []byte) ([]part, error) {
 					if err != nil {
 						return err
 					}
-					p = append(p, part{key: int(n)})
+					p = append(p, tfjson.Part{Key: int(n)})
 				case string:
-					p = append(p, part{key: k})
+					p = append(p, tfjson.Part{Key: k})
 				default:
 					return fmt.Errorf("path key %T", k)
 				}
@@ -317,7 +347,7 @@ func protoFields(b []byte, fn func(field int, v uint64, bytes []byte) error) err
 
 // mpDecoder decodes the msgpack encoding of cty values: nil, bool, numbers (json.Number),
 // strings, bin ([]byte, the type of a dynamic value), arrays, maps, and extensions (the
-// unknown value, refined or not).
+// tfjson.Unknown value, refined or not).
 type mpDecoder struct {
 	b []byte
 	i int
@@ -384,10 +414,10 @@ func (d *mpDecoder) value() (any, error) {
 			return nil, err
 		}
 		_, err = d.take(int(n) + 1)
-		return unknown, err
+		return tfjson.Unknown, err
 	case 0xd4, 0xd5, 0xd6, 0xd7, 0xd8: // fixext 1..16
 		_, err := d.take(1 + 1<<(c-0xd4))
-		return unknown, err
+		return tfjson.Unknown, err
 	case 0xca:
 		v, err := d.uint(4)
 		return floatNumber(float64(math.Float32frombits(uint32(v)))), err
