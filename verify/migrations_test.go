@@ -14,11 +14,11 @@ import (
 // The migrations docs/lifecycle.md recommends, planned from stacks the apps synthesized
 // (testdata/migrations, written by the current code with):
 //
-//	ENVIRONMENT_SUFFIX=pr4892 go run ./examples/tapstack/cmd/tapstack                              # pr4892-unpinned
-//	ENVIRONMENT_SUFFIX=pr123456789012 go run ./examples/tapstack/cmd/tapstack                      # pr123456789012-unpinned
-//	ENVIRONMENT_SUFFIX=pr123456789012 PR_TIMESTAMP_SUFFIX=123456 go run ./examples/tapstack/cmd/tapstack # pr123456789012-pinned
+//	ENVIRONMENT_SUFFIX=pr4892 go run ./cmd/tapstack                              # pr4892-unpinned
+//	ENVIRONMENT_SUFFIX=pr123456789012 go run ./cmd/tapstack                      # pr123456789012-unpinned
+//	ENVIRONMENT_SUFFIX=pr123456789012 PR_TIMESTAMP_SUFFIX=123456 go run ./cmd/tapstack # pr123456789012-pinned
 //	ENVIRONMENT_SUFFIX=pr4892 PR_TIMESTAMP_SUFFIX=123456 PLATFORM_LISTENER_ARN=... PREVIEW_DOMAIN=preview.example.com \
-//	    go run ./examples/tapstack/cmd/tapstack                                                   # pr4892-platform
+//	    go run ./cmd/tapstack                                                   # pr4892-platform
 //
 // (the platform variables of the Makefile's scan); the pinned pr4892 is the golden of
 // examples/tapstack. Each used to fail with a Cycle: a real apply records
@@ -92,7 +92,7 @@ func TestMigrations(t *testing.T) {
 			before: func(t *testing.T) (*Deployment, []byte) {
 				return deployRaw(t, migration(t, "pr4892-unpinned")), golden(t, "pr4892")
 			},
-			want:  summary{Create: 0, Update: 10, Replace: 29, Delete: 1, Deleted: []string{"terraform_data"}},
+			want:  summary{Create: 0, Update: 10, Replace: 30, Delete: 1, Deleted: []string{"terraform_data"}},
 			check: renamed,
 		},
 		{
@@ -100,7 +100,7 @@ func TestMigrations(t *testing.T) {
 			before: func(t *testing.T) (*Deployment, []byte) {
 				return deployRaw(t, migration(t, "pr123456789012-unpinned")), migration(t, "pr123456789012-pinned")
 			},
-			want:  summary{Create: 0, Update: 10, Replace: 29, Delete: 1, Deleted: []string{"terraform_data"}},
+			want:  summary{Create: 0, Update: 10, Replace: 30, Delete: 1, Deleted: []string{"terraform_data"}},
 			check: renamed,
 		},
 		{
@@ -108,8 +108,8 @@ func TestMigrations(t *testing.T) {
 			before: func(t *testing.T) (*Deployment, []byte) {
 				return deployment(t, "pr4892"), migration(t, "pr4892-platform")
 			},
-			want: summary{Create: 1, Update: 0, Replace: 11, Delete: 25, Created: []string{"aws_lb_listener_rule"},
-				Deleted: []string{"aws_default_security_group", "aws_ecs_cluster", "aws_flow_log", "aws_iam_role", "aws_iam_role_policy",
+			want: summary{Create: 1, Update: 0, Replace: 11, Delete: 26, Created: []string{"aws_lb_listener_rule"},
+				Deleted: []string{"aws_default_security_group", "aws_ecs_cluster", "aws_ecs_cluster_capacity_providers", "aws_flow_log", "aws_iam_role", "aws_iam_role_policy",
 					"aws_internet_gateway", "aws_lb", "aws_lb_listener", "aws_route", "aws_route_table", "aws_route_table",
 					"aws_route_table", "aws_route_table_association", "aws_route_table_association", "aws_route_table_association",
 					"aws_route_table_association", "aws_security_group", "aws_subnet", "aws_subnet", "aws_subnet", "aws_subnet",

@@ -21,7 +21,7 @@ func TestPrepare(t *testing.T) {
 		t.Fatal(err)
 	}
 	st, err := prepare(raw, Options{DataSources: map[string]map[string]any{
-		"data.aws_secretsmanager_random_password.Service_DBPassword_3E91DC8D": {"random_password": "from-options"},
+		"ephemeral.aws_secretsmanager_random_password.Service_DBSecretVersion_EEDF8B45": {"random_password": "from-options"},
 	}})
 	if err != nil {
 		t.Fatal(err)
@@ -56,7 +56,7 @@ func TestPrepare(t *testing.T) {
 	if diff := cmp.Diff([]any{"ca-central-1a", "ca-central-1b", "ca-central-1c"}, azs["names"]); diff != "" {
 		t.Errorf("AZ names (-want +got):\n%s", diff)
 	}
-	if got := locals["verify_aws_secretsmanager_random_password_Service_DBPassword_3E91DC8D"]; fmt.Sprint(got) != "map[random_password:from-options]" {
+	if got := fmt.Sprint(locals["verify_ephemeral_aws_secretsmanager_random_password_Service_DBSecretVersion_EEDF8B45"]); !strings.Contains(got, `{"random_password" = "from-options"}`) {
 		t.Errorf("the fake of Options.DataSources is not used: %v", got)
 	}
 	subnet := st.resources["aws_subnet.Network_PrivateSubnet1_E8491189"].body
