@@ -221,26 +221,18 @@ func TestCorpusApplied(t *testing.T) {
 	}
 }
 
-// awsForms is one small AWS stack, its resources written in as many forms as the engine
-// accepts at once, and a change of each; awsCanonical is the same stack before the
-// change, in plain objects.
-const awsCanonical = `{
-  "terraform": {"required_providers": {"aws": {"source": "hashicorp/aws", "version": "5.100.0"}}},
-  "provider": {"aws": [{"region": "us-east-1"}]},
-  "resource": {
-    "aws_s3_bucket": {"first": {"bucket": "tapstack-verify-first"}, "second": {"bucket": "tapstack-verify-second"}},
-    "aws_dynamodb_table": {"orders": {"name": "orders", "billing_mode": "PAY_PER_REQUEST", "hash_key": "id", "attribute": [{"name": "id", "type": "S"}]}},
-    "aws_cloudwatch_log_group": {"logs": {"name": "/verify/logs", "retention_in_days": 7, "lifecycle": {"create_before_destroy": true}}}
-  }
-}`
-
-func awsForms(first, second, table, logs string) string {
+// storeForms is storeStack with its blocks written in as many forms as the engine
+// accepts at once (resources in array form, at the body, under a duplicate key, a
+// lifecycle block as an array, the provider as an object, the terraform block and its
+// required providers as arrays), with these names.
+func storeForms(table, logs, bucket string) string {
+	policy := `"{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"sts:AssumeRole\",\"Principal\":{\"Service\":\"lambda.amazonaws.com\"}}]}"`
 	return `{
   "terraform": [{"required_providers": [{"aws": {"source": "hashicorp/aws", "version": "5.100.0"}}]}],
-  "provider": {"aws": {"region": "us-east-1"}},
-  "resource": [{"aws_s3_bucket": {"first": [{"bucket": "` + first + `"}]}}],
-  "resource": {"aws_s3_bucket": {"second": {"bucket": "` + second + `"}}, "aws_dynamodb_table": [{"orders": {"name": "` + table + `", "billing_mode": "PAY_PER_REQUEST", "hash_key": "id", "attribute": [{"name": "id", "type": "S"}]}}]},
-  "resource": {"aws_cloudwatch_log_group": {"logs": {"name": "` + logs + `", "retention_in_days": 7, "lifecycle": [{"create_before_destroy": true}]}}}
+  "provider": {"aws": {"region": "us-east-1", "allowed_account_ids": ["111111111111"]}},
+  "resource": [{"aws_dynamodb_table": {"orders": [{"name": "` + table + `", "billing_mode": "PAY_PER_REQUEST", "hash_key": "id", "attribute": [{"name": "id", "type": "S"}]}]}}],
+  "resource": {"aws_cloudwatch_log_group": [{"logs": {"name": "` + logs + `", "lifecycle": [{"create_before_destroy": true}]}}]},
+  "resource": {"aws_s3_bucket": {"uploads": {"bucket": "` + bucket + `"}}, "aws_iam_role": [{"writer": {"name": "orders-writer", "assume_role_policy": ` + policy + `}}]}
 }`
 }
 
@@ -260,6 +252,10 @@ func rawPlan(t *testing.T, d *Deployment, raw string) map[string]string {
 	d.mu.Unlock()
 	if err != nil {
 		t.Fatal(err)
+	}
+	// What verify drops from the stack's provider blocks, the override unsets.
+	for _, p := range st.override["provider"].(map[string]any)["aws"].([]any) {
+		p.(map[string]any)["allowed_account_ids"] = nil
 	}
 	override, _ := json.Marshal(st.override)
 	for name, data := range map[string][]byte{"terraform.tfstate": state, "main.tf.json": []byte(raw), overrideFile: override} {
@@ -285,14 +281,9 @@ func rawPlan(t *testing.T, d *Deployment, raw string) map[string]string {
 // change for the stack before and the same changes for the stack after.
 func TestCorpusAWS(t *testing.T) {
 	t.Parallel()
-	requireEngine(t)
-	d, err := Deploy(context.Background(), []byte(awsCanonical), Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() { _ = d.Close() }()
-	before := awsForms("tapstack-verify-first", "tapstack-verify-second", "orders", "/verify/logs")
-	after := awsForms("tapstack-verify-renamed", "tapstack-verify-second", "orders-v2", "/verify/logs-v2")
+	d := storeDeployment(t)
+	before := storeForms("orders", "/verify/orders", "tapstack-verify-uploads")
+	after := storeForms("orders-v2", "/verify/orders-v2", "tapstack-verify-renamed")
 	if got := rawPlan(t, d, before); len(got) != 0 {
 		t.Errorf("the engine reads the forms differently from the plain stack: %v", got)
 	}
@@ -304,7 +295,7 @@ func TestCorpusAWS(t *testing.T) {
 	if diff := cmp.Diff(byEngine, verdictOf(r)); diff != "" {
 		t.Errorf("verify disagrees with the engine (-engine +verify):\n%s", diff)
 	}
-	want := map[string]string{"aws_s3_bucket.first": "replace", "aws_dynamodb_table.orders": "replace", "aws_cloudwatch_log_group.logs": "replace+cbd"}
+	want := map[string]string{"aws_s3_bucket.uploads": "replace", "aws_dynamodb_table.orders": "replace", "aws_cloudwatch_log_group.logs": "replace+cbd"}
 	if diff := cmp.Diff(want, byEngine); diff != "" {
 		t.Errorf("the corpus does not exercise what it should (-want +engine):\n%s", diff)
 	}

@@ -1,40 +1,55 @@
 package verify
 
 import (
+	"context"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 )
 
-// storeStack is a small stack of stateful resources on two provider configurations
-// that assume a role in account 111111111111: on the default one (us-east-1) a table, a
-// log group and an IAM role (global), on aws.west (eu-west-1) a bucket and a role.
+// storeStack is a small stack of stateful resources in account 111111111111,
+// us-east-1: a table, a log group (create-before-destroy), a bucket and an IAM role
+// (global). TestProviderMoved and TestCorpusAWS share its fake apply (storeDeployment).
 const storeStack = `{
   "terraform": {"required_providers": {"aws": {"source": "hashicorp/aws", "version": "5.100.0"}}},
-  "provider": {"aws": [
-    {"region": "us-east-1", "assume_role": [{"role_arn": "arn:aws:iam::111111111111:role/deploy"}]},
-    {"alias": "west", "region": "eu-west-1", "assume_role": [{"role_arn": "arn:aws:iam::111111111111:role/deploy-west"}]}
-  ]},
+  "provider": {"aws": [{"region": "us-east-1", "allowed_account_ids": ["111111111111"]}]},
   "resource": {
     "aws_dynamodb_table": {"orders": {"name": "orders", "billing_mode": "PAY_PER_REQUEST", "hash_key": "id", "attribute": [{"name": "id", "type": "S"}]}},
-    "aws_cloudwatch_log_group": {"logs": {"name": "/verify/orders"}},
-    "aws_s3_bucket": {"uploads": {"provider": "aws.west", "bucket": "tapstack-verify-uploads"}},
-    "aws_iam_role": {
-      "writer": {"name": "orders-writer", "assume_role_policy": "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"sts:AssumeRole\",\"Principal\":{\"Service\":\"lambda.amazonaws.com\"}}]}"},
-      "reader": {"provider": "aws.west", "name": "orders-reader", "assume_role_policy": "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"sts:AssumeRole\",\"Principal\":{\"Service\":\"lambda.amazonaws.com\"}}]}"}
-    }
+    "aws_cloudwatch_log_group": {"logs": {"name": "/verify/orders", "lifecycle": {"create_before_destroy": true}}},
+    "aws_s3_bucket": {"uploads": {"bucket": "tapstack-verify-uploads"}},
+    "aws_iam_role": {"writer": {"name": "orders-writer", "assume_role_policy": "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"sts:AssumeRole\",\"Principal\":{\"Service\":\"lambda.amazonaws.com\"}}]}"}}
   }
 }`
+
+var store struct {
+	once sync.Once
+	d    *Deployment
+	err  error
+}
+
+// storeDeployment is the fake apply of storeStack, once per test binary (TestMain
+// closes it).
+func storeDeployment(t *testing.T) *Deployment {
+	t.Helper()
+	requireEngine(t)
+	store.once.Do(func() { store.d, store.err = Deploy(context.Background(), []byte(storeStack), Options{}) })
+	if store.err != nil {
+		t.Fatal(store.err)
+	}
+	return store.d
+}
 
 // TestProviderMoved: a provider moved to another region, account or partition plans
 // no change in the engine (the provider does not compare where its objects live), but a
 // real apply creates every regional resource anew there and leaves the old ones behind
 // (a global resource, an IAM role, follows the account and the partition only): verify
-// reports them replaced.
+// reports them replaced. (TestMovedBetweenConfigurations: a resource moved to another
+// provider configuration.)
 func TestProviderMoved(t *testing.T) {
 	t.Parallel()
-	d := deployRaw(t, []byte(storeStack))
+	d := storeDeployment(t)
 	if r := plan(t, d, []byte(storeStack)); len(r.Changes) != 0 || len(r.Moves) != 0 {
 		t.Errorf("control:\n%s", r)
 	}
@@ -50,27 +65,32 @@ func TestProviderMoved(t *testing.T) {
 		}
 		return out
 	}
-	const west = `"arn:aws:iam::111111111111:role/deploy-west"}]`
+	regional := func(paths ...string) map[string]string {
+		return map[string]string{"aws_dynamodb_table.orders": moved(paths...), "aws_cloudwatch_log_group.logs": moved(paths...),
+			"aws_s3_bucket.uploads": moved(paths...)}
+	}
 	for _, tc := range []struct {
 		name     string
 		from, to []string
 		want     map[string]string
 		moves    []Move
 	}{
-		{"the region of aws, the account of aws.west",
-			[]string{`"region": "us-east-1"`, west}, []string{`"region": "ca-central-1"`, `"arn:aws:iam::222222222222:role/deploy-west"}]`},
-			map[string]string{"aws_dynamodb_table.orders": moved("provider.region"), "aws_cloudwatch_log_group.logs": moved("provider.region"),
-				"aws_s3_bucket.uploads": moved("provider.account"), "aws_iam_role.reader": moved("provider.account")},
-			[]Move{{Provider: "aws", From: "aws/us-east-1/111111111111", To: "aws/ca-central-1/111111111111"},
-				{Provider: "aws.west", From: "aws/eu-west-1/111111111111", To: "aws/eu-west-1/222222222222"}}},
-		{"the partition of aws, no account named for aws.west, the table moved to aws.west",
-			[]string{`"region": "us-east-1", "assume_role": [{"role_arn": "arn:aws:iam::`, `, "assume_role": [{"role_arn": ` + west, `"aws_dynamodb_table": {"orders": {`},
-			[]string{`"region": "cn-north-1", "assume_role": [{"role_arn": "arn:aws-cn:iam::`, ``, `"aws_dynamodb_table": {"orders": {"provider": "aws.west", `},
-			map[string]string{"aws_dynamodb_table.orders": moved("provider.account", "provider.region"),
-				"aws_cloudwatch_log_group.logs": moved("provider.partition", "provider.region"), "aws_iam_role.writer": moved("provider.partition"),
-				"aws_s3_bucket.uploads": moved("provider.account"), "aws_iam_role.reader": moved("provider.account")},
-			[]Move{{Provider: "aws", From: "aws/us-east-1/111111111111", To: "aws-cn/cn-north-1/111111111111"},
-				{Provider: "aws.west", From: "aws/eu-west-1/111111111111", To: "aws/eu-west-1/?"}}},
+		{"another region and another account",
+			[]string{`"region": "us-east-1", "allowed_account_ids": ["111111111111"]`}, []string{`"region": "ca-central-1", "allowed_account_ids": ["222222222222"]`},
+			func() map[string]string {
+				m := regional("provider.account", "provider.region")
+				m["aws_iam_role.writer"] = moved("provider.account") // global: no region
+				return m
+			}(),
+			[]Move{{Provider: "aws", From: "aws/us-east-1/111111111111", To: "aws/ca-central-1/222222222222"}}},
+		{"another partition, no account named",
+			[]string{`"region": "us-east-1", "allowed_account_ids": ["111111111111"]`}, []string{`"region": "cn-north-1"`},
+			func() map[string]string {
+				m := regional("provider.account", "provider.partition", "provider.region")
+				m["aws_iam_role.writer"] = moved("provider.account", "provider.partition")
+				return m
+			}(),
+			[]Move{{Provider: "aws", From: "aws/us-east-1/111111111111", To: "aws-cn/cn-north-1/?"}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			after := storeStack
@@ -95,12 +115,8 @@ func TestProviderMoved(t *testing.T) {
 			}
 		})
 	}
-	// The engine's own plan of a region move: no change at all. (Without the roles to
-	// assume, which the engine would try to assume.)
+	// The engine's own plan of a region move: no change at all.
 	after := strings.Replace(storeStack, `"region": "us-east-1"`, `"region": "ca-central-1"`, 1)
-	for _, role := range []string{"deploy", "deploy-west"} {
-		after = strings.Replace(after, `, "assume_role": [{"role_arn": "arn:aws:iam::111111111111:role/`+role+`"}]`, "", 1)
-	}
 	if got := rawPlan(t, d, after); len(got) != 0 {
 		t.Errorf("the engine plans %v for a moved provider; verify's check is then redundant, revisit docs/verify.md", got)
 	}

@@ -525,3 +525,37 @@ func TestTerraformDataSchemaWithoutBuiltin(t *testing.T) {
 		t.Error("an tfjson.Unknown built-in type has a schema")
 	}
 }
+
+// TestMovedBetweenConfigurations: a resource moved to another provider configuration,
+// in another region, is created anew there; a global one only when the account or the
+// partition differs; what is created or deleted anyway stays so.
+func TestMovedBetweenConfigurations(t *testing.T) {
+	east, west := awsid.Place{Partition: "aws", Region: "us-east-1", Account: "111111111111"}, awsid.Place{Partition: "aws", Region: "eu-west-1", Account: "111111111111"}
+	places := map[string]awsid.Place{"aws": east, "aws.west": west}
+	const def, alias = `provider["registry.terraform.io/hashicorp/aws"]`, `provider["registry.terraform.io/hashicorp/aws"].west`
+	d := &Deployment{deployed: &stack{places: places, resources: map[string]*resource{}}, state: map[string]*instance{
+		"aws_dynamodb_table.t": {provider: def}, "aws_iam_role.r": {provider: def}, "aws_s3_bucket.b": {provider: def}, "aws_s3_bucket.gone": {provider: def}}}
+	st := &stack{places: places, resources: map[string]*resource{}}
+	r := d.report([]engine.Change{
+		{Addr: "aws_dynamodb_table.t", Mode: "managed", Type: "aws_dynamodb_table", Name: "t", Provider: alias, Action: "no-op"},
+		{Addr: "aws_iam_role.r", Mode: "managed", Type: "aws_iam_role", Name: "r", Provider: alias, Action: "update"},
+		{Addr: "aws_s3_bucket.b", Mode: "managed", Type: "aws_s3_bucket", Name: "b", Provider: def, Action: "no-op"},
+		{Addr: "aws_s3_bucket.gone", Mode: "managed", Type: "aws_s3_bucket", Name: "gone", Provider: alias, Action: "delete"},
+		{Addr: "aws_s3_bucket.new", Mode: "managed", Type: "aws_s3_bucket", Name: "new", Provider: alias, Action: "create"},
+	}, st)
+	got := map[string]string{}
+	for _, c := range r.Changes {
+		got[c.Address] = string(c.Action) + " " + strings.Join(c.ReplacePaths, ",") + " " + c.Reason
+	}
+	want := map[string]string{"aws_dynamodb_table.t": "replace provider.region " + ReasonProviderMoved, "aws_iam_role.r": "update  ",
+		"aws_s3_bucket.gone": "delete  ", "aws_s3_bucket.new": "create  "}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("verdict (-want +got):\n%s", diff)
+	}
+	if len(r.Moves) != 0 {
+		t.Errorf("moves %v: no configuration moved", r.Moves)
+	}
+	if providerRefOf(alias) != "aws.west" || providerRefOf(`provider["terraform.io/builtin/terraform"]`) != "terraform" || providerRefOf("x") != "x" {
+		t.Error("providerRefOf")
+	}
+}

@@ -119,6 +119,9 @@ func TestMain(m *testing.M) {
 		}
 	}
 	code := m.Run()
+	if store.d != nil {
+		_ = store.d.Close()
+	}
 	for _, d := range deployments.d {
 		if d != nil {
 			_ = d.Close()

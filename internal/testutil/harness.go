@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -139,7 +140,7 @@ func Check(dir string, cases ...Case) error {
 type prepared struct {
 	Case
 	plan, mock map[string]any // the child module of the real plan and of the mock apply
-	provider   map[string]any // the case's provider configuration (offline, aliased)
+	provider   map[string]any // the case's provider configuration (offline)
 	secrets    []string
 	// writeOnly are the attributes fed from an ephemeral value, by resource address.
 	writeOnly map[string][]string
@@ -221,7 +222,6 @@ func prepareCase(c Case) (*prepared, error) {
 	for k, v := range engine.OfflineAWS() {
 		provider[k] = v
 	}
-	provider["alias"] = c.Name
 	p := &prepared{Case: c, plan: doc, provider: provider, secrets: faked.Secrets, writeOnly: writeOnly(doc)}
 	p.mock = mockModule(doc, p)
 	return p, nil
@@ -346,6 +346,9 @@ const (
 func realPlan(ctx context.Context, e engineOf, dir string, ps []*prepared) error {
 	modules := map[string]any{}
 	var providers []any
+	// Cases with the same provider configuration share it: each configuration is a
+	// provider process of its own, which loads the provider's schema (seconds of CPU).
+	aliases := map[string]string{}
 	for _, p := range ps {
 		if modules[p.Name] != nil {
 			return fmt.Errorf("testutil.Terraform: case name %q must match %s and be unique", p.Name, caseName)
@@ -353,8 +356,19 @@ func realPlan(ctx context.Context, e engineOf, dir string, ps []*prepared) error
 		if err := writeModule(dir, p.Name, p.plan); err != nil {
 			return err
 		}
-		modules[p.Name] = map[string]any{"source": "./" + p.Name, "providers": map[string]any{"aws": "aws." + p.Name}}
-		providers = append(providers, p.provider)
+		key, err := json.Marshal(p.provider)
+		if err != nil {
+			return err
+		}
+		alias, ok := aliases[string(key)]
+		if !ok {
+			alias = p.Name
+			aliases[string(key)] = alias
+			provider := maps.Clone(p.provider)
+			provider["alias"] = alias
+			providers = append(providers, provider)
+		}
+		modules[p.Name] = map[string]any{"source": "./" + p.Name, "providers": map[string]any{"aws": "aws." + alias}}
 	}
 	root := map[string]any{"terraform": required(), "provider": map[string]any{"aws": providers}, "module": modules}
 	if err := writeJSON(filepath.Join(dir, "main.tf.json"), root); err != nil {
