@@ -289,7 +289,7 @@ func peerKey(peer Peer) string {
 // one default rule ID (two groups adopted under one label).
 func mustBeFree(owner constructs.Construct, id string, peer Peer) {
 	if owner.Node().TryFindChild(jsii.String(id)) != nil {
-		panic(fmt.Sprintf("network.Connections: the rule %s/%s exists for another peer labelled %q: give the peers labels of their own (FromSecurityGroupID's label) or the rules their own IDs (RuleIDs)",
+		panic(fmt.Sprintf("network.Connections: the rule %s/%s exists for another peer labeled %q: give the peers labels of their own (FromSecurityGroupID's label) or the rules their own IDs (RuleIDs)",
 			*owner.Node().Path(), id, peer.PeerLabel()))
 	}
 }

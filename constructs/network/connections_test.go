@@ -100,7 +100,7 @@ func TestConnectionsTellPeersApartByGroup(t *testing.T) {
 	c.AllowFrom(first, network.TCP(6379))
 	c.AllowFrom(network.FromSecurityGroupID("sg-00000001", "a client"), network.TCP(6379)) // the same group again: once only
 	msg := testutil.MustPanic(t, func() { c.AllowFrom(second, network.TCP(6379)) })
-	if !strings.Contains(msg, `the rule Test/CacheFromAClient6379 exists for another peer labelled "a client"`) {
+	if !strings.Contains(msg, `the rule Test/CacheFromAClient6379 exists for another peer labeled "a client"`) {
 		t.Errorf("panic = %s", msg)
 	}
 	c.AllowFrom(second, network.TCP(6379), network.RuleIDs("CacheFromSecondClient", ""))
