@@ -8,6 +8,7 @@ import (
 
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/dataawslblistener"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/provider"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/sqsqueue"
 	"github.com/google/go-cmp/cmp"
@@ -222,5 +223,42 @@ func TestAccountsFromTheProvider(t *testing.T) {
 	}
 	if identity.Account(scopes[0].Stack()) == "" {
 		t.Error("Account of a provider with one allowed account")
+	}
+}
+
+// TestListenerRuleClaims: two rules of the app on one listener conflict on a priority
+// or on the same conditions (hosts compared without case, in any order), the listener
+// compared resolved (two reads of one data source's ARN are one listener) and printed
+// as Terraform will see it; a rule on another listener conflicts with neither.
+func TestListenerRuleClaims(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "out")
+	app := testutil.NewAppIn(out)
+	stack := testutil.NewStackIn(app, "S", "ca-central-1")
+	listener := dataawslblistener.NewDataAwsLbListener(stack, jsii.String("Listener"), &dataawslblistener.DataAwsLbListenerConfig{
+		Arn: jsii.String("arn:aws:elasticloadbalancing:ca-central-1:123456789012:listener/app/shared/50dc6c495c0c9188/f2f7dc8efc522ab2")})
+	for _, r := range []struct {
+		id, listener string
+		priority     int
+		hosts, paths []string
+	}{
+		{"Web", *listener.Arn(), 10, []string{"App.example.com"}, []string{"/api/*", "/v1/*"}},
+		{"Api", *listener.Arn(), 10, []string{"other.example.com"}, nil},                        // the priority of Web
+		{"Copy", *listener.Arn(), 11, []string{"app.example.com"}, []string{"/v1/*", "/api/*"}}, // the conditions of Web
+		{"Elsewhere", "arn:aws:elasticloadbalancing:ca-central-1:123456789012:listener/app/other/50dc6c495c0c9188/f2f7dc8efc522ab2", 10, []string{"app.example.com"}, []string{"/api/*", "/v1/*"}},
+	} {
+		identity.Enter(stack, r.id).ClaimListenerRule(identity.ListenerRule{Listener: jsii.String(r.listener), Priority: r.priority,
+			Hosts: r.hosts, Paths: r.paths, Resource: "Rule", Fix: r.id + ".Priority"})
+	}
+	msg := testutil.SynthFails(t, app, out)
+	for _, want := range []string{
+		"listener rule priority 10 is used twice on listener ${data.aws_lb_listener.Listener.arn}, by S/Web/Rule and by S/Api/Rule: set Api.Priority of one of them",
+		"the rules S/Web/Rule and S/Copy/Rule on listener ${data.aws_lb_listener.Listener.arn} match the same requests (host app.example.com and path /v1/*, /api/*)",
+	} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("synth error\n%s\nlacks\n%s", msg, want)
+		}
+	}
+	if n := strings.Count(msg, "listener rule priority") + strings.Count(msg, "match the same requests"); n != 2 || strings.Contains(msg, "Elsewhere") {
+		t.Errorf("want exactly the two conflicts above, got:\n%s", msg)
 	}
 }

@@ -37,7 +37,9 @@ type registry struct {
 	fixes map[string]string
 }
 
-// Len is the number of names claimed in the app (for tests and diagnostics).
+// Len is the number of names claimed in the app. It is also the registry's one method
+// with a pointer receiver, which jsii requires of a Go type that extends a construct:
+// keep one.
 func (r *registry) Len() int { return r.names.Len() }
 
 // registryOf returns the registry of the app whose root is root, defining it on first

@@ -115,6 +115,36 @@ func TestInternetFacing(t *testing.T) {
 	}
 }
 
+// TestReferences: every accessor refers to the attribute of the resource it names, as
+// Terraform will see it.
+func TestReferences(t *testing.T) {
+	s := variants.Synth(t, "https")
+	b := get(t, "https")
+	l := b.Listener()
+	sg := s.RefTo(t, "aws_security_group", "Edge/LoadBalancerSecurityGroup", "id")
+	for what, got := range map[string]struct {
+		v    *string
+		want string
+	}{
+		"ARN":                         {b.ARN(), s.RefTo(t, "aws_lb", "Edge/LoadBalancer", "arn")},
+		"DNSName":                     {b.DNSName(), s.RefTo(t, "aws_lb", "Edge/LoadBalancer", "dns_name")},
+		"ZoneID":                      {b.ZoneID(), s.RefTo(t, "aws_lb", "Edge/LoadBalancer", "zone_id")},
+		"HTTPListener":                {b.HTTPListener().Arn(), s.RefTo(t, "aws_lb_listener", "Edge/HTTPListener", "arn")},
+		"Listener().ARN":              {l.ARN(), s.RefTo(t, "aws_lb_listener", "Edge/HTTPSListener", "arn")},
+		"Listener().LoadBalancerARN":  {l.LoadBalancerARN(), s.RefTo(t, "aws_lb", "Edge/LoadBalancer", "arn")},
+		"Listener().LoadBalancerDNS":  {l.LoadBalancerDNSName(), s.RefTo(t, "aws_lb", "Edge/LoadBalancer", "dns_name")},
+		"Connections().SecurityGroup": {b.Connections().SecurityGroupID(), sg},
+		"Listener().Connections()...": {l.Connections().SecurityGroupID(), sg},
+	} {
+		if v := testutil.ResolveString(b, got.v); v != got.want {
+			t.Errorf("%s = %s, want %s", what, v, got.want)
+		}
+	}
+	if want := (awsid.Place{Partition: "aws", Region: "ca-central-1"}); l.Place() != want {
+		t.Errorf("Listener().Place() = %v, want %v", l.Place(), want)
+	}
+}
+
 func TestHTTPOnly(t *testing.T) {
 	s := variants.Synth(t, "http")
 	l := s.Only(t, "aws_lb_listener")
