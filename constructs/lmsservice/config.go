@@ -388,7 +388,9 @@ func (c Config) ValidateFor(net network.Layout) error {
 			check.Literal(&l, field.Index(list.name, i), v)
 		}
 	}
-	if err := ValidFargate(c.CPU, c.Memory); err != nil {
+	if _, ok := fargateMemory[c.CPU]; !ok {
+		l.Add("CPU", strconv.Itoa(c.CPU), notFargateCPU)
+	} else if err := ValidFargate(c.CPU, c.Memory); err != nil {
 		if memorySet {
 			l.Check("Memory", strconv.Itoa(c.Memory), err)
 		} else {

@@ -30,14 +30,7 @@ func steps(from, to, step int) []int {
 func ValidFargate(cpu, memory int) error {
 	mems, ok := fargateMemory[cpu]
 	if !ok {
-		var cpus []string
-		for c := range fargateMemory {
-			cpus = append(cpus, fmt.Sprint(c))
-		}
-		sort.Slice(cpus, func(i, j int) bool {
-			return len(cpus[i]) < len(cpus[j]) || len(cpus[i]) == len(cpus[j]) && cpus[i] < cpus[j]
-		})
-		return fmt.Errorf("CPU %d is not a Fargate size (valid: %s)", cpu, strings.Join(cpus, ", "))
+		return fmt.Errorf("CPU %d %s", cpu, notFargateCPU)
 	}
 	for _, m := range mems {
 		if m == memory {
@@ -50,3 +43,17 @@ func ValidFargate(cpu, memory int) error {
 	}
 	return fmt.Errorf("invalid Memory %d for CPU %d (valid: %s)", memory, cpu, strings.Join(valid, ", "))
 }
+
+// notFargateCPU is the reason a CPU value is refused, with the valid values.
+var notFargateCPU = func() string {
+	var cpus []int
+	for c := range fargateMemory {
+		cpus = append(cpus, c)
+	}
+	sort.Ints(cpus)
+	valid := make([]string, len(cpus))
+	for i, c := range cpus {
+		valid[i] = fmt.Sprint(c)
+	}
+	return "is not a Fargate size (valid: " + strings.Join(valid, ", ") + ")"
+}()

@@ -1,6 +1,7 @@
 package lmsservice_test
 
 import (
+	"errors"
 	"strings"
 	"testing"
 
@@ -12,6 +13,7 @@ import (
 	"github.com/tapstack/infra/constructs/lmsservice"
 	"github.com/tapstack/infra/constructs/naming"
 	"github.com/tapstack/infra/constructs/network"
+	"github.com/tapstack/infra/field"
 	"github.com/tapstack/infra/internal/testutil"
 )
 
@@ -158,6 +160,12 @@ func TestValidate(t *testing.T) {
 			}
 			testutil.ErrorContains(t, err, tt.want...)
 		})
+	}
+	// A CPU that is no Fargate size is refused as the CPU's problem, not the default
+	// Memory's.
+	var fe *field.Error
+	if errs := field.Split(base(lmsservice.Config{CPU: 300}).Validate()); len(errs) != 1 || !errors.As(errs[0], &fe) || fe.Field != "CPU" || fe.Value != "300" {
+		t.Errorf("CPU 300: %q", errs)
 	}
 	valid := base(lmsservice.Config{CPU: 16384, Memory: 122880, AutoscalingMaxCount: 3, Secrets: map[string]lmsservice.SecretRef{"TOKEN": {ARN: "${TfToken[TOKEN.9]}", JSONKey: "token"}}})
 	if err := valid.Validate(); err != nil {
