@@ -69,7 +69,7 @@ synth-platform:
 ## test: every check CI runs: gofmt, go vet, golangci-lint, go test with the coverage
 ## gate (including terraform validate and a mock-provider terraform test of every
 ## variant), the S3 state check (real Terraform against an S3 API on loopback), the KICS
-## scan of the synthesized stacks, the API check against the latest tag, and the
+## scan of the synthesized stacks, the API check against the latest release baseline (release/), and the
 ## performance check against the floor
 test: fmt-check vet lint go-test consumer-test state-test scan apicheck perf-check
 

@@ -28,8 +28,8 @@ const (
 	MaxDataStorageGB   = 5000
 	MinECPUPerSecond   = 1000
 	MaxECPUPerSecond   = 15000000
-	DefaultDataStorage = 10   // GB, when EnableUsageLimits and DataStorageMaxGB is 0
-	DefaultECPU        = 5000 // ECPU/s, when EnableUsageLimits and ECPUPerSecondMax is 0
+	DefaultDataStorage = 10   // GB, when EnableUsageLimits and DataStorageMaxGB is nil
+	DefaultECPU        = 5000 // ECPU/s, when EnableUsageLimits and ECPUPerSecondMax is nil
 )
 
 // MaxSnapshotRetentionDays is the longest snapshot retention ElastiCache Serverless
@@ -107,8 +107,8 @@ type Config struct {
 
 	// ConnectionSecret adds a Secrets Manager secret
 	// "<project>/<env>/[<component>/]redis-connection" ("lms/stage/redis-connection")
-	// whose value is JSON with host, port, tls and url, all Terraform references to the
-	// cache endpoint. Its recovery window follows the environment profile (0 days for PR
+	// whose value is JSON with engine, host, port, tls and url (host, port and url Terraform
+	// references to the cache endpoint). Its recovery window follows the environment profile (0 days for PR
 	// environments). Default: false.
 	ConnectionSecret bool
 }

@@ -32,8 +32,9 @@
 //
 // Secrets reach the container by ARN (Secrets Manager, an RDS-managed "rds!" secret
 // included, or SSM parameters), and the execution role may read exactly those. DBSecret
-// adds a credentials secret whose password the provider draws at apply time
-// (data.aws_secretsmanager_random_password), never a literal in the synthesized JSON.
+// adds a credentials secret whose password comes from the ephemeral
+// aws_secretsmanager_random_password through the write-only secret_string_wo: in no
+// synthesized JSON, no plan and no state.
 // A Cache is opened to the tasks and wired in as Terraform references.
 //
 // Security defaults: only a load balancer takes traffic from outside; tasks admit only

@@ -77,9 +77,10 @@ type injection struct{ name, from string }
 // duplicates at synth (see docs/naming.md).
 //
 // Child IDs: "Cluster" (without Config.Cluster: cluster.New's children under it),
-// "Region", "Partition", "LogGroup", with DBSecret "DBPassword", "DBSecret" and
-// "DBSecretVersion", "ExecutionRole", "ExecutionRoleManagedPolicy",
-// "ExecutionRoleSecrets", "TaskRole", "TaskRoleGrants" (after the first grant),
+// "Region", "Partition", "LogGroup", with DBSecret "DBSecret" and "DBSecretVersion"
+// (its ephemeral password takes the version's logical ID), "ExecutionRole",
+// "ExecutionRoleManagedPolicy", "ExecutionRoleSecrets", "TaskRole", "TaskRoleGrants"
+// (after the first grant),
 // "TaskSecurityGroup", "TaskEgressHTTPS", "TaskEgressCache" (with a Cache),
 // "TaskDefinition", "Service", with autoscaling "ScalingTarget", "ScalingPolicy" (CPU),
 // "ScalingPolicyMemory" and "ScalingPolicyRequests". With a Cache, the cache admits the

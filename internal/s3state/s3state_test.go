@@ -90,7 +90,7 @@ func lookupEngine(t *testing.T, e engine) string {
 	return path
 }
 
-// synthesizedBackend runs the real app (examples/tapstack/cmd/tapstack of the
+// synthesizedBackend runs the real app (cmd/tapstack of the
 // repository this module sits in) with an S3 state bucket and returns the stack's
 // terraform.backend.s3 block and terraform.required_version, after checking both.
 func synthesizedBackend(t *testing.T, bucket string) (map[string]any, string) {
