@@ -17,6 +17,7 @@ import (
 	"github.com/tapstack/infra/constructs/naming"
 	"github.com/tapstack/infra/constructs/network"
 	"github.com/tapstack/infra/examples/tapstack"
+	"github.com/tapstack/infra/internal/apptest"
 	"github.com/tapstack/infra/internal/tapstackapp"
 	"github.com/tapstack/infra/internal/testutil"
 	"github.com/tapstack/infra/verify"
@@ -99,6 +100,8 @@ func TestLifecycle(t *testing.T) {
 		"pr-pinned": func(t *testing.T) []byte {
 			return synthRaw(t, mustConfig(map[string]string{"ENVIRONMENT_SUFFIX": "pr4892", "PR_TIMESTAMP_SUFFIX": "123456"}), nil)
 		},
+		// An unpinned PR environment on the shared platform (the PLATFORM_* variables).
+		"pr-attached":    func(t *testing.T) []byte { return synthRaw(t, prConfig(t, first, apptest.PlatformVars(nil)), nil) },
 		"cache-redis":    func(t *testing.T) []byte { return cacheStack(t, 2, cache.EngineRedis, "7") },
 		"cache-valkey-7": func(t *testing.T) []byte { return cacheStack(t, 2, cache.EngineValkey, "7") },
 	}
@@ -220,6 +223,53 @@ func TestLifecycle(t *testing.T) {
 					t.Errorf("removing a pin keeps the cache's name:\n%s", r)
 				}
 			}},
+		// The migrations of a PR environment (docs/lifecycle.md), planned from an unpinned PR
+		// environment: each one renames or removes stateful resources, on purpose.
+		{change: "an unpinned PR environment moved to a pin (`PR_TIMESTAMP_SUFFIX` set)", base: "pr",
+			after: func(t *testing.T) []byte {
+				return synthRaw(t, mustConfig(map[string]string{"ENVIRONMENT_SUFFIX": "pr4892", "PR_TIMESTAMP_SUFFIX": "123456"}), nil)
+			},
+			check: func(t *testing.T, r *verify.Report) {
+				if len(r.Replaced("aws_elasticache_serverless_cache")) != 1 || len(withAction(r, verify.Delete, "terraform_data")) != 1 {
+					t.Errorf("a pin renames the cache and drops the suffix kept in state:\n%s", r)
+				}
+			}},
+		{change: "a standalone PR environment moved onto the shared platform (the `PLATFORM_*` variables set)", base: "pr",
+			after: func(t *testing.T) []byte { return synthRaw(t, prConfig(t, later, apptest.PlatformVars(nil)), nil) },
+			check: func(t *testing.T, r *verify.Report) {
+				// The platform brings the network, load balancer and cluster: the stack's own go.
+				for _, typ := range []string{"aws_vpc", "aws_lb", "aws_ecs_cluster"} {
+					if len(withAction(r, verify.Delete, typ)) != 1 {
+						t.Errorf("%s not deleted:\n%s", typ, r)
+					}
+				}
+				// The cache moves into the platform's VPC: replaced, its data gone.
+				if len(withAction(r, verify.Create, "aws_lb_listener_rule")) != 1 || len(r.Replaced("aws_elasticache_serverless_cache")) != 1 {
+					t.Errorf("want a listener rule created and the cache replaced in the platform's network:\n%s", r)
+				}
+			}},
+		// Routine changes of a PR environment on the shared platform.
+		{change: "a later synth of a PR environment on the shared platform (a new push)", base: "pr-attached", routine: true,
+			after: func(t *testing.T) []byte { return synthRaw(t, prConfig(t, later, apptest.PlatformVars(nil)), nil) },
+			check: func(t *testing.T, r *verify.Report) {
+				if len(r.Changes) != 0 {
+					t.Errorf("a new push changes the attached PR environment:\n%s", r)
+				}
+			}},
+		{change: "a new image, on the shared platform", base: "pr-attached", routine: true,
+			after: func(t *testing.T) []byte {
+				cfg := prConfig(t, later, apptest.PlatformVars(nil))
+				cfg.Image = "public.ecr.aws/nginx/nginx:1.27"
+				return synthRaw(t, cfg, nil)
+			}},
+		{change: "a new listener rule priority on the shared platform (`PLATFORM_RULE_PRIORITY`)", base: "pr-attached", routine: true,
+			after: func(t *testing.T) []byte {
+				return synthRaw(t, prConfig(t, later, apptest.PlatformVars(map[string]string{"PLATFORM_RULE_PRIORITY": "20000"})), nil)
+			}},
+		{change: "`PLATFORM_EGRESS` none to nat (the tasks move to the private subnets)", base: "pr-attached", routine: true,
+			after: func(t *testing.T) []byte {
+				return synthRaw(t, prConfig(t, later, apptest.PlatformVars(map[string]string{"PLATFORM_EGRESS": "nat"})), nil)
+			}},
 	}
 
 	// Synthesis is sequential (jsii); Terraform runs two at a time.
@@ -280,6 +330,17 @@ func TestLifecycle(t *testing.T) {
 		return
 	}
 	testutil.GeneratedSection(t, lifecycleDoc, "lifecycle", lifecycleTable(rows, reports))
+}
+
+// withAction returns the changes of r of action a and type typ.
+func withAction(r *verify.Report, a verify.Action, typ string) []verify.Change {
+	var out []verify.Change
+	for _, c := range r.Changes {
+		if c.Action == a && c.Type == typ {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 // lifecycleTable renders the verdicts as the table of docs/lifecycle.md.
