@@ -129,7 +129,7 @@ func TestReferencesAccepted(t *testing.T) {
 		t.Errorf("Layout() = %+v", got)
 	}
 	n := network.FromAttributes(stack, "Network", attrs)
-	cdktf.NewTerraformOutput(stack, jsii.String("private"), &cdktf.TerraformOutputConfig{Value: n.PrivateSubnetIDs()})
+	cdktf.NewTerraformOutput(stack, jsii.String("private"), &cdktf.TerraformOutputConfig{Value: cdktf.Token_AsAny(n.PrivateSubnetIDs())})
 	out := testutil.Synth(t, stack).Outputs()["private"]["value"]
 	if out != "${data.aws_subnets.Private.ids}" {
 		t.Errorf("private subnet IDs = %v, want the data source's list", out)

@@ -68,8 +68,8 @@ func addBuilt(name string, build func(cdktf.TerraformStack) *network.Network, as
 		n := build(stack)
 		built[name] = n
 		cdktf.NewTerraformOutput(stack, jsii.String("vpc_id"), &cdktf.TerraformOutputConfig{Value: n.VPCID()})
-		cdktf.NewTerraformOutput(stack, jsii.String("public_subnet_ids"), &cdktf.TerraformOutputConfig{Value: n.PublicSubnetIDs()})
-		cdktf.NewTerraformOutput(stack, jsii.String("private_subnet_ids"), &cdktf.TerraformOutputConfig{Value: n.PrivateSubnetIDs()})
+		cdktf.NewTerraformOutput(stack, jsii.String("public_subnet_ids"), &cdktf.TerraformOutputConfig{Value: cdktf.Token_AsAny(n.PublicSubnetIDs())})
+		cdktf.NewTerraformOutput(stack, jsii.String("private_subnet_ids"), &cdktf.TerraformOutputConfig{Value: cdktf.Token_AsAny(n.PrivateSubnetIDs())})
 		return stack
 	}, asserts...)
 }
