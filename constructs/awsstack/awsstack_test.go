@@ -52,8 +52,10 @@ func TestValidate(t *testing.T) {
 		"bad values":         {awsstack.Config{Environment: stage, Region: "moon-1", StateBucketRegion: "mars-2", StateBucket: "Bad_Bucket"}, []string{`Region "moon-1" is not a region`, `StateBucketRegion "mars-2" is not a region`, `StateBucket "Bad_Bucket" is not an S3 bucket name`}},
 		"an expression":      {awsstack.Config{Environment: stage, Region: "${var.region}"}, []string{`Region "${var.region}" holds "${"`}},
 		"production locally": {awsstack.Config{Environment: prod, Region: "ca-central-1"}, []string{`StateBucket is empty: production environment "prod" needs remote state`}},
-		"a reason":           {awsstack.Config{Environment: stage, Region: "ca-central-1", RemoteStateReason: "the platform is shared"}, []string{"StateBucket is empty: the platform is shared"}},
-		"allowed":            {awsstack.Config{Environment: prod, Region: "ca-central-1", AllowLocalState: true}, nil},
+		"production, spelled out": {awsstack.Config{Environment: naming.MustEnvironment("production", naming.Options{}), Region: "ca-central-1"},
+			[]string{`StateBucket is empty: production environment "production" needs remote state`}},
+		"a reason": {awsstack.Config{Environment: stage, Region: "ca-central-1", RemoteStateReason: "the platform is shared"}, []string{"StateBucket is empty: the platform is shared"}},
+		"allowed":  {awsstack.Config{Environment: prod, Region: "ca-central-1", AllowLocalState: true}, nil},
 	} {
 		t.Run(desc, func(t *testing.T) {
 			err := c.cfg.Validate()
