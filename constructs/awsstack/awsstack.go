@@ -1,14 +1,3 @@
-// Package awsstack sets up a cdktf stack the way every stack of this module is set up:
-// the AWS provider of one region with the environment's tags as default tags, the
-// Terraform version the stack needs, the hashicorp/aws version the library is tested
-// with (identity.ProviderVersion), and its backend: S3 with a lock file, or a local
-// state file whose path does not depend on the working directory.
-//
-//	stack := awsstack.New(app, env.StackName("Shop"), awsstack.Config{
-//		Environment: env, Region: "eu-west-1", StateBucket: "shop-terraform-states",
-//	})
-//
-// The example TapStack and the shared platform use it; so can a team's own app.
 package awsstack
 
 import (
@@ -22,6 +11,7 @@ import (
 	"github.com/tapstack/infra/constructs/naming"
 	"github.com/tapstack/infra/field"
 	"github.com/tapstack/infra/internal/check"
+	"github.com/tapstack/infra/internal/jsiix"
 )
 
 // Defaults.
@@ -112,16 +102,10 @@ func LocalStatePath(stackID string) string { return "../../../terraform." + stac
 // New defines a stack id in scope (an app) and sets it up (Setup). It panics with every
 // problem of cfg (Config.Validate) before defining anything.
 func New(scope constructs.Construct, id string, cfg Config) cdktf.TerraformStack {
-	mustBeValid(id, cfg)
+	jsiix.MustBeValid("awsstack.New", id, cfg.Validate())
 	stack := cdktf.NewTerraformStack(scope, jsii.String(id))
-	Setup(stack, id, cfg)
+	setup(stack, id, cfg)
 	return stack
-}
-
-func mustBeValid(id string, cfg Config) {
-	if err := cfg.Validate(); err != nil {
-		panic("awsstack.New(\"" + id + "\"): invalid Config:\n" + err.Error())
-	}
 }
 
 // Setup gives the stack defined under id its AWS provider ("aws", in cfg.Region, with the
@@ -134,7 +118,12 @@ func mustBeValid(id string, cfg Config) {
 //
 // Child IDs: "aws" (the provider) and the backend ("backend").
 func Setup(stack cdktf.TerraformStack, id string, cfg Config) {
-	mustBeValid(id, cfg)
+	jsiix.MustBeValid("awsstack.Setup", id, cfg.Validate())
+	setup(stack, id, cfg)
+}
+
+// setup is Setup for a cfg already validated.
+func setup(stack cdktf.TerraformStack, id string, cfg Config) {
 	cfg = cfg.withDefaults()
 	tags := map[string]*string{}
 	for k, v := range cfg.Environment.Tags() {

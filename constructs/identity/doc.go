@@ -21,4 +21,6 @@
 //
 // Every stack a construct enters requires ProviderVersion of hashicorp/aws: the
 // version the library's tests run.
+//
+// See docs/identity.md.
 package identity
